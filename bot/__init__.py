@@ -1,0 +1,1 @@
+"""The Slack app: factory, Block Kit builders, ids, handlers and flows."""

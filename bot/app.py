@@ -1,0 +1,47 @@
+"""The Bolt app factory."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.deps import AppDeps
+from bot.errors import register_error_handler
+from bot.handlers import register_all
+from bot.middleware import make_actor_resolver, make_dedupe
+from bot.services import Services
+
+
+def make_web_client(services: Services) -> WebClient:
+    """A Web API client for the configured token and API base URL."""
+    settings = services.settings
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(token=token, base_url=settings.slack_api_url,
+                     logger=logging.getLogger("slack_sdk.web"))
+
+
+def create_app(*, services: Services, client: WebClient | None = None,
+               external_channels: frozenset[str] = frozenset(),
+               token_verification: bool = True) -> tuple[App, AppDeps]:
+    """Build the Bolt app with every feature's listeners, middleware and the error handler."""
+    settings = services.settings
+    socket_mode = settings.slack_app_token is not None
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    app = App(
+        client=client or make_web_client(services),
+        signing_secret=secret,
+        request_verification_enabled=not socket_mode,
+        token_verification_enabled=token_verification,
+        listener_executor=ThreadPoolExecutor(max_workers=settings.listener_threads,
+                                             thread_name_prefix="listener"),
+        logger=logging.getLogger("slack_bolt"),
+    )
+    deps = AppDeps(services=services, external_channels=external_channels)
+    app.use(make_dedupe(services))
+    app.use(make_actor_resolver(services))
+    register_error_handler(app)
+    register_all(app, deps)
+    return app, deps

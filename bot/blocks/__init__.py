@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions returning dicts, one module per feature."""

@@ -1,0 +1,49 @@
+"""Start-up checks of the configured channels."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class ChannelConfigError(Exception):
+    """A configured channel cannot be used; the message names the setting."""
+
+
+def configured_channels(settings: Settings) -> dict[str, str]:
+    """Setting name -> channel id, for the channels that are set."""
+    named = {"PARTNER_REVIEW_CHANNEL": settings.partner_review_channel,
+             "ALERTS_CHANNEL": settings.alerts_channel}
+    return {k: v for k, v in named.items() if v}
+
+
+def check_channels(client: WebClient, settings: Settings) -> frozenset[str]:
+    """Refuse external (Slack Connect) channels; warn when the review channel is public.
+
+    Returns the set of external channel ids (the notifier refuses confidential posts there).
+    """
+    external: set[str] = set()
+    for setting, channel_id in configured_channels(settings).items():
+        try:
+            info = client.conversations_info(channel=channel_id)["channel"]
+        except SlackApiError as exc:
+            raise ChannelConfigError(
+                f"{setting}={channel_id}: Slack says {exc.response.get('error', 'error')} "
+                "(invite the bot to the channel, and check the id)"
+            ) from None
+        if info.get("is_ext_shared"):
+            external.add(channel_id)
+            raise ChannelConfigError(
+                f"{setting}={channel_id} is shared with another organisation (Slack Connect); "
+                "confidential posts are refused there: choose an internal channel"
+            )
+        if setting == "PARTNER_REVIEW_CHANNEL" and not info.get("is_private"):
+            log.warning("partner review channel is public; it should be private to partners",
+                        extra={"channel": channel_id})
+    return frozenset(external)

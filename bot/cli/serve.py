@@ -1,0 +1,104 @@
+"""`lawcrm run|serve|socket|console|jobs`: the processes of the product."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bot.cli import CliState, pass_state
+from bot.cli.db import ensure_schema
+from bot.logging_setup import setup_logging
+
+
+def _prepare(state: CliState, *, json_logs: bool | None = None):  # type: ignore[no-untyped-def]
+    """Settings, logging, services and an up-to-date schema."""
+    settings = state.settings()
+    setup_logging(level=settings.log_level, json_lines=settings.log_json if json_logs is None else json_logs)
+    services = state.services()
+    ensure_schema(services)
+    return services
+
+
+def _slack_app(services):  # type: ignore[no-untyped-def]
+    """The Bolt app for real Slack, after checking the configured channels."""
+    from bot.app import create_app, make_web_client
+    from bot.channels import ChannelConfigError, check_channels
+
+    client = make_web_client(services)
+    try:
+        external = check_channels(client, services.settings)
+    except ChannelConfigError as exc:
+        click.echo(f"lawcrm: {exc}", err=True)
+        sys.exit(2)
+    app, _ = create_app(services=services, client=client, external_channels=external)
+    return app
+
+
+def register(main: click.Group) -> None:
+    """Attach the process commands."""
+
+    @main.command()
+    @pass_state
+    @click.pass_context
+    def run(ctx: click.Context, state: CliState) -> None:
+        """Start the bot: Socket Mode, HTTP, or the local console, by the settings present."""
+        mode = state.settings().mode
+        ctx.invoke({"socket": socket, "http": serve, "console": console}[mode])
+
+    @main.command()
+    @pass_state
+    def serve(state: CliState) -> None:
+        """Serve Slack over HTTP (/slack/events, /healthz, /readyz) with waitress."""
+        services = _prepare(state)
+        if not services.settings.slack_signing_secret or not services.settings.slack_bot_token:
+            click.echo("lawcrm: invalid setting SLACK_SIGNING_SECRET: required to serve HTTP", err=True)
+            sys.exit(2)
+        from bot.http import serve_http
+
+        serve_http(_slack_app(services), services)
+
+    @main.command()
+    @pass_state
+    def socket(state: CliState) -> None:
+        """Connect to Slack in Socket Mode (SLACK_APP_TOKEN)."""
+        services = _prepare(state)
+        if not services.settings.slack_app_token:
+            click.echo("lawcrm: invalid setting SLACK_APP_TOKEN: required for Socket Mode", err=True)
+            sys.exit(2)
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        app = _slack_app(services)
+        SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
+
+    @main.command()
+    @click.option("--as", "as_user", default=None, help="Slack user id to act as.")
+    @pass_state
+    def console(state: CliState, as_user: str | None) -> None:
+        """The local terminal console: the real app, a local fake Slack, text rendering."""
+        services = _prepare(state, json_logs=False)
+        from bot.console.repl import run_console
+
+        run_console(services, as_user=as_user)
+
+    @main.command()
+    @click.option("--once", is_flag=True, help="Run every job once and exit.")
+    @pass_state
+    def jobs(state: CliState, once: bool) -> None:
+        """Run the scheduler (reminders, digests, alerts, complaint clocks) as its own process."""
+        services = _prepare(state)
+        from bot.app import make_web_client
+        from jobs.registry import JobContext, discover_jobs
+        from jobs.scheduler import run_once, serve as serve_jobs
+        from jobs.sender import SlackSender
+
+        settings = services.settings
+        if not settings.slack_bot_token:
+            click.echo("lawcrm: invalid setting SLACK_BOT_TOKEN: required to send notices", err=True)
+            sys.exit(2)
+        ctx = JobContext(services=services, sender=SlackSender(make_web_client(services)))
+        found = discover_jobs(services)
+        if once:
+            run_once(ctx, found)
+        else:
+            serve_jobs(ctx, found)

@@ -1,0 +1,39 @@
+"""What handler modules receive at registration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+
+from bot.flows.actor import Actor
+from bot.notifier import SlackNotifier
+from bot.services import Services
+
+
+@dataclass
+class SubcommandCall:
+    """One `/lawcrm <sub> args` invocation, after ack."""
+
+    actor: Actor
+    args: str
+    body: dict[str, Any]
+    client: WebClient
+    context: BoltContext
+    respond: Callable[..., Any]
+
+
+@dataclass
+class AppDeps:
+    """Services plus per-app registries shared by the handler modules."""
+
+    services: Services
+    external_channels: frozenset[str] = frozenset()
+    subcommands: dict[str, Callable[[SubcommandCall], None]] = field(default_factory=dict)
+
+    def notifier(self, client: WebClient) -> SlackNotifier:
+        """A notifier bound to the request's client."""
+        return SlackNotifier(client, external_channels=self.external_channels)

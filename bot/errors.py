@@ -1,0 +1,81 @@
+"""One global error handler: domain errors become friendly replies, the rest an error id."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.flows.actor import Actor
+from bot.flows.errors import DomainError, UnknownUser
+from bot.i18n import t
+
+log = logging.getLogger(__name__)
+
+
+def require_actor(context: BoltContext) -> Actor:
+    """The acting staff member, or UnknownUser (answered with 'ask an admin')."""
+    actor = context.get("actor")
+    if actor is None:
+        raise UnknownUser()
+    return actor
+
+
+def error_text(error: Exception, locale: str | None, *, body: dict[str, Any]) -> str:
+    """The message a user sees for an error (unknown errors are logged with an id)."""
+    if isinstance(error, DomainError):
+        return t(error.key, locale, **error.params)
+    error_id = uuid.uuid4().hex[:12]
+    log.error(
+        "unhandled error",
+        exc_info=error,
+        extra={"error_id": error_id, "payload_type": body.get("type") or "command",
+               "command": body.get("command"), "callback_id": (body.get("view") or {}).get("callback_id")},
+    )
+    return t("error.unexpected", locale, error_id=error_id)
+
+
+def deliver_error(*, text: str, body: dict[str, Any], client: WebClient, user_id: str | None,
+                  channel_id: str | None) -> None:
+    """Show the error where the user is: response_url, the open modal, ephemeral, or DM."""
+    try:
+        if body.get("response_url"):
+            from slack_sdk.webhook import WebhookClient
+
+            WebhookClient(body["response_url"]).send(text=text, response_type="ephemeral",
+                                                      replace_original=False)
+            return
+        view = body.get("view") or {}
+        if view.get("id") and body.get("type") == "block_actions":
+            client.views_update(view_id=view["id"], view=_error_modal(text))
+            return
+        if channel_id and user_id and not channel_id.startswith("D"):
+            client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+            return
+        if user_id:
+            client.chat_postMessage(channel=user_id, text=text)
+    except SlackApiError as exc:
+        log.warning("could not deliver error message", extra={"slack_error": exc.response.get("error")})
+
+
+def _error_modal(text: str) -> dict[str, Any]:
+    """A small modal that shows an error."""
+    return {"type": "modal", "title": {"type": "plain_text", "text": "Law CRM"},
+            "close": {"type": "plain_text", "text": "OK"},
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]}
+
+
+def register_error_handler(app: App) -> None:
+    """Install the single global error handler."""
+
+    @app.error
+    def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
+                     client: WebClient) -> BoltResponse:
+        text = error_text(error, context.get("locale"), body=body)
+        deliver_error(text=text, body=body, client=client, user_id=context.user_id,
+                      channel_id=context.channel_id)
+        return BoltResponse(status=200, body="")

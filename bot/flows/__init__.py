@@ -1,0 +1,1 @@
+"""Use cases. They take a session, an actor and a notifier; they know nothing of Slack."""

@@ -1,0 +1,1 @@
+"""Message catalogues, one module per feature; each defines MESSAGES = {key: {locale: text}}."""

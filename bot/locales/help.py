@@ -1,0 +1,36 @@
+"""Messages of `/lawcrm help` and `/lawcrm whoami`."""
+
+MESSAGES = {
+    "help.title": {"en": "Law CRM — what I can do", "zh-CN": "律所客户管理助手 — 功能一览"},
+    "help.body": {
+        "en": (
+            "*/intake* — new client or matter: conflict check, then partner approval\n"
+            "*/conflict* NAME[; NAME…] — private conflict check\n"
+            "*/note* CLIENT: text — record a contact (`next: … fri` adds a follow-up)\n"
+            "*/client* NAME — the client's profile card\n"
+            "*/complaint* — record a client complaint (`/complaint list` for partners)\n"
+            "*/lawcrm whoami* — your role and language\n"
+            "*/lawcrm lang en|zh-CN* — change your language"
+        ),
+        "zh-CN": (
+            "*/intake* — 新客户或新案件：利益冲突检索，然后提交合伙人审批\n"
+            "*/conflict* 名称[; 名称…] — 私下进行利益冲突检索\n"
+            "*/note* 客户: 内容 — 记录一次联系（`next: … 周五` 可添加跟进任务）\n"
+            "*/client* 名称 — 查看客户档案\n"
+            "*/complaint* — 登记客户投诉（合伙人可用 `/complaint list`）\n"
+            "*/lawcrm whoami* — 查看您的角色和语言\n"
+            "*/lawcrm lang en|zh-CN* — 切换语言"
+        ),
+    },
+    "help.unknown_subcommand": {
+        "en": "I don't know `{sub}`. Try `/lawcrm help`.",
+        "zh-CN": "无法识别 `{sub}`，请尝试 `/lawcrm help`。",
+    },
+    "whoami.text": {
+        "en": "You are *{name}* (<@{user}>), role: *{role}*{mp}. Language: {locale}.",
+        "zh-CN": "您是 *{name}*（<@{user}>），角色：*{role}*{mp}。语言：{locale}。",
+    },
+    "whoami.managing_partner": {"en": ", managing partner", "zh-CN": "，主任合伙人"},
+    "lang.changed": {"en": "Language set to English.", "zh-CN": "语言已切换为中文。"},
+    "lang.usage": {"en": "Use `/lawcrm lang en` or `/lawcrm lang zh-CN`.", "zh-CN": "请使用 `/lawcrm lang en` 或 `/lawcrm lang zh-CN`。"},
+}

@@ -1,0 +1,66 @@
+"""Global middleware: drop Slack's retried deliveries, resolve the acting staff member.
+
+Bolt's sync middleware runs before the listener, so each step here opens and closes its
+own short unit of work; no session ever spans `next()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from sqlalchemy.exc import IntegrityError
+
+from bot.flows.directory import find_actor
+from bot.services import Services
+from storage.models import SlackReceipt
+
+log = logging.getLogger(__name__)
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """A key identifying one Slack delivery: event_id, else trigger_id."""
+    if body.get("event_id"):
+        return f"e:{body['event_id']}"
+    if body.get("trigger_id"):
+        return f"t:{body['trigger_id']}"
+    return None
+
+
+def make_dedupe(services: Services) -> Callable[..., BoltResponse | None]:
+    """Middleware that answers a retried delivery already received with 200 and does nothing."""
+
+    def dedupe_retries(request: BoltRequest, body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+        key = delivery_key(body)
+        if key is None:
+            next()
+            return None
+        try:
+            with services.session() as session:
+                session.add(SlackReceipt(key=key, received_at=services.now()))
+        except IntegrityError:
+            retry = (request.headers.get("x-slack-retry-num") or [None])[0]
+            log.info("duplicate delivery dropped", extra={"retry_num": retry, "kind": key[:1]})
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return dedupe_retries
+
+
+def make_actor_resolver(services: Services) -> Callable[..., None]:
+    """Middleware that puts the acting staff member (or None) and locale on the context."""
+
+    def resolve_actor(context: BoltContext, next: Callable[[], None]) -> None:
+        actor = None
+        if context.user_id:
+            with services.session() as session:
+                actor = find_actor(session, slack_user_id=context.user_id,
+                                   default_locale=services.settings.default_locale)
+        context["actor"] = actor
+        context["locale"] = actor.locale if actor else services.settings.default_locale
+        next()
+
+    return resolve_actor

@@ -1,0 +1,54 @@
+"""The long-lived parts of a process, built once and passed to everything that needs them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.settings import Settings
+from storage.crypto import AnyKeyring, load_keyring
+from storage.db import make_engine, make_session_factory, session_scope
+from storage.models import utcnow
+
+
+@dataclass
+class Services:
+    """Settings, database and keys of one process."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    keyring: AnyKeyring
+    clock: Callable[[], datetime] = field(default=utcnow)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on error."""
+        with session_scope(self.session_factory) as session:
+            yield session
+
+    def now(self) -> datetime:
+        """Timezone-aware UTC now (frozen in tests)."""
+        return self.clock()
+
+
+def build_services(settings: Settings, *, create_keys: bool = True,
+                   clock: Callable[[], datetime] = utcnow) -> Services:
+    """Keys, engine and session factory for these settings."""
+    keyring = load_keyring(
+        encryption_keys=settings.encryption_keys.get_secret_value() if settings.encryption_keys else None,
+        blind_index_key=settings.blind_index_key.get_secret_value() if settings.blind_index_key else None,
+        key_file=settings.resolved_key_file,
+        create=create_keys,
+    )
+    engine = make_engine(settings.resolved_database_url, keyring=keyring,
+                         pool_size=max(5, settings.listener_threads))
+    return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
+                    keyring=keyring, clock=clock)

@@ -1,0 +1,158 @@
+"""Configuration, read once from the environment (and `.env`) and passed down."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Locale = Literal["en", "zh-CN"]
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the product; environment variable = field name in upper case."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    partner_review_channel: str | None = None
+    alerts_channel: str | None = None
+    managing_partner_user_id: str | None = None
+
+    firm_timezone: str = "Asia/Shanghai"
+    default_locale: Locale = "en"
+    holiday_country: str = "CN"
+
+    encryption_keys: SecretStr | None = None
+    blind_index_key: SecretStr | None = None
+    key_file: Path | None = None
+
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=3000, ge=1, le=65535)
+    listener_threads: int = Field(default=12, ge=2, le=200)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+
+    matter_number_pattern: str = "{year}-{area}-{seq:04d}"
+
+    digest_time: time = time(8, 0)
+    churn_after_days: int = Field(default=90, ge=1)
+    lost_after_days: int = Field(default=365, ge=1)
+    jobs_tick_seconds: int = Field(default=60, ge=5)
+
+    complaint_reminder_hours: int = Field(default=12, ge=1)
+    complaint_escalation_hours: int = Field(default=24, ge=1)
+    complaint_answer_working_days: int = Field(default=3, ge=1)
+    survey_within_days: int = Field(default=30, ge=1)
+
+    @field_validator("firm_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        """Reject a timezone the system database does not know."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        """Reject a country code the holidays package does not cover."""
+        if value.upper() not in holidays.list_supported_countries():
+            raise ValueError(f"no holiday calendar for country {value!r}")
+        return value.upper()
+
+    @field_validator("partner_review_channel", "alerts_channel")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        """Channels are given by ID (C… or G…), never by name."""
+        if value and not CHANNEL_ID.match(value):
+            raise ValueError(f"{value!r} is not a Slack channel ID (like C0123ABCD)")
+        return value or None
+
+    @field_validator("matter_number_pattern")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        """The matter number pattern must render with year, area and seq."""
+        try:
+            value.format(year=2026, area="LIT", seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"bad pattern {value!r}: use {{year}}, {{area}}, {{seq}}") from exc
+        if "{seq" not in value:
+            raise ValueError("pattern must contain {seq}")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        """The Web API base URL must be http(s) and end with a slash."""
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @model_validator(mode="after")
+    def _slack_pairs(self) -> "Settings":
+        """HTTP mode needs the signing secret with the bot token; Socket Mode the bot token."""
+        if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
+            raise ValueError(
+                "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (or SLACK_APP_TOKEN)"
+            )
+        if self.slack_app_token and not self.slack_bot_token:
+            raise ValueError("SLACK_BOT_TOKEN is required when SLACK_APP_TOKEN is set")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The firm's timezone."""
+        return ZoneInfo(self.firm_timezone)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """DATABASE_URL, or a SQLite file under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'lawcrm.db').resolve()}"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        """Where keys live when they are not given in the environment."""
+        return self.key_file or self.data_dir / "keys.json"
+
+    @property
+    def mode(self) -> Literal["console", "http", "socket"]:
+        """How `lawcrm run` serves: socket, http, or the local console."""
+        if self.slack_app_token:
+            return "socket"
+        if self.slack_bot_token:
+            return "http"
+        return "console"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning validation errors into one clear line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        raise SettingsError(f"invalid setting {name.upper()}: {msg}") from None

@@ -1,0 +1,173 @@
+"""The notification ledger: enqueue once by key, claim with a lease, send, record."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.db import is_postgres
+from storage.models import Notification
+from storage.models.enums import NotificationStatus as St
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+
+
+class RateLimited(Exception):
+    """Slack answered 429; try again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after}s")
+        self.retry_after = retry_after
+
+
+class PermanentFailure(Exception):
+    """Slack refused for good (channel_not_found, account_inactive…)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class TransientFailure(Exception):
+    """A network or server error; try again later with backoff."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Sender(Protocol):
+    """Delivers one ledger payload; returns (channel, ts)."""
+
+    def send(self, *, channel: str, payload: dict[str, Any]) -> tuple[str, str]:
+        """Send or raise RateLimited / PermanentFailure / TransientFailure."""
+        ...
+
+
+def enqueue(session: Session, *, key: str, kind: str, channel: str, payload: dict[str, Any],
+            due_at: datetime) -> bool:
+    """Record a notice unless its key exists; True when this call created it."""
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = insert(Notification).values(
+        key=key, kind=kind, channel=channel, payload=payload, due_at=due_at,
+        status=St.PENDING.value, attempts=0,
+    ).on_conflict_do_nothing(index_elements=["key"])
+    return session.execute(stmt).rowcount == 1
+
+
+def exists(session: Session, key: str) -> bool:
+    """Whether a notice with this key was ever recorded."""
+    return session.execute(select(Notification.id).where(Notification.key == key)).first() is not None
+
+
+def cancel(session: Session, *, key_prefix: str) -> int:
+    """Cancel pending notices whose key starts with the prefix; return how many."""
+    rows = session.execute(
+        select(Notification).where(Notification.key.startswith(key_prefix),
+                                   Notification.status == St.PENDING.value)
+    ).scalars().all()
+    for row in rows:
+        row.status = St.CANCELLED.value
+    return len(rows)
+
+
+def claim_due(session: Session, *, owner: str, now: datetime, limit: int = 100) -> list[Notification]:
+    """Lease due notices to `owner` (SKIP LOCKED on PostgreSQL: workers claim disjoint rows)."""
+    due = or_(
+        and_(Notification.status == St.PENDING.value, Notification.due_at <= now),
+        and_(Notification.status == St.SENDING.value, Notification.lease_until < now),
+    )
+    rows = session.execute(
+        select(Notification).where(due).order_by(Notification.due_at, Notification.id)
+        .limit(limit).with_for_update(skip_locked=True)
+    ).scalars().all()
+    for row in rows:
+        if row.status == St.SENDING.value:
+            log.warning("re-claiming a notice whose lease expired (possible duplicate)",
+                        extra={"notification_id": row.id, "attempts": row.attempts})
+        row.status, row.lease_owner, row.lease_until = St.SENDING.value, owner, now + LEASE
+        row.attempts += 1
+    return list(rows)
+
+
+@dataclass
+class DispatchReport:
+    """What one dispatch pass did."""
+
+    sent: int = 0
+    rate_limited: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class ChannelPacer:
+    """At most one message per channel per `interval` seconds (Slack's posting limit)."""
+
+    def __init__(self, interval: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval, self.sleep = interval, sleep
+        self.last: dict[str, float] = {}
+
+    def wait(self, channel: str) -> None:
+        """Sleep until this channel may receive another message."""
+        last = self.last.get(channel)
+        if last is not None:
+            gap = self.interval - (time.monotonic() - last)
+            if gap > 0:
+                self.sleep(gap)
+        self.last[channel] = time.monotonic()
+
+
+def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: str,
+                 now: Callable[[], datetime], pacer: ChannelPacer | None = None,
+                 limit: int = 100) -> DispatchReport:
+    """Claim due notices, send each, and record the outcome (one short transaction each)."""
+    from storage.db import session_scope
+
+    pacer = pacer or ChannelPacer()
+    report = DispatchReport()
+    with session_scope(session_factory) as session:
+        claimed = [(r.id, r.channel, r.payload, r.attempts) for r in
+                   claim_due(session, owner=owner, now=now(), limit=limit)]
+    for nid, channel, payload, attempts in claimed:
+        pacer.wait(channel)
+        outcome: dict[str, Any]
+        try:
+            ch, ts = sender.send(channel=channel, payload=payload)
+            outcome = {"status": St.SENT.value, "sent_at": now(), "slack_channel": ch, "slack_ts": ts,
+                       "last_error": None}
+            report.sent += 1
+        except RateLimited as exc:
+            outcome = {"status": St.PENDING.value, "due_at": now() + timedelta(seconds=exc.retry_after),
+                       "last_error": "ratelimited", "attempts": attempts - 1}
+            report.rate_limited += 1
+        except PermanentFailure as exc:
+            outcome = {"status": St.FAILED.value, "last_error": exc.code[:100]}
+            report.failed += 1
+            report.errors.append(exc.code)
+        except TransientFailure as exc:
+            if attempts >= MAX_ATTEMPTS:
+                outcome = {"status": St.FAILED.value, "last_error": exc.code[:100]}
+                report.failed += 1
+            else:
+                outcome = {"status": St.PENDING.value, "last_error": exc.code[:100],
+                           "due_at": now() + timedelta(seconds=min(3600, 15 * 2 ** attempts))}
+                report.retried += 1
+        with session_scope(session_factory) as session:
+            row = session.get(Notification, nid)
+            if row is not None and row.lease_owner == owner:
+                for k, v in outcome.items():
+                    setattr(row, k, v)
+                row.lease_owner = row.lease_until = None
+    return report

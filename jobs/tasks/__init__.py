@@ -1,0 +1,1 @@
+"""Periodic job modules; each exposes `jobs(settings) -> list[PeriodicJob]`."""

@@ -1,0 +1,43 @@
+"""Deliver due ledger notices; purge old delivery receipts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from bot.settings import Settings
+from jobs.ledger import ChannelPacer, DispatchReport, dispatch_due
+from jobs.registry import JobContext, PeriodicJob
+from storage.models import SlackReceipt
+
+
+def deliver(ctx: JobContext, *, pacer: ChannelPacer | None = None) -> DispatchReport:
+    """Send every due notice in batches until none is left."""
+    total = DispatchReport()
+    pacer = pacer or ChannelPacer()
+    while True:
+        report = dispatch_due(session_factory=ctx.services.session_factory, sender=ctx.sender,
+                              owner=ctx.owner, now=ctx.now, pacer=pacer)
+        for name in ("sent", "rate_limited", "retried", "failed"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        total.errors.extend(report.errors)
+        if report.sent + report.rate_limited + report.retried + report.failed < 100:
+            return total
+
+
+def purge_receipts(ctx: JobContext) -> int:
+    """Forget Slack delivery receipts older than a day (Slack retries within minutes)."""
+    with ctx.services.session() as session:
+        result = session.execute(
+            delete(SlackReceipt).where(SlackReceipt.received_at < ctx.now() - timedelta(days=1))
+        )
+        return result.rowcount or 0
+
+
+def jobs(settings: Settings) -> list[PeriodicJob]:
+    """Delivery every tick; receipts purge hourly."""
+    return [
+        PeriodicJob("deliver", deliver, settings.jobs_tick_seconds),
+        PeriodicJob("purge-receipts", purge_receipts, 3600),
+    ]

@@ -1,0 +1,1 @@
+"""Persistence: models, migrations, encryption, audit and the notification ledger."""

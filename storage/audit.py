@@ -1,0 +1,91 @@
+"""Append to and verify the hash-chained audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.db import advisory_xact_lock
+from storage.models import AuditEvent, utcnow
+
+GENESIS = "0" * 64
+AUDIT_LOCK = "lawcrm:audit-chain"
+
+
+def chain_hash(*, prev_hash: str, seq: int, at: datetime, actor: str, action: str,
+               entity: str, entity_id: str | None, fields: list[str] | None) -> str:
+    """SHA-256 over the previous hash and the canonical JSON of the entry."""
+    body = json.dumps(
+        {"seq": seq, "at": at.isoformat(timespec="microseconds"), "actor": actor,
+         "action": action, "entity": entity, "entity_id": entity_id, "fields": fields},
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def record(session: Session, *, actor: str, action: str, entity: str,
+           entity_id: str | int | None = None, fields: Iterable[str] = ()) -> AuditEvent:
+    """Append one event; serialised across processes so the chain never forks."""
+    advisory_xact_lock(session, AUDIT_LOCK)
+    session.flush()
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq = (last.seq + 1) if last else 1
+    prev = last.hash if last else GENESIS
+    at = utcnow()
+    names = sorted(set(fields)) or None
+    eid = None if entity_id is None else str(entity_id)
+    event = AuditEvent(
+        seq=seq, at=at, actor=actor, action=action, entity=entity, entity_id=eid, fields=names,
+        prev_hash=prev,
+        hash=chain_hash(prev_hash=prev, seq=seq, at=at, actor=actor, action=action,
+                        entity=entity, entity_id=eid, fields=names),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass
+class VerifyReport:
+    """What `verify` found."""
+
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain is intact."""
+        return not self.problems
+
+
+def verify(session: Session, *, progress: Callable[[int], None] | None = None,
+           batch: int = 5000) -> VerifyReport:
+    """Walk the chain in order; report edited, inserted or deleted rows."""
+    report = VerifyReport()
+    prev_hash, expected_seq = GENESIS, 1
+    rows = session.execute(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    ).scalars()
+    for ev in rows:
+        report.checked += 1
+        if ev.seq != expected_seq:
+            report.problems.append(f"seq {expected_seq}..{ev.seq - 1} missing (deleted rows)")
+        if ev.prev_hash != prev_hash:
+            report.problems.append(f"seq {ev.seq}: previous hash does not match (row removed or edited before it)")
+        computed = chain_hash(prev_hash=ev.prev_hash, seq=ev.seq, at=ev.at, actor=ev.actor,
+                              action=ev.action, entity=ev.entity, entity_id=ev.entity_id,
+                              fields=ev.fields)
+        if computed != ev.hash:
+            report.problems.append(f"seq {ev.seq}: content does not match its hash (edited)")
+        prev_hash, expected_seq = ev.hash, ev.seq + 1
+        if progress and report.checked % batch == 0:
+            progress(report.checked)
+    return report

@@ -1,0 +1,102 @@
+"""Vocabulary of the domain (DOMAIN.md), stored as short strings."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Staff roles."""
+
+    PARTNER = "partner"
+    LAWYER = "lawyer"
+    ASSISTANT = "assistant"
+    CLIENT_SERVICE = "client_service"
+    ADMIN = "admin"
+
+
+class ClientKind(StrEnum):
+    """Kinds of client."""
+
+    INDIVIDUAL = "individual"
+    ENTERPRISE = "enterprise"
+    GOVERNMENT = "government"
+
+
+class Tier(StrEnum):
+    """Client tiers (000): strategic / core / potential / lost."""
+
+    STRATEGIC = "strategic"
+    CORE = "core"
+    POTENTIAL = "potential"
+    LOST = "lost"
+
+
+class ClientStatus(StrEnum):
+    """Where a client is in its lifecycle."""
+
+    PROSPECT = "prospect"
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    LOST = "lost"
+
+
+class TeamRole(StrEnum):
+    """A staff member's role on a client or matter team."""
+
+    PARTNER = "partner"
+    LEAD_LAWYER = "lead_lawyer"
+    LAWYER = "lawyer"
+    ASSISTANT = "assistant"
+    CLIENT_SERVICE = "client_service"
+    MANAGER = "manager"
+
+
+class PartyRole(StrEnum):
+    """Roles a recorded party can have in the conflict index."""
+
+    CLIENT = "client"
+    FORMER_CLIENT = "former_client"
+    ADVERSE = "adverse"
+    RELATED = "related"
+
+
+class PartyKind(StrEnum):
+    """Person or organization."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
+class MatterStatus(StrEnum):
+    """Matter status."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ContactChannel(StrEnum):
+    """How a contact happened."""
+
+    CALL = "call"
+    MEETING = "meeting"
+    EMAIL = "email"
+    WECHAT = "wechat"
+    VISIT = "visit"
+    OTHER = "other"
+
+
+class FollowUpStatus(StrEnum):
+    """Follow-up task status."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class NotificationStatus(StrEnum):
+    """Ledger row status."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
