@@ -1,7 +1,10 @@
 """Conflict checks: record parties and search them (the contract every caller uses).
 
 `search_conflicts` and `record_party` are the only entry points; the matching engine
-behind them (`bot.flows.matching`) may change without touching callers.
+behind them (`bot.flows.matching`) may change without touching callers. `Hit.reasons`
+are codes rendered with `t("conflict.why.<code>")` (see `bot/locales/conflicts.py`):
+same_name, legal_form, region, trad_simp, pinyin, homophone, name_order, nickname,
+initials, typo, alias, id_number. Roles render with `t("conflict.role.<role>")`.
 """
 
 from __future__ import annotations
