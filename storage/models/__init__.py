@@ -3,6 +3,7 @@
 from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
+from storage.models.intake import IntakeDraft, IntakeRequest
 from storage.models.ledger import Notification
 from storage.models.matters import Matter, MatterCounter, MatterTeamMember
 from storage.models.notes import ContactNote, FollowUp
@@ -12,6 +13,7 @@ from storage.models.staff import Staff, StaffAssistant
 
 __all__ = [
     "AuditEvent", "Base", "Client", "ClientContact", "ClientTeamMember", "ContactNote",
-    "FollowUp", "ImportantDate", "Matter", "MatterCounter", "MatterTeamMember", "Notification",
+    "FollowUp", "ImportantDate", "IntakeDraft", "IntakeRequest", "Matter", "MatterCounter",
+    "MatterTeamMember", "Notification",
     "Party", "PartyAlias", "SlackReceipt", "Staff", "StaffAssistant", "UTCDateTime", "utcnow",
 ]

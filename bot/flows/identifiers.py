@@ -1,0 +1,121 @@
+"""Checks for the identifiers and contact details typed into an intake form.
+
+Chinese resident ID (GB 11643-1999, check character ISO 7064 MOD 11-2), unified social
+credit code (GB 32100-2015, check character MOD 31, with the embedded organization code of
+GB 11714-1997), phone numbers (Chinese mobiles and landlines, international E.164) and
+email addresses. Every check takes raw user input and returns a normalised value or None.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_SEPARATORS = re.compile(r"[\s\-‐‑–—()（）.]")
+_CN_MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
+_CN_LANDLINE = re.compile(r"^(?:(?:\+?86|0086)0?|0)([1-9]\d{1,2})([2-9]\d{6,7})$")
+_INTERNATIONAL = re.compile(r"^(?:\+|00)([1-9]\d{6,14})$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\u00a0-\uffff-]+@"
+                    r"(?:[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,61}[A-Za-z0-9\u00a0-\uffff])?\.)+"
+                    r"[A-Za-z\u00a0-\uffff]{2,63}$")
+
+
+def _fold(value: str) -> str:
+    """Full-width folded, spaces removed, upper case."""
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+
+
+def resident_id_check_char(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character for the first 17 digits of a resident ID."""
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def valid_resident_id(value: str) -> bool:
+    """An 18-character resident ID: region, a real birth date, and a correct check character."""
+    v = _fold(value)
+    if not re.fullmatch(r"[1-9]\d{16}[\dX]", v):
+        return False
+    try:
+        born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+    except ValueError:
+        return False
+    return resident_id_check_char(v[:17]) == v[17]
+
+
+def uscc_check_char(first17: str) -> str:
+    """The GB 32100-2015 check character for the first 17 characters of a USCC."""
+    total = sum(_USCC_CHARSET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def org_code_check_char(first8: str) -> str:
+    """The GB 11714-1997 check character of an organization code (positions 9-17 of a USCC)."""
+    total = sum(_ORG_CHARSET.index(c) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def valid_uscc(value: str) -> bool:
+    """An 18-character unified social credit code with correct check characters."""
+    v = _fold(value)
+    if len(v) != 18 or any(c not in _USCC_CHARSET for c in v):
+        return False
+    if not v[2:8].isdigit():
+        return False
+    org = v[8:17]
+    if all(c in _ORG_CHARSET for c in org[:8]) and org_code_check_char(org[:8]) != org[8]:
+        return False
+    return uscc_check_char(v[:17]) == v[17]
+
+
+def normalize_identifier(value: str) -> str:
+    """The canonical form stored and blind-indexed: full-width folded, no spaces, upper case."""
+    return _fold(value)
+
+
+def identifier_problem(value: str, *, client_kind: str) -> str | None:
+    """None when the ID number fits the client kind, else a message-key suffix.
+
+    Individuals: an 18-digit resident ID must carry a correct check character; passports
+    and other permits (5-20 letters and digits) are accepted as they are. Enterprises and
+    government bodies: a valid USCC.
+    """
+    v = _fold(value)
+    if client_kind == "individual":
+        if re.fullmatch(r"\d{17}[\dX]", v):
+            return None if valid_resident_id(v) else "bad_resident_id"
+        if re.fullmatch(r"\d{15}", v) or re.fullmatch(r"[A-Z0-9]{5,20}", v) and not v.isdigit():
+            return None
+        return "bad_id_format"
+    return None if valid_uscc(v) else "bad_uscc"
+
+
+def normalize_phone(value: str) -> str | None:
+    """A phone number in canonical form (+86 13812345678, +86 1012345678, +44…), or None."""
+    v = _SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    if m := _CN_MOBILE.fullmatch(v):
+        return f"+86 {m.group(1)}"
+    if m := _CN_LANDLINE.fullmatch(v):
+        return f"+86 {m.group(1)}{m.group(2)}"
+    if (m := _INTERNATIONAL.fullmatch(v)) and not m.group(1).startswith("86"):
+        return f"+{m.group(1)}"
+    return None
+
+
+def normalize_email(value: str) -> str | None:
+    """An email address (domain lower-cased), or None when it is not one."""
+    v = unicodedata.normalize("NFKC", value).strip()
+    if len(v) > 254 or ".." in v or not _EMAIL.fullmatch(v):
+        return None
+    local, _, domain = v.rpartition("@")
+    if local.startswith(".") or local.endswith(".") or len(local) > 64:
+        return None
+    return f"{local}@{domain.lower()}"
