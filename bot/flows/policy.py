@@ -79,3 +79,8 @@ def can_manage_staff(actor: Actor) -> bool:
 def can_record_contact(session: Session, actor: Actor, client_id: int) -> bool:
     """Whoever may see a client may record a contact with it."""
     return can_view_client(session, actor, client_id)
+
+
+def can_file_intake(actor: Actor) -> bool:
+    """Partners, lawyers, assistants and client service take new enquiries."""
+    return actor.role in CLIENT_ROLES

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, UTCDateTime, utcnow
@@ -38,6 +38,7 @@ class IntakeRequest(Base):
     decision_reason: Mapped[str | None] = mapped_column(EncryptedText)
     waiver_ref: Mapped[str | None] = mapped_column(EncryptedText)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    linked_client: Mapped[bool] = mapped_column(Boolean, default=False)
     matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -50,5 +51,5 @@ class IntakeDraft(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), unique=True)
-    values: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,389 @@
+"""Intake: from a validated form to a conflict-checked request and a partner's decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.flows import policy
+from bot.flows.actor import Actor
+from bot.flows.conflicts import QueryResult, record_party, search_conflicts
+from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
+from bot.flows.intake_form import IntakeForm
+from bot.flows.matters import next_matter_number
+from bot.flows.notifier import Notifier, Posted
+from storage import audit
+from storage.models import (Client, ClientContact, ClientTeamMember, IntakeRequest, Matter,
+                            MatterTeamMember, Party, Staff, StaffAssistant)
+from storage.models.enums import Role
+from storage.types import keyring_of
+
+DECISIONS = ("approved", "approved_waiver", "declined")
+CLIENT_ROLES = ("client", "former_client")
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """Everything needed to show a request (plain values, safe across threads)."""
+
+    id: int
+    status: str
+    form: IntakeForm
+    results: list[dict[str, Any]]
+    note: str | None
+    requester_slack_id: str
+    requester_locale: str | None
+    review_channel: str | None
+    review_ts: str | None
+    lead_slack_id: str | None
+    decision: str | None = None
+    decided_by_slack_id: str | None = None
+    decided_by_name: str | None = None
+    decision_reason: str | None = None
+    waiver_ref: str | None = None
+    matter_number: str | None = None
+    linked_existing_client: bool = False
+    client_options: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """Whether this actor's decision won, and the request as it now stands."""
+
+    won: bool
+    request: RequestView
+
+
+Render = Callable[[RequestView], tuple[str, list[dict[str, Any]]]]
+
+
+def results_json(results: Sequence[QueryResult], groups: Sequence[str]) -> list[dict[str, Any]]:
+    """Conflict results as plain JSON (stored encrypted, rendered by the blocks)."""
+    return [
+        {"query": r.query, "group": groups[i] if i < len(groups) else "name",
+         "hits": [{"party_id": h.party_id, "name": h.name, "role": h.role, "matter": h.matter,
+                   "score": h.score, "reasons": list(h.reasons)} for h in r.hits]}
+        for i, r in enumerate(results)
+    ]
+
+
+def check_names(session: Session, *, actor: Actor, names: Sequence[str],
+                cache: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """`/conflict`: search names for conflicts (partners, lawyers and assistants only)."""
+    if not policy.can_check_conflicts(actor):
+        raise PermissionDenied()
+    results = search_conflicts(session, names=list(names), cache=cache)
+    audit.record(session, actor=actor.audit_name, action="conflict_search", entity="conflict",
+                 fields=["names"])
+    return results_json(results, ["name"] * len(names))
+
+
+def open_request(session: Session, *, actor: Actor, form: IntakeForm, submission_key: str,
+                 now: datetime) -> tuple[int, bool]:
+    """Create the request for a submitted form once per submission key; (id, created)."""
+    if not policy.can_file_intake(actor):
+        raise PermissionDenied()
+    existing = _by_key(session, submission_key)
+    if existing is not None:
+        return existing, False
+    bidx = keyring_of(session.get_bind().dialect).blind_index(form.id_number) if form.id_number else None
+    req = IntakeRequest(submission_key=submission_key, requester_id=actor.staff_id, status="checking",
+                        client_kind=form.kind, practice_area=form.area, form=form.to_json(),
+                        id_number_bidx=bidx, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(req)
+    except IntegrityError:
+        found = _by_key(session, submission_key)
+        if found is None:
+            raise
+        return found, False
+    audit.record(session, actor=actor.audit_name, action="create", entity="intake_request",
+                 entity_id=req.id, fields=sorted(k for k, v in form.to_json().items() if v))
+    return req.id, True
+
+
+def _by_key(session: Session, key: str) -> int | None:
+    """The id of the request made from this submission, if any."""
+    return session.execute(
+        select(IntakeRequest.id).where(IntakeRequest.submission_key == key)
+    ).scalar_one_or_none()
+
+
+def run_check(session: Session, *, actor: Actor, request_id: int,
+              cache: dict[str, Any] | None) -> RequestView:
+    """Search the client, its ID number and every party; store the results on the request."""
+    req = _own_request(session, actor, request_id)
+    form = IntakeForm.from_json(req.form)
+    names, groups = [form.name], ["client"]
+    seen = {form.name.casefold()}
+    for group, more in (("adverse", form.opposing), ("related", form.related)):
+        for name in more:
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+                groups.append(group)
+    ids = [form.id_number] if form.id_number else []
+    req.results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache),
+                               groups)
+    if req.status == "checking":
+        req.status = "checked"
+    audit.record(session, actor=actor.audit_name, action="check", entity="intake_request",
+                 entity_id=req.id, fields=["results", "status"])
+    return load_view(session, request_id)
+
+
+def _own_request(session: Session, actor: Actor, request_id: int) -> IntakeRequest:
+    """The actor's own request (NotFound for anyone else's)."""
+    req = session.get(IntakeRequest, request_id)
+    if req is None or req.requester_id != actor.staff_id:
+        raise NotFound()
+    return req
+
+
+def cancel_request(session: Session, *, actor: Actor, submission_key: str) -> bool:
+    """Cancel a checked request the requester closed without submitting it."""
+    res = session.execute(
+        update(IntakeRequest)
+        .where(IntakeRequest.submission_key == submission_key,
+               IntakeRequest.requester_id == actor.staff_id,
+               IntakeRequest.status.in_(("checking", "checked")))
+        .values(status="cancelled")
+    )
+    if res.rowcount != 1:
+        return False
+    rid = _by_key(session, submission_key)
+    audit.record(session, actor=actor.audit_name, action="cancel", entity="intake_request",
+                 entity_id=rid, fields=["status"])
+    return True
+
+
+def submit_for_approval(session: Session, *, actor: Actor, request_id: int, note: str | None,
+                        channel: str, notifier: Notifier, render: Render, now: datetime) -> Posted | None:
+    """Send a checked request to the partners' review channel, once (None if already sent).
+
+    The status changes with a conditional UPDATE and the post happens in the same
+    transaction, so a double submission posts once and a failed post changes nothing.
+    """
+    _own_request(session, actor, request_id)
+    res = session.execute(
+        update(IntakeRequest)
+        .where(IntakeRequest.id == request_id, IntakeRequest.status == "checked")
+        .values(status="pending", note=note or None, submitted_at=now)
+    )
+    if res.rowcount != 1:
+        return None
+    view = load_view(session, request_id)
+    text, blocks = render(view)
+    posted = notifier.post(channel=channel, text=text, blocks=blocks, confidential=True)
+    session.execute(update(IntakeRequest).where(IntakeRequest.id == request_id)
+                    .values(review_channel=posted.channel, review_ts=posted.ts))
+    audit.record(session, actor=actor.audit_name, action="submit", entity="intake_request",
+                 entity_id=request_id, fields=["status", "note", "review_channel", "review_ts"])
+    return posted
+
+
+def set_choice(session: Session, *, actor: Actor, request_id: int, lead_slack_id: str | None = None,
+               link_client_id: int | None = None) -> None:
+    """A partner picks the lead lawyer or the existing client to link, before deciding."""
+    if not policy.can_decide_intake(actor):
+        raise PermissionDenied("intake.error.partners_only")
+    req = session.get(IntakeRequest, request_id)
+    if req is None:
+        raise NotFound()
+    if req.status != "pending":
+        raise InvalidInput("intake.error.already_decided_short")
+    changed = []
+    if lead_slack_id is not None:
+        lead = session.execute(select(Staff).where(Staff.slack_user_id == lead_slack_id,
+                                                   Staff.active.is_(True))).scalar_one_or_none()
+        if lead is None or lead.role not in (Role.PARTNER, Role.LAWYER):
+            raise InvalidInput("intake.error.lead_not_lawyer")
+        req.lead_lawyer_id = lead.id
+        changed.append("lead_lawyer_id")
+    if link_client_id is not None:
+        options = dict(_client_options(session, req.results or []))
+        if link_client_id and link_client_id not in options:
+            raise InvalidInput("intake.error.not_a_candidate")
+        req.link_client_id = link_client_id or None
+        changed.append("link_client_id")
+    audit.record(session, actor=actor.audit_name, action="choose", entity="intake_request",
+                 entity_id=request_id, fields=changed)
+
+
+def decide(session: Session, *, actor: Actor, request_id: int, decision: str,
+           reason: str | None = None, waiver_ref: str | None = None, pattern: str, tz: ZoneInfo,
+           now: datetime) -> DecisionOutcome:
+    """Approve, approve with a waiver, or decline a pending request; exactly one decision wins."""
+    if not policy.can_decide_intake(actor):
+        raise PermissionDenied("intake.error.partners_only")
+    if decision not in DECISIONS:
+        raise InvalidInput()
+    reason = (reason or "").strip() or None
+    waiver_ref = (waiver_ref or "").strip() or None
+    if decision != "approved" and not reason:
+        raise InvalidInput("intake.error.reason_required")
+    if decision == "approved_waiver" and not waiver_ref:
+        raise InvalidInput("intake.error.waiver_ref_required")
+    status = "declined" if decision == "declined" else "approved"
+    res = session.execute(
+        update(IntakeRequest)
+        .where(IntakeRequest.id == request_id, IntakeRequest.status == "pending")
+        .values(status=status, decision=decision, decided_by_id=actor.staff_id, decided_at=now,
+                decision_reason=reason, waiver_ref=waiver_ref)
+    )
+    if res.rowcount != 1:
+        if session.get(IntakeRequest, request_id) is None:
+            raise NotFound()
+        return DecisionOutcome(won=False, request=load_view(session, request_id))
+    fields = ["status", "decision", "decided_by_id", "decided_at"]
+    fields += ["decision_reason"] if reason else []
+    fields += ["waiver_ref"] if waiver_ref else []
+    audit.record(session, actor=actor.audit_name, action="decide", entity="intake_request",
+                 entity_id=request_id, fields=fields)
+    if status == "approved":
+        req = session.execute(select(IntakeRequest).where(IntakeRequest.id == request_id)
+                              .execution_options(populate_existing=True)).scalar_one()
+        _accept(session, actor=actor, req=req, pattern=pattern, tz=tz, now=now)
+    return DecisionOutcome(won=True, request=load_view(session, request_id))
+
+
+def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str, tz: ZoneInfo,
+            now: datetime) -> None:
+    """Create or link the client, number the matter, form the team and record every party."""
+    form = IntakeForm.from_json(req.form)
+    client = _find_client(session, req)
+    if client is None:
+        client = Client(kind=form.kind, name=form.name, id_number=form.id_number,
+                        id_number_bidx=req.id_number_bidx, status="active", tier="potential",
+                        source_channel=form.source, referrer=form.referrer, phone=form.phone,
+                        email=form.email, sensitive_consent_at=now if form.id_number else None,
+                        created_at=now, updated_at=now)
+        session.add(client)
+        session.flush()
+        audit.record(session, actor=actor.audit_name, action="create", entity="client",
+                     entity_id=client.id, fields=_filled(client, ("kind", "name", "id_number", "status",
+                                                                  "tier", "source_channel", "referrer",
+                                                                  "phone", "email", "sensitive_consent_at")))
+        if form.contact:
+            contact = ClientContact(client_id=client.id, name=form.contact, phone=form.phone,
+                                    email=form.email, is_primary=True)
+            session.add(contact)
+            session.flush()
+            audit.record(session, actor=actor.audit_name, action="create", entity="client_contact",
+                         entity_id=contact.id, fields=_filled(contact, ("name", "phone", "email")))
+    else:
+        client.status = "active"
+        req.linked_client = True
+        audit.record(session, actor=actor.audit_name, action="link", entity="client",
+                     entity_id=client.id, fields=["status"])
+    requester = session.get(Staff, req.requester_id)
+    assert requester is not None
+    lead_id = req.lead_lawyer_id
+    if lead_id is None and requester.role in (Role.PARTNER, Role.LAWYER):
+        lead_id = requester.id
+    year = now.astimezone(tz).year
+    number = next_matter_number(session, pattern=pattern, year=year, area=req.practice_area)
+    matter = Matter(number=number, client_id=client.id, practice_area=req.practice_area,
+                    title=form.need.splitlines()[0][:200] if form.need else None, status="open",
+                    lead_lawyer_id=lead_id, opened_at=now)
+    session.add(matter)
+    session.flush()
+    audit.record(session, actor=actor.audit_name, action="create", entity="matter", entity_id=matter.id,
+                 fields=["number", "client_id", "practice_area", "title", "status", "lead_lawyer_id"])
+    _form_team(session, actor=actor, client_id=client.id, matter_id=matter.id, lead_id=lead_id,
+               requester=requester)
+    parties = [(form.name, "client", form.party_kind, client.id, form.id_number)]
+    parties += [(n, "adverse", None, None, None) for n in form.opposing]
+    parties += [(n, "related", None, None, None) for n in form.related]
+    for name, role, kind, client_id, id_number in parties:
+        party = record_party(session, name=name, role=role, kind=kind, matter_id=matter.id,
+                             matter_ref=number, client_id=client_id, id_number=id_number,
+                             aliases=(), source="intake")
+        audit.record(session, actor=actor.audit_name, action="create", entity="party",
+                     entity_id=party.id, fields=["name", "role", "matter_id"] + (["id_number"] if id_number else []))
+    req.client_id, req.matter_id = client.id, matter.id
+    session.flush()
+
+
+def _filled(row: Any, names: Sequence[str]) -> list[str]:
+    """The names of the columns that hold a value (for the audit log)."""
+    return [n for n in names if getattr(row, n) is not None]
+
+
+def _find_client(session: Session, req: IntakeRequest) -> Client | None:
+    """The existing client to link: the partner's choice, else the same ID number."""
+    if req.link_client_id:
+        return session.get(Client, req.link_client_id)
+    if req.id_number_bidx:
+        return session.execute(select(Client).where(Client.id_number_bidx == req.id_number_bidx)
+                               .order_by(Client.id).limit(1)).scalar_one_or_none()
+    return None
+
+
+def _form_team(session: Session, *, actor: Actor, client_id: int, matter_id: int, lead_id: int | None,
+               requester: Staff) -> None:
+    """Lead lawyer and assistants on the matter and the client team."""
+    members: list[tuple[int, str]] = []
+    if lead_id is not None:
+        members.append((lead_id, "lead_lawyer"))
+        assistants = session.execute(select(StaffAssistant.assistant_id)
+                                     .where(StaffAssistant.lawyer_id == lead_id)).scalars()
+        members += [(a, "assistant") for a in assistants]
+    if requester.role == Role.ASSISTANT and (requester.id, "assistant") not in members:
+        members.append((requester.id, "assistant"))
+    for staff_id, role in members:
+        session.add(MatterTeamMember(matter_id=matter_id, staff_id=staff_id, role=role))
+        exists = session.execute(select(ClientTeamMember.id).where(
+            ClientTeamMember.client_id == client_id, ClientTeamMember.staff_id == staff_id,
+            ClientTeamMember.role == role)).first()
+        if exists is None:
+            session.add(ClientTeamMember(client_id=client_id, staff_id=staff_id, role=role))
+    session.flush()
+    if members:
+        audit.record(session, actor=actor.audit_name, action="assign_team", entity="matter",
+                     entity_id=matter_id, fields=["team"])
+
+
+def _client_options(session: Session, results: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """Existing clients among the hits (candidates a partner may link the intake to)."""
+    party_ids = {h["party_id"] for r in results for h in r.get("hits", []) if h.get("role") in CLIENT_ROLES}
+    if not party_ids:
+        return []
+    rows = session.execute(
+        select(Client.id, Client.name).join(Party, Party.client_id == Client.id)
+        .where(Party.id.in_(party_ids)).distinct().order_by(Client.id)
+    ).all()
+    return [(r.id, r.name) for r in rows][:20]
+
+
+def load_view(session: Session, request_id: int) -> RequestView:
+    """A request as plain values."""
+    req = session.execute(select(IntakeRequest).where(IntakeRequest.id == request_id)
+                          .execution_options(populate_existing=True)).scalar_one_or_none()
+    if req is None:
+        raise NotFound()
+    people = {s.id: s for s in session.execute(select(Staff).where(Staff.id.in_(
+        [i for i in (req.requester_id, req.decided_by_id, req.lead_lawyer_id) if i]))).scalars()}
+    requester = people[req.requester_id]
+    decider = people.get(req.decided_by_id) if req.decided_by_id else None
+    lead = people.get(req.lead_lawyer_id) if req.lead_lawyer_id else None
+    matter = session.get(Matter, req.matter_id) if req.matter_id else None
+    return RequestView(
+        id=req.id, status=req.status, form=IntakeForm.from_json(req.form), results=req.results or [],
+        note=req.note, requester_slack_id=requester.slack_user_id, requester_locale=requester.locale,
+        review_channel=req.review_channel, review_ts=req.review_ts,
+        lead_slack_id=lead.slack_user_id if lead else None, decision=req.decision,
+        decided_by_slack_id=decider.slack_user_id if decider else None,
+        decided_by_name=decider.display_name if decider else None,
+        decision_reason=req.decision_reason, waiver_ref=req.waiver_ref,
+        matter_number=matter.number if matter else None, linked_existing_client=req.linked_client,
+        client_options=tuple(_client_options(session, req.results or [])) if req.status == "pending" else (),
+    )

@@ -1,0 +1,164 @@
+"""The partners' review of intake requests: approve, approve with waiver, decline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import intake as ui
+from bot.blocks.common import view_values
+from bot.deps import AppDeps
+from bot.errors import require_actor
+from bot.flows import intake, policy
+from bot.flows.actor import Actor
+from bot.flows.errors import PermissionDenied
+from bot.flows.intake import DecisionOutcome
+from bot.flows.notifier import Notifier
+from bot.i18n import t
+from bot.ids import IntakeAction, IntakeBlock, IntakeView
+from bot.slack_text import escape, mention
+
+
+def _request_id(body: dict[str, Any]) -> int:
+    """The request id carried by a button value or by the block id of a select."""
+    action = body["actions"][0]
+    if action.get("value"):
+        return int(action["value"])
+    return int(str(action.get("block_id", "")).rpartition(":")[2])
+
+
+def _require_partner(actor: Actor) -> None:
+    """Anyone but a partner is refused (ephemerally, by the global error handler)."""
+    if not policy.can_decide_intake(actor):
+        raise PermissionDenied("intake.error.partners_only")
+
+
+def register(app: App, deps: AppDeps) -> None:
+    """Register the review buttons, selects and the reason modals."""
+    services = deps.services
+    settings = services.settings
+
+    def decide(actor: Actor, request_id: int, decision: str, reason: str | None = None,
+               waiver_ref: str | None = None) -> DecisionOutcome:
+        """Run the decision in its own unit of work."""
+        with services.session() as session:
+            return intake.decide(session, actor=actor, request_id=request_id, decision=decision,
+                                 reason=reason, waiver_ref=waiver_ref,
+                                 pattern=settings.matter_number_pattern, tz=settings.tz,
+                                 now=services.now())
+
+    def announce(outcome: DecisionOutcome, notifier: Notifier) -> None:
+        """Show the decision in the channel and tell the requester."""
+        view = outcome.request
+        if view.review_channel and view.review_ts:
+            text, blocks = ui.decided_message(view, settings.default_locale)
+            notifier.update(channel=view.review_channel, ts=view.review_ts, text=text, blocks=blocks)
+        notifier.dm(user=view.requester_slack_id,
+                    text=ui.requester_dm(view, view.requester_locale or settings.default_locale))
+
+    def too_late(outcome: DecisionOutcome, locale: str) -> str:
+        """What the partner who lost the race is told."""
+        view = outcome.request
+        return t("intake.already_decided", locale, who=mention(view.decided_by_slack_id or ""),
+                 decision=t(f"intake.decision.{view.decision}", locale))
+
+    @app.action(IntakeAction.APPROVE)
+    def handle_approve(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient,
+                       respond: Respond) -> None:
+        ack()
+        actor = require_actor(context)
+        _require_partner(actor)
+        outcome = decide(actor, _request_id(body), "approved")
+        if not outcome.won:
+            respond(text=too_late(outcome, actor.locale), response_type="ephemeral",
+                    replace_original=False)
+            return
+        announce(outcome, deps.notifier(client))
+
+    def open_reason_modal(kind: str, body: dict[str, Any], context: BoltContext,
+                          client: WebClient) -> None:
+        """Partners only: open the waiver or decline modal for the clicked request."""
+        actor = require_actor(context)
+        _require_partner(actor)
+        channel = body.get("channel", {}).get("id") or body["container"].get("channel_id", "")
+        ts = body.get("container", {}).get("message_ts") or body.get("message", {}).get("ts", "")
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=ui.reason_modal(kind, request_id=_request_id(body), channel=channel,
+                                               ts=ts, locale=actor.locale))
+
+    @app.action(IntakeAction.APPROVE_WAIVER)
+    def handle_approve_waiver(ack: Ack, body: dict[str, Any], context: BoltContext,
+                              client: WebClient) -> None:
+        ack()
+        open_reason_modal("waiver", body, context, client)
+
+    @app.action(IntakeAction.DECLINE)
+    def handle_decline(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        ack()
+        open_reason_modal("decline", body, context, client)
+
+    def handle_reason_submission(decision: str, ack: Ack, body: dict[str, Any], context: BoltContext,
+                                 client: WebClient) -> None:
+        """Validate the reason (and waiver reference), then decide."""
+        actor = require_actor(context)
+        values = view_values(body["view"])
+        reason = (values.get(IntakeBlock.REASON) or "").strip()
+        ref = (values.get(IntakeBlock.WAIVER_REF) or "").strip()
+        errors = {}
+        if not reason:
+            errors[IntakeBlock.REASON] = t("intake.error.reason_required", actor.locale)
+        if decision == "approved_waiver" and not ref:
+            errors[IntakeBlock.WAIVER_REF] = t("intake.error.waiver_ref_required", actor.locale)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        meta = json.loads(body["view"].get("private_metadata") or "{}")
+        notifier = deps.notifier(client)
+        outcome = decide(actor, int(meta.get("r", 0)), decision, reason, ref or None)
+        if not outcome.won:
+            channel = outcome.request.review_channel or meta.get("c")
+            notifier.ephemeral(channel=channel, user=actor.slack_user_id, text=too_late(outcome, actor.locale))
+            return
+        announce(outcome, notifier)
+
+    @app.view(IntakeView.WAIVER)
+    def handle_waiver_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
+                                 client: WebClient) -> None:
+        handle_reason_submission("approved_waiver", ack, body, context, client)
+
+    @app.view(IntakeView.DECLINE)
+    def handle_decline_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
+                                  client: WebClient) -> None:
+        handle_reason_submission("declined", ack, body, context, client)
+
+    @app.action(IntakeAction.SET_LEAD)
+    def handle_set_lead(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        ack()
+        actor = require_actor(context)
+        _require_partner(actor)
+        request_id, user = _request_id(body), body["actions"][0].get("selected_user") or ""
+        with services.session() as session:
+            intake.set_choice(session, actor=actor, request_id=request_id, lead_slack_id=user)
+        respond(text=t("intake.review.lead_set", actor.locale, id=request_id, who=mention(user)),
+                response_type="ephemeral", replace_original=False)
+
+    @app.action(IntakeAction.LINK_CLIENT)
+    def handle_link_client(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        ack()
+        actor = require_actor(context)
+        _require_partner(actor)
+        request_id = _request_id(body)
+        selected = body["actions"][0].get("selected_option") or {}
+        client_id = int(selected.get("value") or 0)
+        with services.session() as session:
+            intake.set_choice(session, actor=actor, request_id=request_id, link_client_id=client_id)
+        if client_id:
+            name = (selected.get("text") or {}).get("text", "")
+            text = t("intake.review.link_set", actor.locale, id=request_id, client=escape(name))
+        else:
+            text = t("intake.review.link_cleared", actor.locale, id=request_id)
+        respond(text=text, response_type="ephemeral", replace_original=False)
