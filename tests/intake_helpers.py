@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -55,13 +56,20 @@ def send_for_approval(slack: SlackDriver, fake: FakeSlack, user: str, results_vi
 
 
 def review_ref(services: Services, request_id: int | None = None) -> dict[str, Any]:
-    """The review message's channel and ts, as Slack would put them in a click."""
-    with services.session() as session:
-        q = select(IntakeRequest).order_by(IntakeRequest.id.desc())
-        if request_id is not None:
-            q = q.where(IntakeRequest.id == request_id)
-        req = session.execute(q.limit(1)).scalar_one()
-        return {"channel": req.review_channel, "ts": req.review_ts, "id": req.id}
+    """The review message's channel and ts, as Slack would put them in a click.
+
+    The listener stores them when its transaction commits, just after the post: wait for it.
+    """
+    deadline = time.monotonic() + 5
+    while True:
+        with services.session() as session:
+            q = select(IntakeRequest).order_by(IntakeRequest.id.desc())
+            if request_id is not None:
+                q = q.where(IntakeRequest.id == request_id)
+            req = session.execute(q.limit(1)).scalar_one()
+        if req.review_ts or time.monotonic() > deadline:
+            return {"channel": req.review_channel, "ts": req.review_ts, "id": req.id}
+        time.sleep(0.02)
 
 
 def requests(services: Services) -> list[IntakeRequest]:
