@@ -89,6 +89,9 @@ def register(app: App, deps: AppDeps) -> None:
             ack(response_action="errors",
                 errors={IntakeBlock.NOTE: t("intake.error.no_review_channel", actor.locale)})
             return
+        if channel in deps.external_channels:
+            ack(response_action="errors", errors={IntakeBlock.NOTE: t("error.external_channel", actor.locale)})
+            return
         request_id = int(json.loads(body["view"].get("private_metadata") or "{}").get("r", 0))
         note = (view_values(body["view"]).get(IntakeBlock.NOTE) or "").strip()
         ack(response_action="update", view=ui.notice_modal(t("intake.submitted.body", actor.locale),
