@@ -215,3 +215,45 @@ def test_partner_changes_the_lead_lawyer_before_approving(services, slack, fake_
         from storage.models import Staff
         matter = session.execute(select(Matter)).scalar_one()
         assert session.get(Staff, matter.lead_lawyer_id).slack_user_id == "U0LAWYER2"
+
+
+def test_partner_links_an_existing_client_from_the_hits(services, slack, fake_slack, people):
+    ref = _pending(services, slack, fake_slack)
+    slack.click("U0PARTNER", IntakeAction.APPROVE, str(ref["id"]), message=ref)
+    fake_slack.wait_for("chat.update")
+    fake_slack.settle()
+    ref2 = _pending(services, slack, fake_slack, answers(**{B.AREA: "retainer", B.OPPOSING: ""}))
+    post = fake_slack.messages_to(REVIEW)[-1]
+    selects = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]
+               if e.get("action_id") == IntakeAction.LINK_CLIENT]
+    assert [o["text"]["text"] for o in selects[0]["options"]] == ["New client record", "Acme Robotics Ltd"]
+    with services.session() as session:
+        existing = session.execute(select(Client)).scalar_one()
+    # A lawyer can't choose; a partner can.
+    slack.click("U0LAWYER", IntakeAction.LINK_CLIENT, block_id=f"{B.CHOICES}:{ref2['id']}",
+                selected=str(existing.id), message=ref2)
+    assert "Only partners" in fake_slack.wait_for("response_url")[0].params["text"]
+    slack.click("U0PARTNER", IntakeAction.LINK_CLIENT, block_id=f"{B.CHOICES}:{ref2['id']}",
+                selected=str(existing.id), message=ref2)
+    assert "existing client" in fake_slack.wait_for("response_url", count=2)[-1].params["text"]
+    slack.click("U0PARTNER", IntakeAction.APPROVE, str(ref2["id"]), message=ref2)
+    fake_slack.wait_for("chat.update", count=2)
+    fake_slack.settle()
+    assert _count(services, Client) == 1
+    with services.session() as session:
+        matters = session.execute(select(Matter).order_by(Matter.id)).scalars().all()
+    assert [(m.number, m.client_id) for m in matters] == [("2026-LIT-0001", existing.id),
+                                                          ("2026-RET-0001", existing.id)]
+
+
+def test_closing_while_checking_leaves_nothing_behind(services, slack, fake_slack, people):
+    view = open_form(slack, "U0LAWYER")
+    fake_slack.fail("views.update", error="not_found")
+    sent = slack.submit("U0LAWYER", view["id"], answers())
+    fake_slack.wait_for("views.update")
+    # Slack now shows the 'checking…' view the submission was answered with; the user closes it.
+    fake_slack.views[view["id"]] = {**sent.json["view"], "id": view["id"]}
+    slack.close("U0LAWYER", view["id"])
+    fake_slack.settle()
+    assert requests(services)[0].status == "cancelled"
+    assert not fake_slack.of("chat.postMessage")

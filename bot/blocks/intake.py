@@ -183,11 +183,11 @@ def _review_body(view: RequestView, locale: str) -> list[Block]:
 def review_message(view: RequestView, locale: str) -> tuple[str, list[Block]]:
     """The pending request in the partners' channel, with the decision buttons."""
     rid = str(view.id)
-    choices: list[dict[str, Any]] = [{
-        "type": "users_select", "action_id": IntakeAction.SET_LEAD,
-        "placeholder": plain(t("intake.review.lead", locale), 150),
-        "initial_user": view.lead_slack_id or view.requester_slack_id,
-    }]
+    lead: dict[str, Any] = {"type": "users_select", "action_id": IntakeAction.SET_LEAD,
+                            "placeholder": plain(t("intake.review.lead", locale), 150)}
+    if view.default_lead_slack_id:
+        lead["initial_user"] = view.default_lead_slack_id
+    choices: list[dict[str, Any]] = [lead]
     if view.client_options:
         opts = [option(t("intake.review.new_client", locale), "0")]
         opts += [option(name, str(cid)) for cid, name in view.client_options]

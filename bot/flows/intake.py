@@ -43,6 +43,7 @@ class RequestView:
     review_channel: str | None
     review_ts: str | None
     lead_slack_id: str | None
+    default_lead_slack_id: str | None = None
     decision: str | None = None
     decided_by_slack_id: str | None = None
     decided_by_name: str | None = None
@@ -121,6 +122,8 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
               cache: dict[str, Any] | None) -> RequestView:
     """Search the client, its ID number and every party; store the results on the request."""
     req = _own_request(session, actor, request_id)
+    if req.status not in ("checking", "checked"):
+        return load_view(session, request_id)
     form = IntakeForm.from_json(req.form)
     names, groups = [form.name], ["client"]
     seen = {form.name.casefold()}
@@ -380,7 +383,10 @@ def load_view(session: Session, request_id: int) -> RequestView:
         id=req.id, status=req.status, form=IntakeForm.from_json(req.form), results=req.results or [],
         note=req.note, requester_slack_id=requester.slack_user_id, requester_locale=requester.locale,
         review_channel=req.review_channel, review_ts=req.review_ts,
-        lead_slack_id=lead.slack_user_id if lead else None, decision=req.decision,
+        lead_slack_id=lead.slack_user_id if lead else None,
+        default_lead_slack_id=lead.slack_user_id if lead else (
+            requester.slack_user_id if requester.role in (Role.PARTNER, Role.LAWYER) else None),
+        decision=req.decision,
         decided_by_slack_id=decider.slack_user_id if decider else None,
         decided_by_name=decider.display_name if decider else None,
         decision_reason=req.decision_reason, waiver_ref=req.waiver_ref,

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks import intake as ui
 from bot.blocks.common import view_values
@@ -17,6 +18,19 @@ from bot.flows.errors import PermissionDenied
 from bot.flows.intake_form import parse_form
 from bot.i18n import t
 from bot.ids import Command, IntakeAction, IntakeBlock, IntakeView
+
+
+def show_results(client: WebClient, view_id: str, view: dict[str, Any]) -> None:
+    """Replace the 'checking…' modal with the results.
+
+    A user who closed the modal while the check ran leaves nothing to update: Slack answers
+    `not_found` / `view_not_found`, and the request was already cancelled by the close.
+    """
+    try:
+        client.views_update(view_id=view_id, view=view)
+    except SlackApiError as exc:
+        if exc.response.get("error") not in ("not_found", "view_not_found"):
+            raise
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -78,7 +92,7 @@ def register(app: App, deps: AppDeps) -> None:
         with services.session() as session:
             view = intake.run_check(session, actor=actor, request_id=request_id, cache=services.cache)
         if view.status == "checked":
-            client.views_update(view_id=view_id, view=ui.results_modal(view, actor.locale))
+            show_results(client, view_id, ui.results_modal(view, actor.locale))
 
     @app.view(IntakeView.RESULTS)
     def handle_results_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
