@@ -95,9 +95,10 @@ def test_errors_in_chinese_for_a_chinese_user(services, slack):
     assert errors[B.NAME] == "此项必填。"
 
 
-def test_roles_without_intake_are_refused(services, slack, fake_slack):
-    make_staff(services, "U0ADMIN", "admin", "Admin")
-    slack.command("U0ADMIN", Command.INTAKE)
+@pytest.mark.parametrize("role", ["admin", "client_service"])
+def test_roles_without_intake_are_refused(services, slack, fake_slack, role):
+    make_staff(services, "U0OTHER", role, "Someone")
+    slack.command("U0OTHER", Command.INTAKE)
     reply = fake_slack.wait_for("response_url")[0].params
     assert reply["response_type"] == "ephemeral" and "role" in reply["text"]
     assert not fake_slack.of("views.open")

@@ -82,5 +82,5 @@ def can_record_contact(session: Session, actor: Actor, client_id: int) -> bool:
 
 
 def can_file_intake(actor: Actor) -> bool:
-    """Partners, lawyers, assistants and client service take new enquiries."""
-    return actor.role in CLIENT_ROLES
+    """Those who may see conflict results (partners, lawyers, assistants) file intake requests."""
+    return can_check_conflicts(actor)
