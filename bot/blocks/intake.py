@@ -35,7 +35,8 @@ def _options(prefix: str, values: Iterable[str], locale: str) -> list[dict[str, 
     return [option(t(f"{prefix}.{v}", locale), v) for v in values]
 
 
-def form_modal(locale: str, values: dict[str, Any] | None = None, *, resumed_at: str | None = None) -> dict[str, Any]:
+def form_modal(locale: str, values: dict[str, Any] | None = None, *,
+               resumed_at: str | None = None) -> dict[str, Any]:
     """The intake form, optionally prefilled from a draft (with a 'start fresh' button)."""
     v = values or {}
     blocks: list[Block] = []
@@ -46,7 +47,8 @@ def form_modal(locale: str, values: dict[str, Any] | None = None, *, resumed_at:
                                                action_id=IntakeAction.START_FRESH)))
         blocks.append(divider())
 
-    def text(field: str, *, multiline: bool = False, optional: bool = True, max_length: int | None = None) -> Block:
+    def text(field: str, *, multiline: bool = False, optional: bool = True,
+             max_length: int | None = None) -> Block:
         return text_input(t(f"intake.field.{field}", locale), block_id=FIELD_BLOCKS[field],
                           action_id=IntakeAction.INPUT, multiline=multiline, optional=optional,
                           initial=v.get(field) or None, max_length=max_length)
@@ -221,7 +223,8 @@ def decided_message(view: RequestView, locale: str) -> tuple[str, list[Block]]:
     """The review message once decided: no buttons, the decision and its author."""
     line = decision_line(view, locale)
     blocks = _review_body(view, locale) + [divider(), section(line)]
-    return f"{t('intake.review.text', locale, id=view.id, client=escape(view.form.name))} — {line}", blocks
+    title = t("intake.review.text", locale, id=view.id, client=escape(view.form.name))
+    return f"{title} — {line}", blocks
 
 
 def requester_dm(view: RequestView, locale: str) -> str:
@@ -231,8 +234,9 @@ def requester_dm(view: RequestView, locale: str) -> str:
     if view.decision == "declined":
         refusal_en = t("intake.refusal", "en", client=client)
         refusal_zh = t("intake.refusal", "zh-CN", client=client)
-        return (t("intake.dm.declined", locale, client=client, who=who, reason=escape(view.decision_reason))
-                + f"\n```{refusal_en}```\n```{refusal_zh}```")
+        intro = t("intake.dm.declined", locale, client=client, who=who,
+                  reason=escape(view.decision_reason))
+        return f"{intro}\n```{refusal_en}```\n```{refusal_zh}```"
     linked = t("intake.dm.linked", locale) if view.linked_existing_client else ""
     return t("intake.dm.approved", locale, client=client, who=who, number=escape(view.matter_number),
              linked=linked)

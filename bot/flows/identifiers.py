@@ -22,8 +22,9 @@ _SEPARATORS = re.compile(r"[\s\-‐‑–—()（）.]")
 _CN_MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
 _CN_LANDLINE = re.compile(r"^(?:(?:\+?86|0086)0?|0)([1-9]\d{1,2})([2-9]\d{6,7})$")
 _INTERNATIONAL = re.compile(r"^(?:\+|00)([1-9]\d{6,14})$")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\u00a0-\uffff-]+@"
-                    r"(?:[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,61}[A-Za-z0-9\u00a0-\uffff])?\.)+"
+_LABEL_CHAR = r"A-Za-z0-9\u00a0-\uffff"
+_EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~\u00a0-\uffff-]+@"
+                    rf"(?:[{_LABEL_CHAR}](?:[{_LABEL_CHAR}-]{{0,61}}[{_LABEL_CHAR}])?\.)+"
                     r"[A-Za-z\u00a0-\uffff]{2,63}$")
 
 

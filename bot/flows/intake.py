@@ -27,6 +27,8 @@ from storage.types import keyring_of
 
 DECISIONS = ("approved", "approved_waiver", "declined")
 CLIENT_ROLES = ("client", "former_client")
+CLIENT_FIELDS = ("kind", "name", "id_number", "status", "tier", "source_channel", "referrer", "phone",
+                 "email", "sensitive_consent_at")
 
 
 @dataclass(frozen=True)
@@ -272,9 +274,7 @@ def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str,
         session.add(client)
         session.flush()
         audit.record(session, actor=actor.audit_name, action="create", entity="client",
-                     entity_id=client.id, fields=_filled(client, ("kind", "name", "id_number", "status",
-                                                                  "tier", "source_channel", "referrer",
-                                                                  "phone", "email", "sensitive_consent_at")))
+                     entity_id=client.id, fields=_filled(client, CLIENT_FIELDS))
         if form.contact:
             contact = ClientContact(client_id=client.id, name=form.contact, phone=form.phone,
                                     email=form.email, is_primary=True)
@@ -310,8 +310,9 @@ def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str,
         party = record_party(session, name=name, role=role, kind=kind, matter_id=matter.id,
                              matter_ref=number, client_id=client_id, id_number=id_number,
                              aliases=(), source="intake")
+        fields = ["name", "role", "matter_id"] + (["id_number"] if id_number else [])
         audit.record(session, actor=actor.audit_name, action="create", entity="party",
-                     entity_id=party.id, fields=["name", "role", "matter_id"] + (["id_number"] if id_number else []))
+                     entity_id=party.id, fields=fields)
     req.client_id, req.matter_id = client.id, matter.id
     session.flush()
 
@@ -357,7 +358,8 @@ def _form_team(session: Session, *, actor: Actor, client_id: int, matter_id: int
 
 def _client_options(session: Session, results: list[dict[str, Any]]) -> list[tuple[int, str]]:
     """Existing clients among the hits (candidates a partner may link the intake to)."""
-    party_ids = {h["party_id"] for r in results for h in r.get("hits", []) if h.get("role") in CLIENT_ROLES}
+    party_ids = {h["party_id"] for r in results for h in r.get("hits", [])
+                 if h.get("role") in CLIENT_ROLES}
     if not party_ids:
         return []
     rows = session.execute(
@@ -391,5 +393,6 @@ def load_view(session: Session, request_id: int) -> RequestView:
         decided_by_name=decider.display_name if decider else None,
         decision_reason=req.decision_reason, waiver_ref=req.waiver_ref,
         matter_number=matter.number if matter else None, linked_existing_client=req.linked_client,
-        client_options=tuple(_client_options(session, req.results or [])) if req.status == "pending" else (),
+        client_options=(tuple(_client_options(session, req.results or []))
+                        if req.status == "pending" else ()),
     )

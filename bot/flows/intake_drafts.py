@@ -47,7 +47,9 @@ def save_draft(session: Session, *, actor: Actor, values: dict[str, Any], now: d
 
 def resume_draft(session: Session, *, actor: Actor) -> Draft | None:
     """The actor's draft, if any (reading it is audited)."""
-    row = session.execute(select(IntakeDraft).where(IntakeDraft.staff_id == actor.staff_id)).scalar_one_or_none()
+    row = session.execute(
+        select(IntakeDraft).where(IntakeDraft.staff_id == actor.staff_id)
+    ).scalar_one_or_none()
     if row is None:
         return None
     audit.record(session, actor=actor.audit_name, action="resume_draft", entity="intake_draft",

@@ -82,7 +82,8 @@ def parse_form(fields: dict[str, Any]) -> tuple[IntakeForm | None, dict[str, str
         if not _text(fields, name):
             errors[name] = "intake.error.required"
     kind, source, area = _text(fields, "kind"), _text(fields, "source"), _text(fields, "area")
-    for name, value, allowed in (("kind", kind, KINDS), ("source", source, SOURCES), ("area", area, AREAS)):
+    choices = (("kind", kind, KINDS), ("source", source, SOURCES), ("area", area, AREAS))
+    for name, value, allowed in choices:
         if value and value not in allowed:
             errors[name] = "intake.error.choice"
     client_name = " ".join(_text(fields, "name").split())

@@ -58,7 +58,8 @@ def register(app: App, deps: AppDeps) -> None:
                                 view=ui.form_modal(actor.locale, draft.values, resumed_at=when))
 
     @app.action(IntakeAction.START_FRESH)
-    def handle_start_fresh(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    def handle_start_fresh(ack: Ack, body: dict[str, Any], context: BoltContext,
+                           client: WebClient) -> None:
         ack()
         actor = require_actor(context)
         with services.session() as session:
@@ -104,7 +105,8 @@ def register(app: App, deps: AppDeps) -> None:
                 errors={IntakeBlock.NOTE: t("intake.error.no_review_channel", actor.locale)})
             return
         if channel in deps.external_channels:
-            ack(response_action="errors", errors={IntakeBlock.NOTE: t("error.external_channel", actor.locale)})
+            ack(response_action="errors",
+                errors={IntakeBlock.NOTE: t("error.external_channel", actor.locale)})
             return
         request_id = int(json.loads(body["view"].get("private_metadata") or "{}").get("r", 0))
         note = (view_values(body["view"]).get(IntakeBlock.NOTE) or "").strip()

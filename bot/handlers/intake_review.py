@@ -121,7 +121,8 @@ def register(app: App, deps: AppDeps) -> None:
         outcome = decide(actor, int(meta.get("r", 0)), decision, reason, ref or None)
         if not outcome.won:
             channel = outcome.request.review_channel or meta.get("c")
-            notifier.ephemeral(channel=channel, user=actor.slack_user_id, text=too_late(outcome, actor.locale))
+            notifier.ephemeral(channel=channel, user=actor.slack_user_id,
+                               text=too_late(outcome, actor.locale))
             return
         announce(outcome, notifier)
 
@@ -147,7 +148,8 @@ def register(app: App, deps: AppDeps) -> None:
                 response_type="ephemeral", replace_original=False)
 
     @app.action(IntakeAction.LINK_CLIENT)
-    def handle_link_client(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    def handle_link_client(ack: Ack, body: dict[str, Any], context: BoltContext,
+                           respond: Respond) -> None:
         ack()
         actor = require_actor(context)
         _require_partner(actor)
