@@ -61,3 +61,34 @@ def test_happy_path_from_intake_to_an_approved_numbered_matter(services, slack, 
                 ("create", "party")} <= actions
     [req] = requests(services)
     assert (req.status, req.decision, req.matter_id) == ("approved", "approved", matter.id)
+
+
+def test_sensitive_fields_are_encrypted_and_the_audit_log_holds_field_names_only(services, slack, fake_slack):
+    import re
+
+    from sqlalchemy import text
+
+    from bot.ids import IntakeBlock as B
+
+    _people(services)
+    form = answers(**{B.KIND: "individual", B.NAME: "张伟", B.ID_NUMBER: "11010519491231002X",
+                      B.CONSENT: ["yes"], B.PHONE: "13812345678", B.NEED: "劳动争议，需要代理仲裁"})
+    results = submit_form(slack, fake_slack, "U0LAWYER", form)
+    send_for_approval(slack, fake_slack, "U0LAWYER", results, note="客户很着急")
+    post = fake_slack.messages_to(REVIEW)[-1]
+    assert "11010519491231002X" not in str(post) and "002X" in section_text(post)
+    ref = review_ref(services)
+    slack.click("U0PARTNER", IntakeAction.APPROVE, str(ref["id"]), message=ref)
+    fake_slack.wait_for("chat.update")
+    fake_slack.settle()
+    with services.engine.connect() as conn:
+        raw = " ".join(str(row) for table in ("intake_requests", "clients", "parties", "audit_events")
+                       for row in conn.execute(text(f"SELECT * FROM {table}")).all())
+    for secret in ("11010519491231002X", "13812345678", "劳动争议", "客户很着急"):
+        assert secret not in raw
+    with services.session() as session:
+        client = session.execute(select(Client)).scalar_one()
+        assert client.id_number == "11010519491231002X" and client.sensitive_consent_at is not None
+        assert client.phone == "+86 13812345678"
+        for event in session.execute(select(AuditEvent)).scalars():
+            assert all(re.fullmatch(r"[a-z_]+", f) for f in event.fields or []), event.fields
