@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import traceback
 import uuid
 from typing import Any
 
@@ -11,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.flows.actor import Actor
-from bot.flows.errors import DomainError, UnknownUser
+from bot.flows.errors import DomainError, InvalidInput, UnknownUser
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -32,11 +34,31 @@ def error_text(error: Exception, locale: str | None, *, body: dict[str, Any]) ->
     error_id = uuid.uuid4().hex[:12]
     log.error(
         "unhandled error",
-        exc_info=error,
         extra={"error_id": error_id, "payload_type": body.get("type") or "command",
-               "command": body.get("command"), "callback_id": (body.get("view") or {}).get("callback_id")},
+               "command": body.get("command"), "callback_id": (body.get("view") or {}).get("callback_id"),
+               "stack": safe_stack(error)},
     )
     return t("error.unexpected", locale, error_id=error_id)
+
+
+def safe_stack(error: BaseException) -> str:
+    """The traceback (frames and exception types) without exception messages.
+
+    Messages often quote the input that failed (`invalid literal for int(): '张三'`), and
+    input is privileged client data, so only where it failed is logged, never with what.
+    """
+    chain: list[BaseException] = []
+    exc: BaseException | None = error
+    while exc is not None and all(exc is not seen for seen in chain):
+        chain.append(exc)
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    parts = []
+    for item in reversed(chain):
+        frames = "".join(traceback.format_tb(item.__traceback__))
+        kind = type(item)
+        parts.append(f"Traceback (most recent call last):\n{frames}"
+                     f"{kind.__module__}.{kind.__qualname__} (message withheld)\n")
+    return "\n".join(parts)
 
 
 def deliver_error(*, text: str, body: dict[str, Any], client: WebClient, user_id: str | None,
@@ -74,8 +96,14 @@ def register_error_handler(app: App) -> None:
 
     @app.error
     def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
-                     client: WebClient) -> BoltResponse:
+                     client: WebClient, response: BoltResponse | None) -> BoltResponse | None:
         text = error_text(error, context.get("locale"), body=body)
+        not_acked = response is not None
+        if (not_acked and body.get("type") == "view_submission" and isinstance(error, InvalidInput)
+                and error.field):
+            return BoltResponse(status=200, headers={"content-type": "application/json;charset=utf-8"},
+                                body=json.dumps({"response_action": "errors", "errors": {error.field: text}}))
         deliver_error(text=text, body=body, client=client, user_id=context.user_id,
                       channel_id=context.channel_id)
-        return BoltResponse(status=200, body="")
+        # Bolt passes a response only while the request is still unanswered (error before ack).
+        return BoltResponse(status=200, body="") if not_acked else None

@@ -33,13 +33,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False)
 
 
-class RedactingFilter(logging.Filter):
-    """Redact tokens from any record's message (for the plain-text formatter)."""
+class RedactingFormatter(logging.Formatter):
+    """The plain-text formatter, with tokens masked in the whole line (tracebacks included)."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the message in place."""
-        record.msg, record.args = redact(record.getMessage()), None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        """Render the record, then redact."""
+        return redact(super().format(record))
 
 
 def setup_logging(*, level: str = "INFO", json_lines: bool = True, stream=None) -> None:
@@ -48,8 +47,7 @@ def setup_logging(*, level: str = "INFO", json_lines: bool = True, stream=None) 
     if json_lines:
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler.addFilter(RedactingFilter())
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

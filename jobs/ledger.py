@@ -115,18 +115,19 @@ class DispatchReport:
 class ChannelPacer:
     """At most one message per channel per `interval` seconds (Slack's posting limit)."""
 
-    def __init__(self, interval: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.interval, self.sleep = interval, sleep
+    def __init__(self, interval: float = 1.0, sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.interval, self.sleep, self.monotonic = interval, sleep, monotonic
         self.last: dict[str, float] = {}
 
     def wait(self, channel: str) -> None:
         """Sleep until this channel may receive another message."""
         last = self.last.get(channel)
         if last is not None:
-            gap = self.interval - (time.monotonic() - last)
+            gap = self.interval - (self.monotonic() - last)
             if gap > 0:
                 self.sleep(gap)
-        self.last[channel] = time.monotonic()
+        self.last[channel] = self.monotonic()
 
 
 def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: str,
