@@ -91,8 +91,8 @@ def test_retried_slash_command_is_handled_once(services, slack, fake_slack):
     fake_slack.settle()
     assert len(fake_slack.of("response_url")) == 1
     with services.session() as session:
-        langs = session.execute(select(func.count()).select_from(AuditEvent)
-                                .where(AuditEvent.fields == ["locale"])).scalar_one()
+        langs = sum(1 for fields in session.execute(select(AuditEvent.fields)).scalars()
+                    if fields == ["locale"])
         receipts = session.execute(select(func.count()).select_from(SlackReceipt)).scalar_one()
     assert langs == 1
     assert receipts == 1
