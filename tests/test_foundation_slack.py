@@ -241,3 +241,39 @@ def test_unknown_subcommand_is_escaped(services, slack, fake_slack):
     slack.command("U0LAWYER1", "/lawcrm", "<!everyone>")
     text = fake_slack.wait_for("response_url")[0].params["text"]
     assert "<!everyone>" not in text and "&lt;!everyone&gt;" in text
+
+
+# -- body parsing -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["whoami payload", "whoami payload=1&x", "whoami {\"payload\": 1}"])
+def test_command_text_containing_payload_is_parsed_as_a_command(services, slack, fake_slack, text):
+    """Regression: Bolt parsed any form body containing "payload" as {} and answered 404."""
+    make_staff(services, "U0LAWYER1", "lawyer", "Li Lei")
+    assert slack.command("U0LAWYER1", "/lawcrm", text).status == 200
+    assert "Li Lei" in fake_slack.wait_for("response_url")[0].params["text"]
+
+
+def test_channel_named_payload_is_parsed_as_a_command(services, slack, fake_slack):
+    make_staff(services, "U0LAWYER1", "lawyer", "Li Lei")
+    body = slack.command_body(user="U0LAWYER1", command="/lawcrm", text="whoami",
+                              channel="C0PAYLOAD").replace("c0payload", "payload-team")
+    assert slack.dispatch(body, slack.headers(body, content_type=FORM)).status == 200
+    fake_slack.wait_for("response_url")
+
+
+def test_interactive_payload_still_parsed(services, fake_slack):
+    from bot.app import parse_form_body
+
+    app, _ = create_app(services=services)
+    seen = []
+
+    @app.action("probe")
+    def probe(ack, body):
+        ack()
+        seen.append((body["type"], body["actions"][0]["value"]))
+
+    driver = SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack)
+    assert driver.click("U0STRANGER", "probe", "payload & more").status == 200
+    assert seen == [("block_actions", "payload & more")]
+    assert parse_form_body("payload=%7B%22type%22%3A%22block_actions%22%7D") == {"type": "block_actions"}
+    assert parse_form_body("command=%2Flawcrm&text=payload") == {"command": "/lawcrm", "text": "payload"}
