@@ -62,8 +62,9 @@ def enqueue(session: Session, *, key: str, kind: str, channel: str, payload: dic
     stmt = insert(Notification).values(
         key=key, kind=kind, channel=channel, payload=payload, due_at=due_at,
         status=St.PENDING.value, attempts=0,
-    ).on_conflict_do_nothing(index_elements=["key"])
-    return session.execute(stmt).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(Notification.id)
+    # RETURNING, not rowcount: the ORM path reports rowcount -1 on PostgreSQL.
+    return session.execute(stmt).first() is not None
 
 
 def exists(session: Session, key: str) -> bool:
@@ -109,7 +110,36 @@ class DispatchReport:
     rate_limited: int = 0
     retried: int = 0
     failed: int = 0
+    released: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def interleave_channels(claimed: list[tuple[int, str, Any, int]]) -> list[tuple[int, str, Any, int]]:
+    """Round-robin over channels (order kept within each), so no channel waits behind a busy one."""
+    queues: dict[str, list[tuple[int, str, Any, int]]] = {}
+    for item in claimed:
+        queues.setdefault(item[1], []).append(item)
+    out: list[tuple[int, str, Any, int]] = []
+    while queues:
+        for channel in list(queues):
+            out.append(queues[channel].pop(0))
+            if not queues[channel]:
+                del queues[channel]
+    return out
+
+
+def _release(session_factory: Callable[[], Any], owner: str, ids: list[int]) -> int:
+    """Give claimed but unsent notices back (pending, lease cleared, attempt not counted)."""
+    from storage.db import session_scope
+
+    with session_scope(session_factory) as session:
+        rows = session.execute(
+            select(Notification).where(Notification.id.in_(ids), Notification.lease_owner == owner)
+        ).scalars().all()
+        for row in rows:
+            row.status, row.lease_owner, row.lease_until = St.PENDING.value, None, None
+            row.attempts -= 1
+        return len(rows)
 
 
 class ChannelPacer:
@@ -139,9 +169,15 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
     pacer = pacer or ChannelPacer()
     report = DispatchReport()
     with session_scope(session_factory) as session:
-        claimed = [(r.id, r.channel, r.payload, r.attempts) for r in
-                   claim_due(session, owner=owner, now=now(), limit=limit)]
-    for nid, channel, payload, attempts in claimed:
+        claimed = interleave_channels([(r.id, r.channel, r.payload, r.attempts) for r in
+                                       claim_due(session, owner=owner, now=now(), limit=limit)])
+    # Pacing a busy channel takes time; give back what cannot be sent well inside the lease,
+    # so no other worker re-claims a notice this one is still about to send.
+    deadline = pacer.monotonic() + LEASE.total_seconds() / 2
+    for index, (nid, channel, payload, attempts) in enumerate(claimed):
+        if pacer.monotonic() >= deadline:
+            report.released += _release(session_factory, owner, [c[0] for c in claimed[index:]])
+            break
         pacer.wait(channel)
         outcome: dict[str, Any]
         try:
