@@ -72,8 +72,12 @@ def deliver_error(*, text: str, body: dict[str, Any], client: WebClient, user_id
                                                       replace_original=False)
             return
         view = body.get("view") or {}
-        if view.get("id") and body.get("type") == "block_actions":
-            client.views_update(view_id=view["id"], view=_error_modal(text))
+        if view.get("id") and body.get("type") == "block_actions" and body.get("trigger_id"):
+            # on top of the open modal (its input is kept), or as a modal over the Home tab
+            if view.get("type") == "modal":
+                client.views_push(trigger_id=body["trigger_id"], view=_error_modal(text))
+            else:
+                client.views_open(trigger_id=body["trigger_id"], view=_error_modal(text))
             return
         if channel_id and user_id and not channel_id.startswith("D"):
             client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)

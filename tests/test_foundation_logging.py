@@ -156,3 +156,22 @@ def test_json_formatter_keeps_ids_and_numbers():
     record.notification_id, record.ok, record.channel = 7, True, "C0REVIEW"
     out = json.loads(JsonFormatter().format(record))
     assert (out["notification_id"], out["ok"], out["channel"]) == (7, True, "C0REVIEW")
+
+
+def test_domain_error_from_a_button_in_a_modal_is_pushed_on_top(services, fake_slack):
+    app, _ = create_app(services=services)
+
+    @app.action("probe-denied")
+    def denied(ack):
+        ack()
+        raise PermissionDenied()
+
+    driver = SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack)
+    make_staff(services, "U0LAWYER1", "lawyer", locale="zh-CN")
+    fake_slack.views["V0FORM"] = {"id": "V0FORM", "type": "modal", "callback_id": "form", "blocks": []}
+    assert driver.click("U0LAWYER1", "probe-denied", view_id="V0FORM").status == 200
+    pushed = fake_slack.wait_for("views.push")[0].params
+    assert pushed["trigger_id"] and t("error.permission_denied", "zh-CN") in json.dumps(
+        pushed["view"], ensure_ascii=False)
+    fake_slack.settle()
+    assert fake_slack.of("views.update") == []  # the user's form is left as it was

@@ -299,7 +299,10 @@ def test_reloading_keyring_notices_a_new_key_file(tmp_path):
     key_file = _key_file(tmp_path)
     reader = ReloadingKeyring(key_file, check_every=0)
     writer = ReloadingKeyring(key_file)
+    key_file.with_suffix(".tmp").write_text("stale")
+    key_file.with_suffix(".tmp").chmod(0o644)
     new_key = add_primary_key(key_file)
+    assert key_file.stat().st_mode & 0o777 == 0o600
     writer.reload()
     token = writer.encrypt("机密")
     assert reader.decrypt(token) == "机密"
