@@ -67,7 +67,9 @@ def create_app(*, services: Services, client: WebClient | None = None,
     app = LawCrmApp(
         client=client or make_web_client(services),
         signing_secret=secret,
-        request_verification_enabled=not socket_mode,
+        # Socket Mode requests skip verification inside Bolt; HTTP requests are always
+        # verified when a secret exists (also if SLACK_APP_TOKEN is set next to it).
+        request_verification_enabled=bool(secret) or not socket_mode,
         token_verification_enabled=token_verification,
         listener_executor=ThreadPoolExecutor(max_workers=settings.listener_threads,
                                              thread_name_prefix="listener"),

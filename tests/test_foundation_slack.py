@@ -277,3 +277,15 @@ def test_interactive_payload_still_parsed(services, fake_slack):
     assert seen == [("block_actions", "payload & more")]
     assert parse_form_body("payload=%7B%22type%22%3A%22block_actions%22%7D") == {"type": "block_actions"}
     assert parse_form_body("command=%2Flawcrm&text=payload") == {"command": "/lawcrm", "text": "payload"}
+
+
+def test_http_requests_are_verified_even_when_an_app_token_is_set(services, fake_slack):
+    """Regression: SLACK_APP_TOKEN next to the signing secret turned verification off."""
+    services.settings = services.settings.model_copy(update={"slack_app_token": "xapp-1-A-1-x"})
+    app, _ = create_app(services=services)
+    good = SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack)
+    forged = SlackDriver(app, signing_secret="forged", fake=fake_slack)
+    body = good.command_body(user="U0LAWYER1", command="/lawcrm", text="help")
+    assert good.dispatch(body, forged.headers(body, content_type=FORM)).status == 401
+    assert good.dispatch(body, {"content-type": [FORM]}).status == 401
+    assert good.dispatch(body, good.headers(body, content_type=FORM)).status == 200
