@@ -93,13 +93,19 @@ def claim_due(session: Session, *, owner: str, now: datetime, limit: int = 100) 
         select(Notification).where(due).order_by(Notification.due_at, Notification.id)
         .limit(limit).with_for_update(skip_locked=True)
     ).scalars().all()
+    claimed = []
     for row in rows:
         if row.status == St.SENDING.value:
             log.warning("re-claiming a notice whose lease expired (possible duplicate)",
                         extra={"notification_id": row.id, "attempts": row.attempts})
+            if row.attempts >= MAX_ATTEMPTS:  # its sender keeps dying: stop trying
+                row.status, row.last_error = St.FAILED.value, "lease_expired"
+                row.lease_owner = row.lease_until = None
+                continue
         row.status, row.lease_owner, row.lease_until = St.SENDING.value, owner, now + LEASE
         row.attempts += 1
-    return list(rows)
+        claimed.append(row)
+    return claimed
 
 
 @dataclass
@@ -193,12 +199,16 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
             outcome = {"status": St.FAILED.value, "last_error": exc.code[:100]}
             report.failed += 1
             report.errors.append(exc.code)
-        except TransientFailure as exc:
+        except (TransientFailure, Exception) as exc:  # noqa: BLE001 - one bad notice must not stop the batch
+            code = exc.code if isinstance(exc, TransientFailure) else type(exc).__name__
+            if not isinstance(exc, TransientFailure):
+                log.error("sending a notice failed unexpectedly",
+                          extra={"notification_id": nid, "error": code})
             if attempts >= MAX_ATTEMPTS:
-                outcome = {"status": St.FAILED.value, "last_error": exc.code[:100]}
+                outcome = {"status": St.FAILED.value, "last_error": code[:100]}
                 report.failed += 1
             else:
-                outcome = {"status": St.PENDING.value, "last_error": exc.code[:100],
+                outcome = {"status": St.PENDING.value, "last_error": code[:100],
                            "due_at": now() + timedelta(seconds=min(3600, 15 * 2 ** attempts))}
                 report.retried += 1
         with session_scope(session_factory) as session:

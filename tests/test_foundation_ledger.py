@@ -256,3 +256,40 @@ def test_interleave_keeps_order_within_each_channel():
 
     items = [(1, "A", None, 1), (2, "A", None, 1), (3, "B", None, 1), (4, "A", None, 1), (5, "C", None, 1)]
     assert [i[0] for i in interleave_channels(items)] == [1, 3, 5, 2, 4]
+
+
+def test_an_unexpected_sender_error_does_not_stop_the_batch(services, fake_slack, clock):
+    _enqueue(services, "n:bad", text="bad")
+    _enqueue(services, "n:good", text="good")
+
+    class Picky:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def send(self, *, channel, payload):
+            if payload["text"] == "bad":
+                raise KeyError("blocks")
+            return self.inner.send(channel=channel, payload=payload)
+
+    ctx = JobContext(services=services, sender=Picky(SlackSender(make_web_client(services))), owner="w")
+    report = deliver(ctx)
+    assert (report.sent, report.retried) == (1, 1)
+    row = _row(services, "n:bad")
+    assert (row.status, row.last_error, row.lease_owner) == ("pending", "KeyError", None)
+    for _ in range(ledger.MAX_ATTEMPTS):
+        clock.advance(hours=1)
+        deliver(ctx)
+    assert _row(services, "n:bad").status == "failed"
+    assert [m["text"] for m in fake_slack.messages_to("C0REVIEW")] == ["good"]
+
+
+def test_a_notice_whose_sender_keeps_dying_is_given_up(services, clock):
+    _enqueue(services, "n:doomed")
+    for _ in range(ledger.MAX_ATTEMPTS):
+        with services.session() as session:
+            assert len(claim_due(session, owner="dies", now=clock.now)) == 1
+        clock.advance(minutes=3)
+    with services.session() as session:
+        assert claim_due(session, owner="next", now=clock.now) == []
+    row = _row(services, "n:doomed")
+    assert (row.status, row.last_error, row.attempts) == ("failed", "lease_expired", ledger.MAX_ATTEMPTS)
