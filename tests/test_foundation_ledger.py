@@ -272,7 +272,7 @@ def test_an_unexpected_sender_error_does_not_stop_the_batch(services, fake_slack
             return self.inner.send(channel=channel, payload=payload)
 
     ctx = JobContext(services=services, sender=Picky(SlackSender(make_web_client(services))), owner="w")
-    report = deliver(ctx)
+    report = deliver(ctx, pacer=ChannelPacer(sleep=lambda s: None))
     assert (report.sent, report.retried) == (1, 1)
     row = _row(services, "n:bad")
     assert (row.status, row.last_error, row.lease_owner) == ("pending", "KeyError", None)
