@@ -282,3 +282,45 @@ def test_lang_switches_and_is_audited(services, slack, fake_slack):
     assert fake_slack.wait_for("response_url", 3)[2].params["text"] == t("lang.usage", "zh-CN")
     slack.command("U0LAWYER1", "/lawcrm", "lang en")
     assert fake_slack.wait_for("response_url", 4)[3].params["text"] == t("lang.changed", "en")
+
+
+# -- the database and key commands ----------------------------------------------------------------------
+
+def test_db_upgrade_on_a_fresh_clone_creates_schema_and_key_file(tmp_path):
+    env = {"DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    result = runner.invoke(build_cli(), ["db", "upgrade"], env=env)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "lawcrm.db").exists()
+    key_file = tmp_path / "keys.json"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    head = migrate.head_revision()
+    assert f"database at revision {head}" in result.stdout
+    current = runner.invoke(build_cli(), ["db", "current"], env=env)
+    assert current.exit_code == 0 and current.stdout.strip() == f"current {head}, head {head}"
+    keys = key_file.read_text()
+    again = runner.invoke(build_cli(), ["db", "upgrade"], env=env)  # idempotent, same keys
+    assert again.exit_code == 0 and key_file.read_text() == keys
+
+
+def test_keys_generate_prints_usable_keys(tmp_path):
+    from storage.crypto import load_keyring
+
+    result = CliRunner().invoke(build_cli(), ["keys", "generate"])
+    assert result.exit_code == 0
+    values = dict(line.split("=", 1) for line in result.stdout.strip().splitlines())
+    ring = load_keyring(encryption_keys=values["ENCRYPTION_KEYS"], blind_index_key=values["BLIND_INDEX_KEY"],
+                        key_file=tmp_path / "unused.json", create=False)
+    assert ring.decrypt(ring.encrypt("密")) == "密"
+    assert not (tmp_path / "unused.json").exists()
+
+
+def test_missing_keys_stop_with_one_line(tmp_path):
+    result = CliRunner().invoke(build_cli(), ["audit", "verify"], env={"DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no ENCRYPTION_KEYS set and no key file" in lines[0]
+    result = CliRunner().invoke(build_cli(), ["audit", "verify"],
+                                env={"DATA_DIR": str(tmp_path), "ENCRYPTION_KEYS": "not-a-key",
+                                     "BLIND_INDEX_KEY": "x" * 40})
+    assert result.exit_code == 2 and "not a valid Fernet key" in result.stderr
