@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import traceback
 import uuid
 from typing import Any
 
@@ -15,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.flows.actor import Actor
 from bot.flows.errors import DomainError, InvalidInput, UnknownUser
 from bot.i18n import t
+from bot.logging_setup import safe_stack
 
 log = logging.getLogger(__name__)
 
@@ -39,26 +39,6 @@ def error_text(error: Exception, locale: str | None, *, body: dict[str, Any]) ->
                "stack": safe_stack(error)},
     )
     return t("error.unexpected", locale, error_id=error_id)
-
-
-def safe_stack(error: BaseException) -> str:
-    """The traceback (frames and exception types) without exception messages.
-
-    Messages often quote the input that failed (`invalid literal for int(): '张三'`), and
-    input is privileged client data, so only where it failed is logged, never with what.
-    """
-    chain: list[BaseException] = []
-    exc: BaseException | None = error
-    while exc is not None and all(exc is not seen for seen in chain):
-        chain.append(exc)
-        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
-    parts = []
-    for item in reversed(chain):
-        frames = "".join(traceback.format_tb(item.__traceback__))
-        kind = type(item)
-        parts.append(f"Traceback (most recent call last):\n{frames}"
-                     f"{kind.__module__}.{kind.__qualname__} (message withheld)\n")
-    return "\n".join(parts)
 
 
 def deliver_error(*, text: str, body: dict[str, Any], client: WebClient, user_id: str | None,

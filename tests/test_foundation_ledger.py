@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -293,3 +294,30 @@ def test_a_notice_whose_sender_keeps_dying_is_given_up(services, clock):
         assert claim_due(session, owner="next", now=clock.now) == []
     row = _row(services, "n:doomed")
     assert (row.status, row.last_error, row.attempts) == ("failed", "lease_expired", ledger.MAX_ATTEMPTS)
+
+
+def test_run_once_plans_before_delivering_and_survives_a_failing_job(services, fake_slack, caplog):
+    from jobs.registry import PeriodicJob
+    from jobs.scheduler import build_scheduler, run_once
+
+    def plan(ctx):
+        with ctx.services.session() as session:
+            return ledger.enqueue(session, key="plan:1", kind="test", channel="C0ALERTS",
+                                  payload={"text": "planned"}, due_at=ctx.now())
+
+    def broken(ctx):
+        detail = "客户张三 " + ctx.owner
+        raise RuntimeError(detail)
+
+    jobs_ = [PeriodicJob("deliver", lambda ctx: deliver(ctx, pacer=ChannelPacer(sleep=lambda s: None)), 60),
+             PeriodicJob("broken", broken, 60), PeriodicJob("plan", plan, 60)]
+    with caplog.at_level(logging.INFO, logger="jobs.scheduler"):
+        run_once(_ctx(services), jobs_)
+    assert [m["text"] for m in fake_slack.messages_to("C0ALERTS")] == ["planned"]
+    failed = [r for r in caplog.records if r.getMessage() == "job failed"]
+    assert [r.job for r in failed] == ["broken"]
+    assert "RuntimeError" in failed[0].stack and "张三" not in failed[0].stack
+    assert failed[0].exc_info is None
+    scheduler = build_scheduler(_ctx(services), jobs_)
+    assert sorted(j.id for j in scheduler.get_jobs()) == ["broken", "deliver", "plan"]
+    assert {j.trigger.interval.total_seconds() for j in scheduler.get_jobs()} == {60}

@@ -175,3 +175,18 @@ def test_domain_error_from_a_button_in_a_modal_is_pushed_on_top(services, fake_s
         pushed["view"], ensure_ascii=False)
     fake_slack.settle()
     assert fake_slack.of("views.update") == []  # the user's form is left as it was
+
+
+def test_plain_formatter_shows_error_id_and_safe_stack(log_stream):
+    from bot.logging_setup import safe_stack
+
+    setup_logging(level="INFO", json_lines=False, stream=log_stream)
+    try:
+        secret = "张三 " + BOT
+        int(secret)
+    except ValueError as exc:
+        logging.getLogger("lawcrm.test").error("unhandled error",
+                                               extra={"error_id": "abc123", "stack": safe_stack(exc)})
+    raw = log_stream.getvalue()
+    assert "[error_id=abc123]" in raw and "builtins.ValueError (message withheld)" in raw
+    assert "张三" not in raw and "xoxb-" not in raw

@@ -122,11 +122,26 @@ def test_unknown_user_in_firm_default_language(services, fake_slack):
     assert fake_slack.wait_for("response_url")[0].params["text"] == t("error.unknown_user", "zh-CN")
 
 
-def test_unknown_user_button_click_gets_only_the_message(services, slack, fake_slack):
-    slack.click("U0STRANGER", "common-noop-link", "x", message={"channel": "C0GENERAL", "ts": "1.0"})
+def test_unknown_user_button_click_gets_only_the_message(services, fake_slack):
+    from bot.errors import require_actor
+
+    app, _ = create_app(services=services)
+    reached = []
+
+    @app.action("probe-actor")
+    def probe(ack, context):
+        ack()
+        require_actor(context)
+        reached.append("data")
+
+    driver = SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack)
+    assert driver.click("U0STRANGER", "probe-actor", "1", message={"channel": "C0GENERAL", "ts": "1.0"}).status == 200
+    call = fake_slack.wait_for("response_url")[0]
     fake_slack.settle()
-    # no listener for this action: Bolt answers, nothing is posted, no data leaks
-    assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == []
+    assert call.params["text"] == t("error.unknown_user", "en") and call.params["response_type"] == "ephemeral"
+    assert call.params["replace_original"] is False
+    assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == ["response_url"]
+    assert reached == []
 
 
 # -- App Home -------------------------------------------------------------------------------------------
