@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qsl
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.request.internals import build_context
 from slack_sdk import WebClient
 
 from bot.deps import AppDeps
 from bot.errors import register_error_handler
 from bot.handlers import register_all
-from bot.middleware import make_actor_resolver, make_dedupe
+from bot.middleware import make_actor_resolver, make_dedupe, sticky_ack
 from bot.services import Services
+
+
+def parse_form_body(raw: str) -> dict[str, object]:
+    """A form-encoded Slack body: interactive payloads carry JSON in `payload`, commands don't."""
+    params = dict(parse_qsl(raw, keep_blank_values=True))
+    if "payload" in params:
+        return json.loads(params["payload"])
+    return params
+
+
+class LawCrmApp(App):
+    """Bolt's App, with slash-command bodies parsed correctly.
+
+    Bolt 1.30 treats any form body containing the word "payload" as an interactive payload,
+    so `/note Acme: payload terms agreed` (or a channel named #payload-team) parsed as {}
+    and was answered 404. The raw body (and so the signature check) is left untouched.
+    """
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Re-parse a form body Bolt got wrong, then dispatch as usual."""
+        raw = req.raw_body
+        if (req.mode == "http" and raw and not raw.startswith("{")
+                and req.content_type != "application/json" and "payload" in raw):
+            try:
+                body = parse_form_body(raw)
+            except ValueError:
+                body = req.body
+            if body != req.body:
+                req.body = body
+                req.context = build_context(BoltContext(dict(req.context)), body)
+        return super().dispatch(req)
 
 
 def make_web_client(services: Services) -> WebClient:
@@ -30,16 +64,19 @@ def create_app(*, services: Services, client: WebClient | None = None,
     settings = services.settings
     socket_mode = settings.slack_app_token is not None
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    app = App(
+    app = LawCrmApp(
         client=client or make_web_client(services),
         signing_secret=secret,
-        request_verification_enabled=not socket_mode,
+        # Socket Mode requests skip verification inside Bolt; HTTP requests are always
+        # verified when a secret exists (also if SLACK_APP_TOKEN is set next to it).
+        request_verification_enabled=bool(secret) or not socket_mode,
         token_verification_enabled=token_verification,
         listener_executor=ThreadPoolExecutor(max_workers=settings.listener_threads,
                                              thread_name_prefix="listener"),
         logger=logging.getLogger("slack_bolt"),
     )
     deps = AppDeps(services=services, external_channels=external_channels)
+    app.use(sticky_ack)
     app.use(make_dedupe(services))
     app.use(make_actor_resolver(services))
     register_error_handler(app)

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
 from bot.notifier import SlackNotifier
@@ -26,6 +27,10 @@ class SubcommandCall:
     respond: Callable[..., Any]
 
 
+HomeSection = Callable[[Session, Actor, str], list[dict[str, Any]]]
+"""A provider of App Home blocks: fn(session, actor, locale) -> Block Kit blocks."""
+
+
 @dataclass
 class AppDeps:
     """Services plus per-app registries shared by the handler modules."""
@@ -33,6 +38,7 @@ class AppDeps:
     services: Services
     external_channels: frozenset[str] = frozenset()
     subcommands: dict[str, Callable[[SubcommandCall], None]] = field(default_factory=dict)
+    home_sections: list[HomeSection] = field(default_factory=list)
 
     def notifier(self, client: WebClient) -> SlackNotifier:
         """A notifier bound to the request's client."""

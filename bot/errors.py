@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any
@@ -11,8 +12,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.flows.actor import Actor
-from bot.flows.errors import DomainError, UnknownUser
+from bot.flows.errors import DomainError, InvalidInput, UnknownUser
 from bot.i18n import t
+from bot.logging_setup import safe_stack
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +34,9 @@ def error_text(error: Exception, locale: str | None, *, body: dict[str, Any]) ->
     error_id = uuid.uuid4().hex[:12]
     log.error(
         "unhandled error",
-        exc_info=error,
         extra={"error_id": error_id, "payload_type": body.get("type") or "command",
-               "command": body.get("command"), "callback_id": (body.get("view") or {}).get("callback_id")},
+               "command": body.get("command"), "callback_id": (body.get("view") or {}).get("callback_id"),
+               "stack": safe_stack(error)},
     )
     return t("error.unexpected", locale, error_id=error_id)
 
@@ -50,8 +52,12 @@ def deliver_error(*, text: str, body: dict[str, Any], client: WebClient, user_id
                                                       replace_original=False)
             return
         view = body.get("view") or {}
-        if view.get("id") and body.get("type") == "block_actions":
-            client.views_update(view_id=view["id"], view=_error_modal(text))
+        if view.get("id") and body.get("type") == "block_actions" and body.get("trigger_id"):
+            # on top of the open modal (its input is kept), or as a modal over the Home tab
+            if view.get("type") == "modal":
+                client.views_push(trigger_id=body["trigger_id"], view=_error_modal(text))
+            else:
+                client.views_open(trigger_id=body["trigger_id"], view=_error_modal(text))
             return
         if channel_id and user_id and not channel_id.startswith("D"):
             client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
@@ -74,8 +80,14 @@ def register_error_handler(app: App) -> None:
 
     @app.error
     def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
-                     client: WebClient) -> BoltResponse:
+                     client: WebClient, response: BoltResponse | None) -> BoltResponse | None:
         text = error_text(error, context.get("locale"), body=body)
+        not_acked = response is not None
+        if (not_acked and body.get("type") == "view_submission" and isinstance(error, InvalidInput)
+                and error.field):
+            return BoltResponse(status=200, headers={"content-type": "application/json;charset=utf-8"},
+                                body=json.dumps({"response_action": "errors", "errors": {error.field: text}}))
         deliver_error(text=text, body=body, client=client, user_id=context.user_id,
                       channel_id=context.channel_id)
-        return BoltResponse(status=200, body="")
+        # Bolt passes a response only while the request is still unanswered (error before ack).
+        return BoltResponse(status=200, body="") if not_acked else None

@@ -6,11 +6,32 @@ import json
 import logging
 import re
 import sys
+import traceback
 from datetime import UTC, datetime
 
 TOKEN = re.compile(r"(xox[abeoprs]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|xoxe[.-][A-Za-z0-9.-]+)")
 STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 QUIET = ("slack_sdk", "slack_bolt", "sqlalchemy.engine", "urllib3", "apscheduler")
+
+
+def safe_stack(error: BaseException) -> str:
+    """The traceback (frames and exception types) without exception messages.
+
+    Messages often quote the input that failed (`invalid literal for int(): '张三'`), and
+    input is privileged client data, so only where it failed is logged, never with what.
+    """
+    chain: list[BaseException] = []
+    exc: BaseException | None = error
+    while exc is not None and all(exc is not seen for seen in chain):
+        chain.append(exc)
+        exc = exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)
+    parts = []
+    for item in reversed(chain):
+        frames = "".join(traceback.format_tb(item.__traceback__))
+        kind = type(item)
+        parts.append(f"Traceback (most recent call last):\n{frames}"
+                     f"{kind.__module__}.{kind.__qualname__} (message withheld)\n")
+    return "\n".join(parts)
 
 
 def redact(text: str) -> str:
@@ -33,13 +54,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False)
 
 
-class RedactingFilter(logging.Filter):
-    """Redact tokens from any record's message (for the plain-text formatter)."""
+class RedactingFormatter(logging.Formatter):
+    """The plain-text formatter, with tokens masked in the whole line (tracebacks included)."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the message in place."""
-        record.msg, record.args = redact(record.getMessage()), None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        """Render the record (with an error id and safe stack when given), then redact."""
+        text = super().format(record)
+        if getattr(record, "error_id", None):
+            text += f" [error_id={record.error_id}]"
+        if getattr(record, "stack", None):
+            text += "\n" + str(record.stack)
+        return redact(text)
 
 
 def setup_logging(*, level: str = "INFO", json_lines: bool = True, stream=None) -> None:
@@ -48,8 +73,7 @@ def setup_logging(*, level: str = "INFO", json_lines: bool = True, stream=None) 
     if json_lines:
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler.addFilter(RedactingFilter())
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

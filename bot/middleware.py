@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt.context.ack import Ack
 from sqlalchemy.exc import IntegrityError
 
 from bot.flows.directory import find_actor
@@ -18,6 +19,33 @@ from bot.services import Services
 from storage.models import SlackReceipt
 
 log = logging.getLogger(__name__)
+
+
+class StickyAck(Ack):
+    """An `ack` whose answer, once given, is never taken back.
+
+    Bolt (1.30, thread runner) sets `ack.response = None` when a listener raises after it
+    called ack(); if that happens before the request thread polled the answer, Bolt answers
+    404 ("didn't call ack()") although the user was acknowledged. Our listeners raise domain
+    errors after ack by design, so the first answer must stick.
+    """
+
+    @property  # type: ignore[override]
+    def response(self) -> BoltResponse | None:
+        """The answer given with ack(), if any."""
+        return self.__dict__.get("_answer")
+
+    @response.setter
+    def response(self, value: BoltResponse | None) -> None:
+        if value is None and self.__dict__.get("_answer") is not None:
+            return
+        self.__dict__["_answer"] = value
+
+
+def sticky_ack(context: BoltContext, next: Callable[[], None]) -> None:
+    """Middleware giving each request a StickyAck (must run before any listener)."""
+    context["ack"] = StickyAck()
+    next()
 
 
 def delivery_key(body: dict[str, Any]) -> str | None:

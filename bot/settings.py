@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from datetime import time
 from pathlib import Path
 from typing import Literal
@@ -11,9 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 Locale = Literal["en", "zh-CN"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+NAMED_MESSAGE = re.compile(r"^([A-Z][A-Z0-9_]+): (.*)$", re.S)
 
 
 class SettingsError(Exception):
@@ -94,11 +98,28 @@ class Settings(BaseSettings):
     def _pattern(cls, value: str) -> str:
         """The matter number pattern must render with year, area and seq."""
         try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
             value.format(year=2026, area="LIT", seq=1)
         except (KeyError, IndexError, ValueError) as exc:
             raise ValueError(f"bad pattern {value!r}: use {{year}}, {{area}}, {{seq}}") from exc
-        if "{seq" not in value:
+        if not fields <= {"year", "area", "seq"}:
+            raise ValueError(f"bad pattern {value!r}: use only {{year}}, {{area}}, {{seq}}")
+        if "seq" not in fields:
             raise ValueError("pattern must contain {seq}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        """A SQLAlchemy URL for SQLite or PostgreSQL."""
+        if not value:
+            return None
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            raise ValueError("not a database URL (like postgresql+psycopg://host/db)") from None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {backend!r}: use postgresql or sqlite")
         return value
 
     @field_validator("slack_api_url")
@@ -114,10 +135,10 @@ class Settings(BaseSettings):
         """HTTP mode needs the signing secret with the bot token; Socket Mode the bot token."""
         if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
             raise ValueError(
-                "SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (or SLACK_APP_TOKEN)"
+                "SLACK_SIGNING_SECRET: required when SLACK_BOT_TOKEN is set (or SLACK_APP_TOKEN for Socket Mode)"
             )
         if self.slack_app_token and not self.slack_bot_token:
-            raise ValueError("SLACK_BOT_TOKEN is required when SLACK_APP_TOKEN is set")
+            raise ValueError("SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN is set")
         return self
 
     @property
@@ -153,6 +174,10 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        name = ".".join(str(p) for p in first.get("loc", ()))
         msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-        raise SettingsError(f"invalid setting {name.upper()}: {msg}") from None
+        named = NAMED_MESSAGE.match(msg)
+        if not name and named:  # a rule across settings names the variable it needs
+            name, msg = named.group(1), named.group(2)
+        msg = " ".join(msg.split())
+        raise SettingsError(f"invalid setting {(name or 'settings').upper()}: {msg}") from None

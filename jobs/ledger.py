@@ -62,8 +62,9 @@ def enqueue(session: Session, *, key: str, kind: str, channel: str, payload: dic
     stmt = insert(Notification).values(
         key=key, kind=kind, channel=channel, payload=payload, due_at=due_at,
         status=St.PENDING.value, attempts=0,
-    ).on_conflict_do_nothing(index_elements=["key"])
-    return session.execute(stmt).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(Notification.id)
+    # RETURNING, not rowcount: the ORM path reports rowcount -1 on PostgreSQL.
+    return session.execute(stmt).first() is not None
 
 
 def exists(session: Session, key: str) -> bool:
@@ -92,13 +93,19 @@ def claim_due(session: Session, *, owner: str, now: datetime, limit: int = 100) 
         select(Notification).where(due).order_by(Notification.due_at, Notification.id)
         .limit(limit).with_for_update(skip_locked=True)
     ).scalars().all()
+    claimed = []
     for row in rows:
         if row.status == St.SENDING.value:
             log.warning("re-claiming a notice whose lease expired (possible duplicate)",
                         extra={"notification_id": row.id, "attempts": row.attempts})
+            if row.attempts >= MAX_ATTEMPTS:  # its sender keeps dying: stop trying
+                row.status, row.last_error = St.FAILED.value, "lease_expired"
+                row.lease_owner = row.lease_until = None
+                continue
         row.status, row.lease_owner, row.lease_until = St.SENDING.value, owner, now + LEASE
         row.attempts += 1
-    return list(rows)
+        claimed.append(row)
+    return claimed
 
 
 @dataclass
@@ -109,24 +116,54 @@ class DispatchReport:
     rate_limited: int = 0
     retried: int = 0
     failed: int = 0
+    released: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def interleave_channels(claimed: list[tuple[int, str, Any, int]]) -> list[tuple[int, str, Any, int]]:
+    """Round-robin over channels (order kept within each), so no channel waits behind a busy one."""
+    queues: dict[str, list[tuple[int, str, Any, int]]] = {}
+    for item in claimed:
+        queues.setdefault(item[1], []).append(item)
+    out: list[tuple[int, str, Any, int]] = []
+    while queues:
+        for channel in list(queues):
+            out.append(queues[channel].pop(0))
+            if not queues[channel]:
+                del queues[channel]
+    return out
+
+
+def _release(session_factory: Callable[[], Any], owner: str, ids: list[int]) -> int:
+    """Give claimed but unsent notices back (pending, lease cleared, attempt not counted)."""
+    from storage.db import session_scope
+
+    with session_scope(session_factory) as session:
+        rows = session.execute(
+            select(Notification).where(Notification.id.in_(ids), Notification.lease_owner == owner)
+        ).scalars().all()
+        for row in rows:
+            row.status, row.lease_owner, row.lease_until = St.PENDING.value, None, None
+            row.attempts -= 1
+        return len(rows)
 
 
 class ChannelPacer:
     """At most one message per channel per `interval` seconds (Slack's posting limit)."""
 
-    def __init__(self, interval: float = 1.0, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.interval, self.sleep = interval, sleep
+    def __init__(self, interval: float = 1.0, sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.interval, self.sleep, self.monotonic = interval, sleep, monotonic
         self.last: dict[str, float] = {}
 
     def wait(self, channel: str) -> None:
         """Sleep until this channel may receive another message."""
         last = self.last.get(channel)
         if last is not None:
-            gap = self.interval - (time.monotonic() - last)
+            gap = self.interval - (self.monotonic() - last)
             if gap > 0:
                 self.sleep(gap)
-        self.last[channel] = time.monotonic()
+        self.last[channel] = self.monotonic()
 
 
 def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: str,
@@ -138,9 +175,15 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
     pacer = pacer or ChannelPacer()
     report = DispatchReport()
     with session_scope(session_factory) as session:
-        claimed = [(r.id, r.channel, r.payload, r.attempts) for r in
-                   claim_due(session, owner=owner, now=now(), limit=limit)]
-    for nid, channel, payload, attempts in claimed:
+        claimed = interleave_channels([(r.id, r.channel, r.payload, r.attempts) for r in
+                                       claim_due(session, owner=owner, now=now(), limit=limit)])
+    # Pacing a busy channel takes time; give back what cannot be sent well inside the lease,
+    # so no other worker re-claims a notice this one is still about to send.
+    deadline = pacer.monotonic() + LEASE.total_seconds() / 2
+    for index, (nid, channel, payload, attempts) in enumerate(claimed):
+        if pacer.monotonic() >= deadline:
+            report.released += _release(session_factory, owner, [c[0] for c in claimed[index:]])
+            break
         pacer.wait(channel)
         outcome: dict[str, Any]
         try:
@@ -156,12 +199,16 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
             outcome = {"status": St.FAILED.value, "last_error": exc.code[:100]}
             report.failed += 1
             report.errors.append(exc.code)
-        except TransientFailure as exc:
+        except (TransientFailure, Exception) as exc:  # noqa: BLE001 - one bad notice must not stop the batch
+            code = exc.code if isinstance(exc, TransientFailure) else type(exc).__name__
+            if not isinstance(exc, TransientFailure):
+                log.error("sending a notice failed unexpectedly",
+                          extra={"notification_id": nid, "error": code})
             if attempts >= MAX_ATTEMPTS:
-                outcome = {"status": St.FAILED.value, "last_error": exc.code[:100]}
+                outcome = {"status": St.FAILED.value, "last_error": code[:100]}
                 report.failed += 1
             else:
-                outcome = {"status": St.PENDING.value, "last_error": exc.code[:100],
+                outcome = {"status": St.PENDING.value, "last_error": code[:100],
                            "due_at": now() + timedelta(seconds=min(3600, 15 * 2 ** attempts))}
                 report.retried += 1
         with session_scope(session_factory) as session:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot.logging_setup import safe_stack
 from jobs.registry import JobContext, PeriodicJob
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,8 @@ def run_job(ctx: JobContext, job: PeriodicJob) -> None:
     try:
         result = job.func(ctx)
         log.info("job done", extra={"job": job.name, "result": repr(result)[:200]})
-    except Exception:
-        log.exception("job failed", extra={"job": job.name})
+    except Exception as exc:  # noqa: BLE001 - the next run retries; messages may quote client data
+        log.error("job failed", extra={"job": job.name, "stack": safe_stack(exc)})
 
 
 def run_once(ctx: JobContext, jobs: list[PeriodicJob]) -> None:

@@ -30,10 +30,10 @@ class SlackSender:
         try:
             if payload.get("update_ts"):
                 resp = self.client.chat_update(channel=channel, ts=payload["update_ts"],
-                                               text=payload.get("text", ""), blocks=payload.get("blocks"))
+                                               text=payload.get("text", ""), blocks=payload.get("blocks") or None)
             else:
                 resp = self.client.chat_postMessage(
-                    channel=channel, text=payload.get("text", ""), blocks=payload.get("blocks"),
+                    channel=channel, text=payload.get("text", ""), blocks=payload.get("blocks") or None,
                     thread_ts=payload.get("thread_ts"), reply_broadcast=payload.get("broadcast", False),
                     unfurl_links=False,
                 )

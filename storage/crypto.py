@@ -124,7 +124,8 @@ def add_primary_key(key_file: Path) -> str:
     new_key = Fernet.generate_key().decode()
     data["encryption_keys"] = [new_key, *data["encryption_keys"]]
     tmp = key_file.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp.unlink(missing_ok=True)  # a stale file would keep its (maybe wider) permissions
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(data, fh, indent=2)
     tmp.replace(key_file)

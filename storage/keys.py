@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy import Engine, column, select, table, update
 
 from storage.crypto import AnyKeyring, KeyringError
@@ -55,8 +56,8 @@ def rotate_all(engine: Engine, keyring: AnyKeyring, *, batch: int = 500,
                             report.already_current += 1
                             continue
                         new = keyring.rotate(token)
-                    except (KeyringError, Exception) as exc:  # noqa: BLE001 - counted, never fatal
-                        reason = f"{tname}.{cname}: {type(exc).__name__}"
+                    except (KeyringError, InvalidToken, ValueError):
+                        reason = f"{tname}.{cname}: cannot be decrypted with the configured keys"
                         report.refused[reason] = report.refused.get(reason, 0) + 1
                         continue
                     conn.execute(update(t).where(t.c[pk] == key, t.c[cname] == token).values({cname: new}))

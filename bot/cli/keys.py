@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 
 from bot.cli import CliState, pass_state
@@ -28,8 +30,10 @@ def register(main: click.Group) -> None:
     @click.option("--new-key/--no-new-key", default=True,
                   help="With a key file: add a new primary key first (default).")
     @click.option("--batch", default=500, show_default=True)
+    @click.option("--settle", default=5.0, show_default=True,
+                  help="Seconds to wait after adding the key, so running processes encrypt with it.")
     @pass_state
-    def rotate(state: CliState, new_key: bool, batch: int) -> None:
+    def rotate(state: CliState, new_key: bool, batch: int, settle: float) -> None:
         """Re-encrypt everything under the primary key, without downtime.
 
         With a key file, a new primary key is added first; running processes notice the
@@ -42,6 +46,9 @@ def register(main: click.Group) -> None:
             add_primary_key(services.settings.resolved_key_file)
             keyring.reload()
             click.echo("added a new primary key to the key file")
+            # Other processes re-read the file within a few seconds; values they encrypt
+            # before that would stay under the old key, so let them catch up first.
+            time.sleep(max(0.0, settle))
 
         def progress(column: str, done: int) -> None:
             click.echo(f"  {column}: {done} values checked", err=True)
@@ -53,6 +60,6 @@ def register(main: click.Group) -> None:
         click.echo(f"rotated {report.rotated}, already current {report.already_current}, "
                    f"refused {sum(report.refused.values())}, in {report.seconds:.1f}s")
         for reason, count in sorted(report.refused.items()):
-            click.echo(f"  refused {count}: {reason} (value cannot be decrypted with the configured keys)")
+            click.echo(f"  refused {count}: {reason}")
         if report.refused:
             raise SystemExit(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -10,6 +12,8 @@ from bot.flows.errors import InvalidInput, NotFound
 from storage import audit
 from storage.models import Staff, StaffAssistant
 from storage.models.enums import Role
+
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,}$")
 
 
 def find_actor(session: Session, *, slack_user_id: str, default_locale: str) -> Actor | None:
@@ -23,6 +27,8 @@ def find_actor(session: Session, *, slack_user_id: str, default_locale: str) -> 
 def upsert_staff(session: Session, *, by: str, slack_user_id: str, name: str, role: str,
                  locale: str | None = None, managing_partner: bool = False) -> Staff:
     """Add a staff member or change their name, role or locale."""
+    if not SLACK_USER_ID.match(slack_user_id):
+        raise InvalidInput("error.bad_user_id", user=slack_user_id)
     try:
         role_value = Role(role)
     except ValueError:
@@ -64,6 +70,10 @@ def assign_assistant(session: Session, *, by: str, assistant_slack_id: str, lawy
     if assistant_slack_id not in people or lawyer_slack_id not in people:
         raise NotFound()
     a, lw = people[assistant_slack_id], people[lawyer_slack_id]
+    if a.role != Role.ASSISTANT.value:
+        raise InvalidInput("error.not_an_assistant", user=assistant_slack_id)
+    if lw.role not in (Role.LAWYER.value, Role.PARTNER.value):
+        raise InvalidInput("error.not_a_lawyer", user=lawyer_slack_id)
     exists = session.execute(
         select(StaffAssistant).where(StaffAssistant.assistant_id == a.id, StaffAssistant.lawyer_id == lw.id)
     ).scalar_one_or_none()

@@ -45,6 +45,18 @@ MESSAGES = {
         "en": "Unknown language `{locale}`: use en or zh-CN.",
         "zh-CN": "未知语言 `{locale}`：可选 en 或 zh-CN。",
     },
+    "error.bad_user_id": {
+        "en": "`{user}` is not a Slack user id (like U0123ABCD).",
+        "zh-CN": "`{user}` 不是 Slack 用户 ID（例如 U0123ABCD）。",
+    },
+    "error.not_an_assistant": {
+        "en": "`{user}` does not have the assistant role.",
+        "zh-CN": "`{user}` 的角色不是助理。",
+    },
+    "error.not_a_lawyer": {
+        "en": "`{user}` is not a lawyer or partner, so nobody can assist them.",
+        "zh-CN": "`{user}` 不是律师或合伙人，无法为其指定助理。",
+    },
     "error.not_configured": {
         "en": "This feature needs `{setting}` to be configured. Please ask your administrator.",
         "zh-CN": "此功能需要配置 `{setting}`，请联系管理员。",

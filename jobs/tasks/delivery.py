@@ -19,10 +19,11 @@ def deliver(ctx: JobContext, *, pacer: ChannelPacer | None = None) -> DispatchRe
     while True:
         report = dispatch_due(session_factory=ctx.services.session_factory, sender=ctx.sender,
                               owner=ctx.owner, now=ctx.now, pacer=pacer)
-        for name in ("sent", "rate_limited", "retried", "failed"):
+        for name in ("sent", "rate_limited", "retried", "failed", "released"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         total.errors.extend(report.errors)
-        if report.sent + report.rate_limited + report.retried + report.failed < 100:
+        done = report.sent + report.rate_limited + report.retried + report.failed
+        if not report.released and done < 100:
             return total
 
 
