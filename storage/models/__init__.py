@@ -3,6 +3,7 @@
 from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
+from storage.models.complaints import Complaint, ComplaintEvent, ServiceReview, Survey
 from storage.models.ledger import Notification
 from storage.models.matters import Matter, MatterCounter, MatterTeamMember
 from storage.models.notes import ContactNote, FollowUp
@@ -11,7 +12,8 @@ from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
 
 __all__ = [
-    "AuditEvent", "Base", "Client", "ClientContact", "ClientTeamMember", "ContactNote",
+    "AuditEvent", "Base", "Client", "ClientContact", "ClientTeamMember", "Complaint",
+    "ComplaintEvent", "ContactNote", "ServiceReview", "Survey",
     "FollowUp", "ImportantDate", "Matter", "MatterCounter", "MatterTeamMember", "Notification",
     "Party", "PartyAlias", "SlackReceipt", "Staff", "StaffAssistant", "UTCDateTime", "utcnow",
 ]
