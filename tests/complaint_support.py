@@ -72,7 +72,15 @@ def file_complaint(slack: Any, user: str, values: dict[str, Any]) -> Any:
     """Open /complaint as `user` and submit `values`; return Bolt's answer to the submission."""
     slack.command(user, "/complaint")
     view = slack.opened_view()
-    return slack.submit(user, view["id"], values)
+    before = len(slack.fake.messages_to(user))
+    sent = slack.submit(user, view["id"], values)
+    if not sent.json.get("errors"):
+        import time
+
+        deadline = time.monotonic() + 5
+        while len(slack.fake.messages_to(user)) == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+    return sent
 
 
 def job_context(services: Services, fake: FakeSlack, owner: str = "test-jobs") -> JobContext:
@@ -104,3 +112,23 @@ def card_message(fake: FakeSlack, channel: str) -> dict[str, Any]:
     assert posts, f"no card posted to {channel}"
     params = posts[-1].params
     return {"channel": channel, "ts": params.get("_ts", ""), "blocks": params["blocks"]}
+
+
+def click_and_wait(slack: Any, user: str, action: str, value: str, *, channel: str = REVIEW_CHANNEL,
+                   timeout: float = 5.0) -> Any:
+    """Press a button and wait until the app has answered (a card update, a reply, or a modal)."""
+    import time
+
+    fake: FakeSlack = slack.fake
+    watched = ("chat.update", "response_url", "views.open", "chat.postEphemeral")
+
+    def count() -> int:
+        return sum(len(fake.of(m)) for m in watched)
+
+    before = count()
+    sent = slack.click(user, action, value, message={"channel": channel, "ts": "1.0"})
+    deadline = time.monotonic() + timeout
+    while count() == before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    fake.settle()
+    return sent

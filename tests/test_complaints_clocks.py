@@ -14,8 +14,8 @@ from bot.ids import ComplaintAction, ComplaintBlock
 from bot.services import Services
 from storage.db import make_engine, make_session_factory
 from storage.models import Complaint, Notification
-from tests.complaint_support import (REVIEW_CHANNEL, answers, file_complaint, job_context, make_client,
-                                     make_staff, run_jobs)
+from tests.complaint_support import (REVIEW_CHANNEL, answers, click_and_wait, file_complaint, job_context,
+                                     make_client, make_staff, run_jobs)
 
 
 def _setup(services, slack, fake_slack, received):
@@ -36,10 +36,7 @@ def _thread(fake_slack, complaint):
 
 
 def _acknowledge(slack, fake_slack, complaint):
-    slack.click("U0PARTNER", ComplaintAction.ACKNOWLEDGE, str(complaint.id),
-                message={"channel": REVIEW_CHANNEL, "ts": complaint.thread_ts})
-    fake_slack.wait_for("chat.update")
-    fake_slack.settle()
+    click_and_wait(slack, "U0PARTNER", ComplaintAction.ACKNOWLEDGE, str(complaint.id))
 
 
 def _escalations(fake_slack, complaint, word="Escalation"):
@@ -130,7 +127,7 @@ def test_answer_deadline_skips_the_national_day_holidays(services, slack, fake_s
 def test_extension_moves_the_clock_and_needs_reason_and_client_told(services, slack, fake_slack, clock):
     c = _setup(services, slack, fake_slack, clock.now)
     _acknowledge(slack, fake_slack, c)
-    slack.click("U0PARTNER", ComplaintAction.EXTEND, str(c.id), message={"channel": REVIEW_CHANNEL, "ts": "1"})
+    click_and_wait(slack, "U0PARTNER", ComplaintAction.EXTEND, str(c.id))
     view = slack.opened_view()
     untold = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-12-04",
                                                     ComplaintBlock.EXT_REASON: "Waiting for court records",
@@ -167,7 +164,7 @@ def test_answered_complaint_cannot_be_extended_and_has_no_answer_clock(services,
     with services.session() as session:
         stored = session.get(Complaint, c.id)
         stored.status, stored.acknowledged_at, stored.answered_at = "proposed", clock.now, clock.now
-    slack.click("U0PARTNER", ComplaintAction.EXTEND, str(c.id), message={"channel": REVIEW_CHANNEL, "ts": "1"})
+    click_and_wait(slack, "U0PARTNER", ComplaintAction.EXTEND, str(c.id))
     assert "solution" in fake_slack.wait_for("response_url")[-1].params["text"]
     clock.advance(days=10)
     run_jobs(job_context(services, fake_slack))

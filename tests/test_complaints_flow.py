@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot.ids import ComplaintAction, ComplaintBlock
 from storage.models import Complaint, ComplaintEvent
-from tests.complaint_support import (REVIEW_CHANNEL, answers, audit_actions, file_complaint, make_client,
-                                     make_matter, make_staff)
+from tests.complaint_support import (REVIEW_CHANNEL, answers, audit_actions, click_and_wait, file_complaint,
+                                     make_client, make_matter, make_staff)
 
 
 def _setup(services):
@@ -28,7 +28,7 @@ def _complaint(services):
 
 
 def _click(slack, user, action, complaint_id):
-    return slack.click(user, action, str(complaint_id), message={"channel": REVIEW_CHANNEL, "ts": "1.0"})
+    return click_and_wait(slack, user, action, str(complaint_id))
 
 
 def test_client_typeahead_lists_matching_clients_only(services, slack, fake_slack):
@@ -66,6 +66,7 @@ def test_full_lifecycle_posts_to_review_channel_and_audits_every_step(services, 
 
     _click(slack, "U0PARTNER", ComplaintAction.ACKNOWLEDGE, c.id)
     fake_slack.wait_for("chat.update")
+    fake_slack.wait_for("chat.postMessage", 3)
     thread = [m for m in fake_slack.messages_to(REVIEW_CHANNEL) if m.get("thread_ts") == c.thread_ts]
     assert thread and "<@U0PARTNER>" in thread[-1]["text"]
 

@@ -10,7 +10,8 @@ from bot.flows import complaints as flow
 from bot.flows.directory import find_actor
 from bot.ids import ComplaintAction, ComplaintBlock
 from storage.models import Complaint
-from tests.complaint_support import (REVIEW_CHANNEL, answers, file_complaint, make_client, make_staff)
+from tests.complaint_support import (REVIEW_CHANNEL, answers, click_and_wait, file_complaint, make_client,
+                                     make_staff)
 
 
 def _people(services):
@@ -67,15 +68,16 @@ def test_complaint_against_a_partner_goes_only_to_the_managing_partner(services,
     assert "Acme" not in _list_text(slack, fake_slack, "U0PARTNER")
     assert "Acme" in _list_text(slack, fake_slack, "U0PARTNER2")
     # the accused cannot act on it
-    slack.click("U0PARTNER", ComplaintAction.ACKNOWLEDGE, str(c.id), message={"channel": "D0MP", "ts": "1"})
+    click_and_wait(slack, "U0PARTNER", ComplaintAction.ACKNOWLEDGE, str(c.id), channel="D0MP")
     assert "can't act" in fake_slack.wait_for("response_url", 3)[-1].params["text"]
 
     # once a partner has reviewed it, the accused may see it
-    slack.click("U0MP", ComplaintAction.ACKNOWLEDGE, str(c.id), message={"channel": "D0MP", "ts": "1"})
+    click_and_wait(slack, "U0MP", ComplaintAction.ACKNOWLEDGE, str(c.id), channel="D0MP")
     fake_slack.wait_for("chat.update")
     slack.click("U0MP", ComplaintAction.ASSESS, str(c.id), message={"channel": "D0MP", "ts": "1"})
     view = slack.opened_view()
     slack.submit("U0MP", view["id"], {ComplaintBlock.FINDING: "unfounded", ComplaintBlock.REASON: "Records show calls"})
+    fake_slack.settle()
     assert "Acme" in _list_text(slack, fake_slack, "U0PARTNER")
     # thread replies went to the managing partner's DM thread only
     replies = [p.params for p in fake_slack.of("chat.postMessage") if p.params.get("thread_ts")]
