@@ -217,3 +217,34 @@ def test_clock_helpers_agree_with_the_list(services, clock):
     assert flow.next_deadline(clocks=clocks, acknowledged=True, answered=False, closed=False) == \
         ("answer", datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     assert flow.next_deadline(clocks=clocks, acknowledged=True, answered=True, closed=False) is None
+
+
+def test_a_failed_live_post_is_posted_through_the_ledger_and_its_thread_adopted(services, slack, fake_slack, clock):
+    make_staff(services, "U0MP", "partner", "Managing Partner", managing_partner=True)
+    make_staff(services, "U0LAWYER", "lawyer", "Li Lei")
+    make_staff(services, "U0CS", "client_service", "Zhao Min")
+    client_id = make_client(services, "Acme Ltd", team={"U0CS": "client_service"})
+    fake_slack.fail("chat.postMessage", error="internal_error")
+    slack.command("U0CS", "/complaint")
+    view = slack.opened_view()
+    slack.submit("U0CS", view["id"], answers(client_id, against="U0LAWYER", received_at=clock.now))
+    fake_slack.wait_for("chat.postMessage", 2)  # the failed card, then the error DM to the recorder
+    fake_slack.settle()
+    with services.session() as session:
+        stored = session.execute(select(Complaint)).scalar_one()
+        assert stored.thread_ts is None  # recorded, nothing lost
+    ctx = job_context(services, fake_slack)
+    run_jobs(ctx)
+    assert not [m for m in fake_slack.messages_to(REVIEW_CHANNEL) if m.get("blocks")][1:]
+    clock.advance(minutes=3)
+    run_jobs(ctx)
+    run_jobs(ctx)
+    cards = [m for m in fake_slack.messages_to(REVIEW_CHANNEL) if m.get("blocks")]
+    assert len(cards) == 2  # the failed attempt and the ledger's post
+    with services.session() as session:
+        stored = session.execute(select(Complaint)).scalar_one()
+        assert stored.thread_ts and stored.channel == REVIEW_CHANNEL
+    clock.advance(hours=12)
+    run_jobs(ctx)
+    reminders = [m for m in fake_slack.messages_to(REVIEW_CHANNEL) if m.get("thread_ts") == stored.thread_ts]
+    assert len(reminders) == 1

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bot.blocks import complaints as blocks
 from bot.flows import complaints as flow
+from bot.flows.actor import SYSTEM_JOBS
 from bot.settings import Settings
 from jobs import ledger
+from storage import audit
 from jobs.registry import JobContext, PeriodicJob
 from storage.models import Client, Complaint, Notification, Staff
 from storage.models.enums import NotificationStatus
@@ -35,25 +37,39 @@ def plan_complaint_clocks(ctx: JobContext) -> int:
     """Enqueue every complaint notice that is due now; return how many were new."""
     settings, now, calendar = ctx.services.settings, ctx.now(), ctx.calendar
     created = 0
+    # the answer clock never runs out within a day of receipt (one working day, or the end of a
+    # later date), so only complaints past the reminder mark or a day old can have a notice due
     with ctx.services.session() as session:
-        open_ids = list(session.execute(select(Complaint.id).where(Complaint.status != "closed")
-                                        .order_by(Complaint.id)).scalars())
-    for complaint_id in open_ids:
+        candidates = list(session.execute(
+            select(Complaint.id).where(
+                Complaint.status != "closed",
+                or_(Complaint.thread_ts.is_(None),
+                    (Complaint.acknowledged_at.is_(None)
+                     & (Complaint.received_at <= now - timedelta(hours=settings.complaint_reminder_hours))),
+                    (Complaint.answered_at.is_(None) & (Complaint.received_at <= now - timedelta(days=1)))),
+            ).order_by(Complaint.id)).scalars())
+    reviewers_of: dict[int, list[Staff]] = {}
+    for complaint_id in candidates:
         with ctx.services.session() as session:
             created += _plan_one(session, complaint_id=complaint_id, settings=settings, now=now,
-                                 calendar=calendar)
+                                 calendar=calendar, reviewers_of=reviewers_of)
     return created
 
 
-def _plan_one(session, *, complaint_id: int, settings: Settings, now: datetime, calendar) -> int:  # type: ignore[no-untyped-def]
+def _plan_one(session, *, complaint_id: int, settings: Settings, now: datetime, calendar,  # type: ignore[no-untyped-def]
+              reviewers_of: dict[int, list[Staff]]) -> int:
     """The notices due for one complaint."""
     complaint = session.get(Complaint, complaint_id)
     if complaint is None or complaint.status == "closed":
         return 0
-    created = _repost_if_unposted(session, complaint, settings=settings, now=now, calendar=calendar)
+    if complaint.against_staff_id not in reviewers_of:
+        reviewers_of[complaint.against_staff_id] = flow.direct_reviewers(
+            session, against_staff_id=complaint.against_staff_id, settings=settings)
+    reviewers = reviewers_of[complaint.against_staff_id]
+    created = _repost_if_unposted(session, complaint, settings=settings, now=now, calendar=calendar,
+                                  reviewers=reviewers)
     clocks = flow.clocks_of(complaint, settings=settings, calendar=calendar)
     client_name = session.execute(select(Client.name).where(Client.id == complaint.client_id)).scalar_one()
-    reviewers = flow.direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
     thread_locale = settings.default_locale if complaint.routing == "channel" else \
         ((reviewers[0].locale if reviewers else None) or settings.default_locale)
     dm_targets = reviewers if complaint.routing == "channel" else reviewers[1:]
@@ -66,9 +82,10 @@ def _plan_one(session, *, complaint_id: int, settings: Settings, now: datetime, 
                                    calendar=calendar, client_name=client_name, extended=extended)
         channel, payload = _thread_target(complaint, settings=settings, reviewers=reviewers)
         if channel:
+            broadcast = {"broadcast": True} if kind != "remind" and "thread_ts" in payload else {}
             n += ledger.enqueue(session, key=f"{key}:thread" if kind != "remind" else key,
                                 kind=f"complaint_{kind}", channel=channel,
-                                payload={"text": text, **payload}, due_at=now)
+                                payload={"text": text, **payload, **broadcast}, due_at=now)
         if kind != "remind":
             for target in dm_targets:
                 loc = target.locale or settings.default_locale
@@ -100,7 +117,7 @@ def _thread_target(complaint: Complaint, *, settings: Settings, reviewers: list[
 
 
 def _repost_if_unposted(session, complaint: Complaint, *, settings: Settings, now: datetime,  # type: ignore[no-untyped-def]
-                        calendar) -> int:
+                        calendar, reviewers: list[Staff]) -> int:
     """Post a complaint whose live post failed, and adopt the thread once it was sent."""
     if complaint.thread_ts:
         return 0
@@ -112,7 +129,6 @@ def _repost_if_unposted(session, complaint: Complaint, *, settings: Settings, no
         return 0
     if now - complaint.created_at < REPOST_AFTER:
         return 0
-    reviewers = flow.direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
     channel, _ = _thread_target(complaint, settings=settings, reviewers=reviewers)
     if not channel:
         return 0
@@ -120,8 +136,12 @@ def _repost_if_unposted(session, complaint: Complaint, *, settings: Settings, no
         (reviewers[0].locale or settings.default_locale)
     snap = flow.snapshot(session, complaint, settings=settings, calendar=calendar)
     text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=complaint.routing == "direct")
-    return int(ledger.enqueue(session, key=key, kind="complaint_post", channel=channel,
-                              payload={"text": text, "blocks": card}, due_at=now))
+    created = ledger.enqueue(session, key=key, kind="complaint_post", channel=channel,
+                             payload={"text": text, "blocks": card}, due_at=now)
+    if created:
+        audit.record(session, actor=SYSTEM_JOBS, action="disclose", entity="complaint", entity_id=complaint.id,
+                     fields=flow.SENSITIVE)
+    return int(created)
 
 
 def jobs(settings: Settings) -> list[PeriodicJob]:
