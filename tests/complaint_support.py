@@ -123,6 +123,7 @@ def click_and_wait(slack: Any, user: str, action: str, value: str, *, channel: s
     watched = ("chat.update", "response_url", "views.open", "chat.postEphemeral")
 
     def count() -> int:
+        """Answers seen so far."""
         return sum(len(fake.of(m)) for m in watched)
 
     before = count()

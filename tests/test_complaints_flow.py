@@ -177,3 +177,38 @@ def test_unknown_user_cannot_open_the_modal(services, slack, fake_slack):
     slack.command("U0STRANGER", "/complaint")
     assert "administrator" in fake_slack.wait_for("response_url")[0].params["text"]
     assert not fake_slack.of("views.open")
+
+
+def test_two_partners_acknowledging_at_once_record_one_step(services, slack, fake_slack, clock):
+    import threading
+
+    from bot.flows import complaints as flow
+    from bot.flows.directory import find_actor
+    from bot.flows.errors import Conflict
+
+    client_id = _setup(services)
+    file_complaint(slack, "U0CS", answers(client_id, against="U0LAWYER", received_at=clock.now))
+    c = _complaint(services)
+    with services.session() as session:
+        actors = [find_actor(session, slack_user_id=u, default_locale="en") for u in ("U0PARTNER", "U0PARTNER2")]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def ack(actor):
+        barrier.wait()
+        try:
+            with services.session() as session:
+                flow.acknowledge(session, actor=actor, complaint_id=c.id, now=clock.now)
+            outcomes.append("done")
+        except Conflict as exc:
+            outcomes.append(exc.key)
+
+    threads = [threading.Thread(target=ack, args=(a,)) for a in actors]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert sorted(outcomes) == ["complaint.error.at.acknowledged", "done"]
+    with services.session() as session:
+        steps = session.execute(select(ComplaintEvent.step).where(ComplaintEvent.step == "acknowledge")).all()
+    assert len(steps) == 1

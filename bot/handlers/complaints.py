@@ -114,6 +114,7 @@ def register(app: App, deps: AppDeps) -> None:
     @app.command(Command.COMPLAINT)
     def handle_complaint_command(ack: Ack, body: dict[str, Any], context: BoltContext,
                                  client: WebClient, respond: Respond) -> None:
+        """`/complaint` opens the modal at once; `/complaint list` lists open complaints (partners)."""
         ack()
         actor = require_actor(context)
         if (body.get("text") or "").strip().lower() == "list":
@@ -131,6 +132,7 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.options(ComplaintAction.CLIENT)
     def handle_client_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        """Client type-ahead: clients whose name contains the typed text, visible to the user."""
         actor = context.get("actor")
         if actor is None:
             ack(options=[])
@@ -146,6 +148,7 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.view(ComplaintView.NEW)
     def handle_new_complaint(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """Validate the modal inline; then record, post to the reviewers and tell the recorder."""
         actor = require_actor(context)
         draft = draft_from(view_values(body["view"]))
         with services.session() as session:
@@ -170,6 +173,7 @@ def register(app: App, deps: AppDeps) -> None:
         """A button that takes a step at once (acknowledge, client accepts)."""
 
         def handle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+            """Take the step, then refresh the card and reply in the thread."""
             ack()
             actor = require_actor(context)
             complaint_id = int(body["actions"][0]["value"])
@@ -194,6 +198,7 @@ def register(app: App, deps: AppDeps) -> None:
         step = MODAL_STEPS[action]
 
         def handle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+            """Check the step is allowed now, then open its modal."""
             ack()
             actor = require_actor(context)
             complaint_id = int(body["actions"][0]["value"])
@@ -213,6 +218,7 @@ def register(app: App, deps: AppDeps) -> None:
         fields = STEP_FIELDS[step]
 
         def handle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+            """Take the step or answer with inline errors; then announce it."""
             actor = require_actor(context)
             complaint_id = int(body["view"]["private_metadata"])
             answers = read(view_values(body["view"]))

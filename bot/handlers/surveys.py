@@ -52,6 +52,7 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.action(SurveyAction.OPEN)
     def handle_open_survey(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """Open the answers modal for the assignee or a partner."""
         ack()
         actor = require_actor(context)
         survey_id = int(body["actions"][0]["value"])
@@ -61,6 +62,7 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.view(SurveyView.ANSWERS)
     def handle_survey_answers(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """Validate the four scores inline, record the answers, confirm by DM."""
         actor = require_actor(context)
         survey_id = int(body["view"]["private_metadata"])
         values = view_values(body["view"])
