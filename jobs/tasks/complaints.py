@@ -6,120 +6,185 @@ rerun, a second scheduler process or a restart after downtime sends each notice 
 - `complaint:{id}:remind` — not acknowledged `complaint_reminder_hours` after receipt: in the thread.
   Skipped when the escalation is already due (after downtime only the escalation goes out).
 - `complaint:{id}:escalate-ack:thread` and `…:dm:{staff_id}` — not acknowledged after
-  `complaint_escalation_hours`: in the thread and by DM to the managing partner.
+  `complaint_escalation_hours`: in the thread (broadcast) and by DM to the managing partner.
 - `complaint:{id}:escalate-answer:{due}:thread` / `…:dm:{staff_id}` — the client was not answered
   within `complaint_answer_working_days` working days (or by the end of the extension's date);
   the due date is part of the key, so an extension recorded later starts a new clock.
 - `complaint:{id}:post` — a complaint whose live post to its reviewers failed is posted through the
   ledger, and its thread is adopted from the sent notice.
+
+A tick reads only the clock columns (nothing is decrypted), checks which keys exist in one
+query per batch, and renders only the notices that are new.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from bot.blocks import complaints as blocks
 from bot.flows import complaints as flow
 from bot.flows.actor import SYSTEM_JOBS
+from bot.flows.complaint_clocks import clocks_for
+from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
 from jobs import ledger
-from storage import audit
 from jobs.registry import JobContext, PeriodicJob
-from storage.models import Client, Complaint, Notification, Staff
+from storage import audit
+from storage.models import Client, Complaint, Notification
 from storage.models.enums import NotificationStatus
 
 REPOST_AFTER = timedelta(minutes=2)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where one notice goes."""
+
+    key: str
+    channel: str
+    locale: str
+    thread_ts: str | None = None
+    broadcast: bool = False
+
+
+@dataclass(frozen=True)
+class Due:
+    """One clock that ran out, with the notices it makes."""
+
+    complaint_id: int
+    client_id: int
+    kind: str
+    at: datetime
+    extended: bool
+    targets: tuple[Target, ...]
 
 
 def plan_complaint_clocks(ctx: JobContext) -> int:
-    """Enqueue every complaint notice that is due now; return how many were new."""
+    """Enqueue every complaint notice that is due now; return how many were not yet recorded."""
     settings, now, calendar = ctx.services.settings, ctx.now(), ctx.calendar
+    reviewers_of: dict[int, list[tuple[int, str, str]]] = {}
     created = 0
     # the answer clock never runs out within a day of receipt (one working day, or the end of a
     # later date), so only complaints past the reminder mark or a day old can have a notice due
     with ctx.services.session() as session:
-        candidates = list(session.execute(
-            select(Complaint.id).where(
-                Complaint.status != "closed",
-                or_(Complaint.thread_ts.is_(None),
-                    (Complaint.acknowledged_at.is_(None)
-                     & (Complaint.received_at <= now - timedelta(hours=settings.complaint_reminder_hours))),
-                    (Complaint.answered_at.is_(None) & (Complaint.received_at <= now - timedelta(days=1)))),
-            ).order_by(Complaint.id)).scalars())
-    reviewers_of: dict[int, list[Staff]] = {}
-    for complaint_id in candidates:
+        rows = session.execute(
+            select(Complaint.id, Complaint.client_id, Complaint.against_staff_id, Complaint.routing,
+                   Complaint.channel, Complaint.thread_ts, Complaint.received_at, Complaint.extended_until,
+                   Complaint.acknowledged_at, Complaint.answered_at, Complaint.created_at)
+            .where(Complaint.status != "closed",
+                   or_(Complaint.thread_ts.is_(None),
+                       Complaint.acknowledged_at.is_(None)
+                       & (Complaint.received_at <= now - timedelta(hours=settings.complaint_reminder_hours)),
+                       Complaint.answered_at.is_(None) & (Complaint.received_at <= now - timedelta(days=1))))
+            .order_by(Complaint.id)
+        ).all()
+    for start in range(0, len(rows), BATCH):
         with ctx.services.session() as session:
-            created += _plan_one(session, complaint_id=complaint_id, settings=settings, now=now,
-                                 calendar=calendar, reviewers_of=reviewers_of)
+            dues: list[Due] = []
+            for row in rows[start:start + BATCH]:
+                if row.against_staff_id not in reviewers_of:
+                    reviewers_of[row.against_staff_id] = [
+                        (s.id, s.slack_user_id, s.locale or settings.default_locale)
+                        for s in flow.direct_reviewers(session, against_staff_id=row.against_staff_id,
+                                                       settings=settings)]
+                reviewers = reviewers_of[row.against_staff_id]
+                if row.thread_ts is None:
+                    created += _repost_if_unposted(session, row.id, settings=settings, now=now,
+                                                   calendar=calendar, reviewers=reviewers)
+                dues.extend(_due(row, settings=settings, now=now, calendar=calendar, reviewers=reviewers))
+            created += _enqueue_missing(session, dues, settings=settings, now=now, calendar=calendar)
     return created
 
 
-def _plan_one(session, *, complaint_id: int, settings: Settings, now: datetime, calendar,  # type: ignore[no-untyped-def]
-              reviewers_of: dict[int, list[Staff]]) -> int:
-    """The notices due for one complaint."""
-    complaint = session.get(Complaint, complaint_id)
-    if complaint is None or complaint.status == "closed":
-        return 0
-    if complaint.against_staff_id not in reviewers_of:
-        reviewers_of[complaint.against_staff_id] = flow.direct_reviewers(
-            session, against_staff_id=complaint.against_staff_id, settings=settings)
-    reviewers = reviewers_of[complaint.against_staff_id]
-    created = _repost_if_unposted(session, complaint, settings=settings, now=now, calendar=calendar,
-                                  reviewers=reviewers)
-    clocks = flow.clocks_of(complaint, settings=settings, calendar=calendar)
-    client_name = session.execute(select(Client.name).where(Client.id == complaint.client_id)).scalar_one()
-    thread_locale = settings.default_locale if complaint.routing == "channel" else \
-        ((reviewers[0].locale if reviewers else None) or settings.default_locale)
-    dm_targets = reviewers if complaint.routing == "channel" else reviewers[1:]
-    base = f"complaint:{complaint.id}"
+def _due(row: Any, *, settings: Settings, now: datetime, calendar: WorkCalendar,
+         reviewers: list[tuple[int, str, str]]) -> list[Due]:
+    """The clocks of one complaint that have run out, with their notices' keys and targets."""
+    clocks = clocks_for(received_at=row.received_at, extended_until=row.extended_until, calendar=calendar,
+                        reminder_hours=settings.complaint_reminder_hours,
+                        escalation_hours=settings.complaint_escalation_hours,
+                        working_days=settings.complaint_answer_working_days)
+    thread = _thread_target(row, settings=settings, reviewers=reviewers)
+    dm_targets = reviewers if row.routing == "channel" else reviewers[1:]
+    base = f"complaint:{row.id}"
 
-    def notice(key: str, kind: str, *, at: datetime, extended: bool = False) -> int:
-        """The thread notice and (for escalations) the DMs of one clock."""
-        n = 0
-        text = blocks.clock_notice(kind, complaint_id=complaint.id, locale=thread_locale, at=at,
-                                   calendar=calendar, client_name=client_name, extended=extended)
-        channel, payload = _thread_target(complaint, settings=settings, reviewers=reviewers)
-        if channel:
-            broadcast = {"broadcast": True} if kind != "remind" and "thread_ts" in payload else {}
-            n += ledger.enqueue(session, key=f"{key}:thread" if kind != "remind" else key,
-                                kind=f"complaint_{kind}", channel=channel,
-                                payload={"text": text, **payload, **broadcast}, due_at=now)
+    def targets(key: str, kind: str) -> tuple[Target, ...]:
+        """The thread notice and, for escalations, one DM per managing-partner target."""
+        out = []
+        if thread is not None:
+            channel, thread_ts, locale = thread
+            out.append(Target(key=key if kind == "remind" else f"{key}:thread", channel=channel, locale=locale,
+                              thread_ts=thread_ts, broadcast=kind != "remind" and thread_ts is not None))
         if kind != "remind":
-            for target in dm_targets:
-                loc = target.locale or settings.default_locale
-                dm_text = blocks.clock_notice(kind, complaint_id=complaint.id, locale=loc, at=at,
-                                              calendar=calendar, client_name=client_name, extended=extended)
-                n += ledger.enqueue(session, key=f"{key}:dm:{target.id}", kind=f"complaint_{kind}",
-                                    channel=target.slack_user_id, payload={"text": dm_text}, due_at=now)
-        return n
+            out.extend(Target(key=f"{key}:dm:{sid}", channel=uid, locale=loc) for sid, uid, loc in dm_targets)
+        return tuple(out)
 
-    if complaint.acknowledged_at is None:
+    found: list[Due] = []
+    if row.acknowledged_at is None:
         if now >= clocks.escalate_at:
-            created += notice(f"{base}:escalate-ack", "escalate_ack", at=clocks.escalate_at)
+            found.append(Due(row.id, row.client_id, "escalate_ack", clocks.escalate_at, False,
+                             targets(f"{base}:escalate-ack", "escalate_ack")))
         elif now >= clocks.remind_at:
-            created += notice(f"{base}:remind", "remind", at=clocks.escalate_at)
-    if complaint.answered_at is None and now >= clocks.answer_due:
+            found.append(Due(row.id, row.client_id, "remind", clocks.escalate_at, False,
+                             targets(f"{base}:remind", "remind")))
+    if row.answered_at is None and now >= clocks.answer_due:
         due_key = calendar.local_date(clocks.answer_due - timedelta(microseconds=1)).isoformat()
-        created += notice(f"{base}:escalate-answer:{due_key}", "escalate_answer", at=clocks.answer_due,
-                          extended=clocks.extended)
+        found.append(Due(row.id, row.client_id, "escalate_answer", clocks.answer_due, clocks.extended,
+                         targets(f"{base}:escalate-answer:{due_key}", "escalate_answer")))
+    return found
+
+
+def _enqueue_missing(session: Session, dues: list[Due], *, settings: Settings, now: datetime,
+                     calendar: WorkCalendar) -> int:
+    """Render and enqueue the notices whose keys do not exist yet."""
+    keys = [t.key for d in dues for t in d.targets]
+    if not keys:
+        return 0
+    existing = set(session.execute(select(Notification.key).where(Notification.key.in_(keys))).scalars())
+    missing = [d for d in dues if any(t.key not in existing for t in d.targets)]
+    names = dict(session.execute(select(Client.id, Client.name)
+                                 .where(Client.id.in_({d.client_id for d in missing}))).all()) if missing else {}
+    created = 0
+    for due in missing:
+        for target in due.targets:
+            if target.key in existing:
+                continue
+            text = blocks.clock_notice(due.kind, complaint_id=due.complaint_id, locale=target.locale,
+                                       at=due.at, calendar=calendar, client_name=names[due.client_id],
+                                       extended=due.extended)
+            payload: dict[str, Any] = {"text": text}
+            if target.thread_ts:
+                payload["thread_ts"] = target.thread_ts
+            if target.broadcast:
+                payload["broadcast"] = True
+            ledger.enqueue(session, key=target.key, kind=f"complaint_{due.kind}",
+                           channel=target.channel, payload=payload, due_at=now)
+            created += 1
     return created
 
 
-def _thread_target(complaint: Complaint, *, settings: Settings, reviewers: list[Staff]) -> tuple[str | None, dict]:
-    """Where a clock notice about this complaint goes: its thread, or its reviewers' place."""
-    if complaint.channel and complaint.thread_ts:
-        return complaint.channel, {"thread_ts": complaint.thread_ts}
-    if complaint.routing == "channel":
-        return settings.partner_review_channel, {}
-    return (reviewers[0].slack_user_id if reviewers else None), {}
+def _thread_target(row: Any, *, settings: Settings,
+                   reviewers: list[tuple[int, str, str]]) -> tuple[str, str | None, str] | None:
+    """(channel, thread_ts, locale) where a complaint's clock notices go, or None."""
+    locale = settings.default_locale if row.routing == "channel" else \
+        (reviewers[0][2] if reviewers else settings.default_locale)
+    if row.channel and row.thread_ts:
+        return row.channel, row.thread_ts, locale
+    if row.routing == "channel":
+        return (settings.partner_review_channel, None, locale) if settings.partner_review_channel else None
+    return (reviewers[0][1], None, locale) if reviewers else None
 
 
-def _repost_if_unposted(session, complaint: Complaint, *, settings: Settings, now: datetime,  # type: ignore[no-untyped-def]
-                        calendar, reviewers: list[Staff]) -> int:
+def _repost_if_unposted(session: Session, complaint_id: int, *, settings: Settings, now: datetime,
+                        calendar: WorkCalendar, reviewers: list[tuple[int, str, str]]) -> int:
     """Post a complaint whose live post failed, and adopt the thread once it was sent."""
-    if complaint.thread_ts:
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None or complaint.thread_ts:
         return 0
     key = f"complaint:{complaint.id}:post"
     sent = session.execute(select(Notification).where(Notification.key == key)).scalar_one_or_none()
@@ -129,21 +194,20 @@ def _repost_if_unposted(session, complaint: Complaint, *, settings: Settings, no
         return 0
     if now - complaint.created_at < REPOST_AFTER:
         return 0
-    channel, _ = _thread_target(complaint, settings=settings, reviewers=reviewers)
-    if not channel:
+    target = _thread_target(complaint, settings=settings, reviewers=reviewers)
+    if target is None:
         return 0
-    locale = settings.default_locale if complaint.routing == "channel" else \
-        (reviewers[0].locale or settings.default_locale)
+    channel, _, locale = target
     snap = flow.snapshot(session, complaint, settings=settings, calendar=calendar)
     text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=complaint.routing == "direct")
-    created = ledger.enqueue(session, key=key, kind="complaint_post", channel=channel,
-                             payload={"text": text, "blocks": card}, due_at=now)
-    if created:
-        audit.record(session, actor=SYSTEM_JOBS, action="disclose", entity="complaint", entity_id=complaint.id,
-                     fields=flow.SENSITIVE)
-    return int(created)
+    ledger.enqueue(session, key=key, kind="complaint_post", channel=channel,
+                   payload={"text": text, "blocks": card}, due_at=now)
+    audit.record(session, actor=SYSTEM_JOBS, action="disclose", entity="complaint",
+                 entity_id=complaint.id, fields=flow.SENSITIVE)
+    return 1
 
 
 def jobs(settings: Settings) -> list[PeriodicJob]:
     """The complaint clock planner, every tick."""
     return [PeriodicJob("complaint-clocks", plan_complaint_clocks, settings.jobs_tick_seconds)]
+

@@ -6,7 +6,7 @@ downtime the ask always goes out; a reminder is skipped once the survey is alrea
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -15,36 +15,41 @@ from bot.flows.surveys import survey_info
 from bot.settings import Settings
 from jobs import ledger
 from jobs.registry import JobContext, PeriodicJob
-from storage.models import Staff, Survey
+from storage.models import Notification, Staff, Survey
 
 REMIND_BEFORE = timedelta(days=7)
 
 
 def plan_surveys(ctx: JobContext) -> int:
-    """Enqueue the survey notices that are due; return how many were new."""
+    """Enqueue the survey notices that are due and not yet recorded; return how many."""
     settings, now, calendar = ctx.services.settings, ctx.now(), ctx.calendar
     created = 0
     with ctx.services.session() as session:
-        pending = session.execute(select(Survey, Staff).outerjoin(Staff, Staff.id == Survey.assignee_id)
+        pending = session.execute(select(Survey.id, Survey.scheduled_at, Survey.due_at, Staff)
+                                  .outerjoin(Staff, Staff.id == Survey.assignee_id)
                                   .where(Survey.status == "pending").order_by(Survey.id)).all()
-        for survey, assignee in pending:
+        wanted: list[tuple[str, str, int, Staff | None, datetime]] = []
+        for survey_id, scheduled_at, due_at, assignee in pending:
+            notices = [("ask", "survey.ask", scheduled_at)]
+            if now >= due_at:
+                notices.append(("overdue", "survey.overdue", due_at))
+            elif now >= due_at - REMIND_BEFORE:
+                notices.append(("remind", "survey.remind", due_at - REMIND_BEFORE))
+            wanted.extend((f"survey:{survey_id}:{name}", key, survey_id, assignee, due_at)
+                          for name, key, at in notices if now >= at)
+        keys = [w[0] for w in wanted]
+        existing = set(session.execute(select(Notification.key).where(Notification.key.in_(keys))).scalars()) \
+            if keys else set()
+        for key, message, survey_id, assignee, due_at in wanted:
             channel = assignee.slack_user_id if assignee and assignee.active else settings.partner_review_channel
-            if not channel:
+            if key in existing or not channel:
                 continue
             locale = (assignee.locale if assignee else None) or settings.default_locale
-            info = survey_info(session, survey_id=survey.id)
-            due = calendar.local_date(survey.due_at).isoformat()
-            wanted = [("ask", "survey.ask", survey.scheduled_at)]
-            if now >= survey.due_at:
-                wanted.append(("overdue", "survey.overdue", survey.due_at))
-            elif now >= survey.due_at - REMIND_BEFORE:
-                wanted.append(("remind", "survey.remind", survey.due_at - REMIND_BEFORE))
-            for name, key, at in wanted:
-                if now < at:
-                    continue
-                text, blocks = ask_blocks(info, key=key, locale=locale, due=due)
-                created += ledger.enqueue(session, key=f"survey:{survey.id}:{name}", kind=f"survey_{name}",
-                                          channel=channel, payload={"text": text, "blocks": blocks}, due_at=now)
+            info = survey_info(session, survey_id=survey_id)
+            text, blocks = ask_blocks(info, key=message, locale=locale, due=calendar.local_date(due_at).isoformat())
+            ledger.enqueue(session, key=key, kind=f"survey_{key.rsplit(':', 1)[1]}", channel=channel,
+                           payload={"text": text, "blocks": blocks}, due_at=now)
+            created += 1
     return created
 
 
