@@ -212,3 +212,19 @@ def test_two_partners_acknowledging_at_once_record_one_step(services, slack, fak
     with services.session() as session:
         steps = session.execute(select(ComplaintEvent.step).where(ComplaintEvent.step == "acknowledge")).all()
     assert len(steps) == 1
+
+
+def test_without_a_review_channel_the_modal_is_not_opened(services, fake_slack, tmp_path, test_keyring, clock):
+    from bot.app import create_app
+    from bot.console.driver import SlackDriver
+    from tests.conftest import SIGNING_SECRET, make_settings
+
+    make_staff(services, "U0CS", "client_service", "Zhao Min")
+    settings = make_settings(db_url=services.settings.resolved_database_url, fake=fake_slack, tmp_path=tmp_path,
+                             partner_review_channel=None)
+    app, _ = create_app(services=type(services)(settings=settings, engine=services.engine,
+                                                session_factory=services.session_factory,
+                                                keyring=test_keyring, clock=clock))
+    SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack).command("U0CS", "/complaint")
+    assert "PARTNER_REVIEW_CHANNEL" in fake_slack.wait_for("response_url")[0].params["text"]
+    assert not fake_slack.of("views.open")

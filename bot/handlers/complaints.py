@@ -117,7 +117,7 @@ def register(app: App, deps: AppDeps) -> None:
         """`/complaint` opens the modal at once; `/complaint list` lists open complaints (partners)."""
         ack()
         actor = require_actor(context)
-        if (body.get("text") or "").strip().lower() == "list":
+        if (body.get("text") or "").strip().lower() in ("list", "列表"):
             if actor.role != "partner":
                 raise PermissionDenied("complaint.list.denied")
             with services.session() as session:
@@ -128,6 +128,8 @@ def register(app: App, deps: AppDeps) -> None:
             return
         if not policy.can_record_complaint(actor):
             raise PermissionDenied()
+        if not services.settings.partner_review_channel:
+            raise DomainError("error.not_configured", setting="PARTNER_REVIEW_CHANNEL")
         client.views_open(trigger_id=body["trigger_id"], view=blocks.new_complaint_modal(actor.locale))
 
     @app.options(ComplaintAction.CLIENT)
