@@ -133,3 +133,18 @@ def click_and_wait(slack: Any, user: str, action: str, value: str, *, channel: s
         time.sleep(0.01)
     fake.settle()
     return sent
+
+
+def submit_step(slack: Any, user: str, view_id: str, values: dict[str, Any], timeout: float = 5.0) -> Any:
+    """Submit a step modal; when accepted, wait until the card was refreshed and the thread told."""
+    import time
+
+    fake: FakeSlack = slack.fake
+    updates, posts = len(fake.of("chat.update")), len(fake.of("chat.postMessage"))
+    sent = slack.submit(user, view_id, values)
+    if not sent.json.get("errors"):
+        deadline = time.monotonic() + timeout
+        while (len(fake.of("chat.update")) == updates or len(fake.of("chat.postMessage")) == posts) \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+    return sent

@@ -14,7 +14,7 @@ from bot.ids import ComplaintAction, ComplaintBlock
 from bot.services import Services
 from storage.db import make_engine, make_session_factory
 from storage.models import Complaint, Notification
-from tests.complaint_support import (REVIEW_CHANNEL, answers, click_and_wait, file_complaint, job_context,
+from tests.complaint_support import (submit_step, REVIEW_CHANNEL, answers, click_and_wait, file_complaint, job_context,
                                      make_client, make_staff, run_jobs)
 
 
@@ -129,17 +129,17 @@ def test_extension_moves_the_clock_and_needs_reason_and_client_told(services, sl
     _acknowledge(slack, fake_slack, c)
     click_and_wait(slack, "U0PARTNER", ComplaintAction.EXTEND, str(c.id))
     view = slack.opened_view()
-    untold = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-12-04",
+    untold = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-12-04",
                                                     ComplaintBlock.EXT_REASON: "Waiting for court records",
                                                     ComplaintBlock.EXT_TOLD: []})
     assert "must be told" in untold.json["errors"][ComplaintBlock.EXT_TOLD]
-    past = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-11-20",
+    past = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-11-20",
                                                   ComplaintBlock.EXT_REASON: "x", ComplaintBlock.EXT_TOLD: ["yes"]})
     assert ComplaintBlock.EXT_DATE in past.json["errors"]
-    no_reason = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-12-04",
+    no_reason = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-12-04",
                                                        ComplaintBlock.EXT_REASON: "", ComplaintBlock.EXT_TOLD: ["yes"]})
     assert ComplaintBlock.EXT_REASON in no_reason.json["errors"]
-    ok = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-12-04",
+    ok = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.EXT_DATE: "2026-12-04",
                                                 ComplaintBlock.EXT_REASON: "Waiting for court records",
                                                 ComplaintBlock.EXT_TOLD: ["yes"]})
     assert not ok.json.get("errors")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.ids import ComplaintAction, ComplaintBlock
 from storage.models import Complaint, ComplaintEvent
-from tests.complaint_support import (REVIEW_CHANNEL, answers, audit_actions, click_and_wait, file_complaint,
+from tests.complaint_support import (submit_step, REVIEW_CHANNEL, answers, audit_actions, click_and_wait, file_complaint,
                                      make_client, make_matter, make_staff)
 
 
@@ -72,40 +72,40 @@ def test_full_lifecycle_posts_to_review_channel_and_audits_every_step(services, 
 
     _click(slack, "U0PARTNER", ComplaintAction.ASSESS, c.id)
     view = slack.opened_view()
-    bad = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.FINDING: "founded", ComplaintBlock.REASON: " "})
+    bad = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.FINDING: "founded", ComplaintBlock.REASON: " "})
     assert ComplaintBlock.REASON in bad.json["errors"]
-    ok = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.FINDING: "founded",
+    ok = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.FINDING: "founded",
                                                 ComplaintBlock.REASON: "No update was sent"})
     assert ok.json.get("response_action") is None
     assert _complaint(services).reviewed_at is not None
 
     _click(slack, "U0PARTNER", ComplaintAction.ASSIGN, c.id)
     view = slack.opened_view()
-    accused = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.OWNER: "U0LAWYER"})
+    accused = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.OWNER: "U0LAWYER"})
     assert "cannot own" in accused.json["errors"][ComplaintBlock.OWNER]
-    stranger = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.OWNER: "U0NOBODY"})
+    stranger = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.OWNER: "U0NOBODY"})
     assert ComplaintBlock.OWNER in stranger.json["errors"]
-    slack.submit("U0PARTNER", view["id"], {ComplaintBlock.OWNER: "U0PARTNER2"})
+    submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.OWNER: "U0PARTNER2"})
     assert _complaint(services).status == "assigned"
 
     # the owner (here a partner) proposes; the "communicated" box is required
     _click(slack, "U0PARTNER2", ComplaintAction.PROPOSE, c.id)
     view = slack.opened_view()
-    unticked = slack.submit("U0PARTNER2", view["id"], {ComplaintBlock.SOLUTION: "Weekly calls",
+    unticked = submit_step(slack, "U0PARTNER2", view["id"], {ComplaintBlock.SOLUTION: "Weekly calls",
                                                       ComplaintBlock.COMMUNICATED: []})
     assert ComplaintBlock.COMMUNICATED in unticked.json["errors"]
-    slack.submit("U0PARTNER2", view["id"], {ComplaintBlock.SOLUTION: "Weekly calls",
+    submit_step(slack, "U0PARTNER2", view["id"], {ComplaintBlock.SOLUTION: "Weekly calls",
                                            ComplaintBlock.COMMUNICATED: ["yes"]})
     assert _complaint(services).answered_at == clock.now
 
     # client rejects: negotiate, back to a new solution
     _click(slack, "U0PARTNER2", ComplaintAction.REJECT, c.id)
     view = slack.opened_view()
-    slack.submit("U0PARTNER2", view["id"], {ComplaintBlock.NOTE: "Wants a fee reduction"})
+    submit_step(slack, "U0PARTNER2", view["id"], {ComplaintBlock.NOTE: "Wants a fee reduction"})
     assert _complaint(services).status == "rejected"
     _click(slack, "U0PARTNER2", ComplaintAction.PROPOSE, c.id)
     view = slack.opened_view()
-    slack.submit("U0PARTNER2", view["id"], {ComplaintBlock.SOLUTION: "Weekly calls and 10% off",
+    submit_step(slack, "U0PARTNER2", view["id"], {ComplaintBlock.SOLUTION: "Weekly calls and 10% off",
                                            ComplaintBlock.COMMUNICATED: ["yes"]})
     _click(slack, "U0PARTNER2", ComplaintAction.ACCEPT, c.id)
     fake_slack.settle()
@@ -113,9 +113,9 @@ def test_full_lifecycle_posts_to_review_channel_and_audits_every_step(services, 
 
     _click(slack, "U0PARTNER", ComplaintAction.CLOSE, c.id)
     view = slack.opened_view()
-    no_cause = slack.submit("U0PARTNER", view["id"], {ComplaintBlock.EVALUATION: "Set update cadence"})
+    no_cause = submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.EVALUATION: "Set update cadence"})
     assert ComplaintBlock.ROOT_CAUSE in no_cause.json["errors"]
-    slack.submit("U0PARTNER", view["id"], {ComplaintBlock.EVALUATION: "Set update cadence",
+    submit_step(slack, "U0PARTNER", view["id"], {ComplaintBlock.EVALUATION: "Set update cadence",
                                           ComplaintBlock.ROOT_CAUSE: "communication"})
     closed = _complaint(services)
     assert closed.status == "closed" and closed.root_cause == "communication" and closed.closed_at == clock.now

@@ -10,7 +10,7 @@ from bot.flows import complaints as flow
 from bot.flows.directory import find_actor
 from bot.ids import ComplaintAction, ComplaintBlock
 from storage.models import Complaint
-from tests.complaint_support import (REVIEW_CHANNEL, answers, click_and_wait, file_complaint, make_client,
+from tests.complaint_support import (submit_step, REVIEW_CHANNEL, answers, click_and_wait, file_complaint, make_client,
                                      make_staff)
 
 
@@ -76,7 +76,7 @@ def test_complaint_against_a_partner_goes_only_to_the_managing_partner(services,
     fake_slack.wait_for("chat.update")
     slack.click("U0MP", ComplaintAction.ASSESS, str(c.id), message={"channel": "D0MP", "ts": "1"})
     view = slack.opened_view()
-    slack.submit("U0MP", view["id"], {ComplaintBlock.FINDING: "unfounded", ComplaintBlock.REASON: "Records show calls"})
+    submit_step(slack, "U0MP", view["id"], {ComplaintBlock.FINDING: "unfounded", ComplaintBlock.REASON: "Records show calls"})
     fake_slack.settle()
     assert "Acme" in _list_text(slack, fake_slack, "U0PARTNER")
     # thread replies went to the managing partner's DM thread only

@@ -426,7 +426,10 @@ def announce_step(session: Session, *, complaint_id: int, step: str, actor: Acto
     if not complaint.channel or not complaint.thread_ts:
         return
     calendar = calendar_of(settings)
-    locale = settings.default_locale if complaint.routing == "channel" else actor.locale
+    locale = settings.default_locale
+    if complaint.routing == "direct":
+        reviewers = direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
+        locale = (reviewers[0].locale if reviewers else None) or settings.default_locale
     snap = snapshot(session, complaint, settings=settings, calendar=calendar)
     text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=complaint.routing == "direct")
     notifier.update(channel=complaint.channel, ts=complaint.thread_ts, text=text, blocks=card)

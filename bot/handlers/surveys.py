@@ -26,9 +26,15 @@ def register(app: App, deps: AppDeps) -> None:
     settings = services.settings
     calendar = WorkCalendar(tz=settings.tz, country=settings.holiday_country)
 
+    earlier_matter = deps.subcommands.get("matter")
+    earlier_stats = deps.subcommands.get("stats")
+
     def matter_command(call: SubcommandCall) -> None:
-        """`/lawcrm matter close NUMBER`."""
+        """`/lawcrm matter close NUMBER` (other `matter` verbs go to an earlier registration)."""
         verb, _, number = call.args.partition(" ")
+        if verb.lower() != "close" and earlier_matter is not None:
+            earlier_matter(call)
+            return
         if verb.lower() != "close" or not number.strip():
             call.respond(text=t("matter_close.usage", call.actor.locale), response_type="ephemeral")
             return
@@ -42,7 +48,10 @@ def register(app: App, deps: AppDeps) -> None:
                      response_type="ephemeral")
 
     def stats_command(call: SubcommandCall) -> None:
-        """`/lawcrm stats`: CSAT tables for partners."""
+        """`/lawcrm stats` (or `stats csat`): CSAT tables for partners."""
+        if call.args.lower() not in ("", "csat") and earlier_stats is not None:
+            earlier_stats(call)
+            return
         with services.session() as session:
             report = flow.csat(session, actor=call.actor, settings=settings)
         call.respond(text=blocks.csat_text(report, locale=call.actor.locale), response_type="ephemeral")
