@@ -85,6 +85,7 @@ class SurveyAction(StrEnum):
     """Buttons of surveys."""
 
     OPEN = "survey-open"
+    REVIEWED = "survey-service-reviewed"
 
 
 class SurveyView(StrEnum):

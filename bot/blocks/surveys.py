@@ -21,6 +21,17 @@ def ask_blocks(info: SurveyInfo, *, key: str, locale: str, due: str) -> tuple[st
                                                 value=str(info.id), style="primary"))]
 
 
+def review_blocks(text: str, *, review_id: int, locale: str) -> list[Block]:
+    """The service-review item with its "reviewed" button."""
+    return [section(text), actions(button(t("survey.button.reviewed", locale), action_id=SurveyAction.REVIEWED,
+                                          value=str(review_id)))]
+
+
+def reviewed_blocks(text: str, *, note: str) -> list[Block]:
+    """The service-review item once a partner has reviewed it."""
+    return [section(text), context(note)]
+
+
 def answers_modal(info: SurveyInfo, *, locale: str) -> dict[str, Any]:
     """Four scores 1–5 and a comment."""
     loc = locale

@@ -438,16 +438,6 @@ def announce_step(session: Session, *, complaint_id: int, step: str, actor: Acto
                                         locale=locale, calendar=calendar))
 
 
-def history(session: Session, *, actor: Actor, complaint_id: int) -> list[ComplaintEvent]:
-    """The recorded steps of a complaint (partners and the owner, per the visibility rule)."""
-    found = session.execute(select(Complaint.id).where(Complaint.id == complaint_id,
-                                                       policy.complaint_visibility(actor))).first()
-    if found is None:
-        raise NotFound()
-    return list(session.execute(select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint_id)
-                                .order_by(ComplaintEvent.at, ComplaintEvent.id)).scalars())
-
-
 # --- lists ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

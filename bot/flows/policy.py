@@ -147,6 +147,11 @@ def can_see_csat(actor: Actor) -> bool:
     return actor.role == Role.PARTNER
 
 
+def can_close_service_review(actor: Actor) -> bool:
+    """Partners review and close service-review items."""
+    return actor.role == Role.PARTNER
+
+
 def can_close_matter(actor: Actor, *, lead_lawyer_id: int | None) -> bool:
     """A partner or the matter's lead lawyer closes a matter."""
     return actor.role == Role.PARTNER or (lead_lawyer_id is not None and actor.staff_id == lead_lawyer_id)

@@ -160,8 +160,27 @@ def _post_review(session: Session, *, survey: Survey, info: SurveyInfo, low: lis
              scores=" / ".join(str(v) for v in values),
              low=", ".join(t(f"survey.dim.{d}", loc) for d in low),
              comment=escape(survey.comment or t("common.none", loc)))
+    from bot.blocks.surveys import review_blocks
+
     ledger.enqueue(session, key=f"service-review:{review_id}", kind="service_review",
-                   channel=settings.partner_review_channel, payload={"text": text}, due_at=now)
+                   channel=settings.partner_review_channel,
+                   payload={"text": text, "blocks": review_blocks(text, review_id=review_id, locale=loc)},
+                   due_at=now)
+
+
+def close_review(session: Session, *, actor: Actor, review_id: int, now: datetime) -> None:
+    """A partner marks a service-review item as reviewed."""
+    if not policy.can_close_service_review(actor):
+        raise PermissionDenied("survey.error.review_partner")
+    review = session.execute(select(ServiceReview).where(ServiceReview.id == review_id).with_for_update()
+                             ).scalar_one_or_none()
+    if review is None:
+        raise NotFound()
+    if review.status != "open":
+        raise Conflict("survey.error.review_done")
+    review.status, review.closed_at, review.closed_by_id = "done", now, actor.staff_id
+    audit.record(session, actor=actor.audit_name, action="close", entity="service_review",
+                 entity_id=review.id, fields=["status", "closed_at", "closed_by_id"])
 
 
 @dataclass(frozen=True)

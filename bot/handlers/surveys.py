@@ -69,6 +69,23 @@ def register(app: App, deps: AppDeps) -> None:
             info = flow.may_record(session, actor=actor, survey_id=survey_id)
         client.views_open(trigger_id=body["trigger_id"], view=blocks.answers_modal(info, locale=actor.locale))
 
+    @app.action(SurveyAction.REVIEWED)
+    def handle_review_done(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """A partner marks a service-review item reviewed; the item shows who and when."""
+        ack()
+        actor = require_actor(context)
+        now = services.now()
+        with services.session() as session:
+            flow.close_review(session, actor=actor, review_id=int(body["actions"][0]["value"]), now=now)
+        message = body.get("message") or {}
+        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+        if channel and message.get("ts"):
+            note = t("survey.review.done", settings.default_locale, user=mention(actor.slack_user_id),
+                     at=now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"))
+            text = message.get("text") or note
+            client.chat_update(channel=channel, ts=message["ts"], text=text,
+                               blocks=blocks.reviewed_blocks(text, note=note))
+
     @app.view(SurveyView.ANSWERS)
     def handle_survey_answers(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """Validate the four scores inline, record the answers, confirm by DM."""

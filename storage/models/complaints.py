@@ -95,3 +95,5 @@ class ServiceReview(Base):
     low_dimensions: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
