@@ -170,3 +170,19 @@ def test_csat_per_month_area_and_lawyer_for_partners_only(services, slack, fake_
     text = _reply(slack, fake_slack, "U0PARTNER", "stats")
     assert "50.0%" in text and "2026-11" in text and "Li Lei" in text and "ip" in text
     assert "Only partners" in _reply(slack, fake_slack, "U0LAWYER", "stats")
+
+
+def test_a_matter_closed_elsewhere_gets_its_survey_from_the_planner(services, slack, fake_slack, clock):
+    client_id, matter_id = _setup(services)
+    old = make_matter(services, client_id, "2025-LIT-0009", lead="U0LAWYER")
+    with services.session() as session:
+        session.get(Matter, matter_id).status = "closed"
+        session.get(Matter, matter_id).closed_at = clock.now - timedelta(days=2)
+        session.get(Matter, old).status = "closed"
+        session.get(Matter, old).closed_at = clock.now - timedelta(days=400)  # long before: no survey
+    run_jobs(job_context(services, fake_slack))
+    run_jobs(job_context(services, fake_slack, owner="second"))
+    survey = _survey(services)
+    assert survey.matter_id == matter_id and survey.due_at == clock.now + timedelta(days=28)
+    assert len(fake_slack.messages_to("U0LAWYER")) == 1
+    assert [(a, act) for a, act, _ in audit_actions(services, "survey", survey.id)] == [("system:jobs", "schedule")]

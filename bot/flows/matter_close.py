@@ -40,7 +40,7 @@ def close_matter(session: Session, *, actor: Actor, number: str, now: datetime, 
     matter.status, matter.closed_at = MatterStatus.CLOSED.value, now
     audit.record(session, actor=actor.audit_name, action="close", entity="matter", entity_id=matter.id,
                  fields=["status", "closed_at"])
-    survey = schedule_survey(session, actor=actor, matter=matter, now=now, settings=settings)
+    survey = schedule_survey(session, by=actor.audit_name, matter=matter, now=now, settings=settings)
     assignee = session.get(Staff, survey.assignee_id) if survey.assignee_id else None
     return ClosedMatter(number=matter.number, survey_due=survey.due_at,
                         assignee_user_id=assignee.slack_user_id if assignee else None)

@@ -10,17 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
-from bot.flows.actor import Actor
+from bot.flows.actor import SYSTEM_JOBS, Actor
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.settings import Settings
 from jobs import ledger
 from storage import audit
+from storage.db import advisory_xact_lock
 from storage.models import Client, ClientTeamMember, Matter, MatterTeamMember, ServiceReview, Staff, Survey
-from storage.models.enums import TeamRole
+from storage.models.enums import MatterStatus, TeamRole
 
 DIMENSIONS = ("ability", "communication", "attitude", "result")
 LOW_SCORE = 3
 SATISFIED_AVERAGE = 4.0
+SCHEDULE_LOCK = "lawcrm:survey-schedule"
 
 
 def survey_assignee(session: Session, *, matter: Matter) -> int | None:
@@ -42,20 +44,35 @@ def survey_assignee(session: Session, *, matter: Matter) -> int | None:
     return None
 
 
-def schedule_survey(session: Session, *, actor: Actor, matter: Matter, now: datetime,
+def schedule_survey(session: Session, *, by: str, matter: Matter, now: datetime,
                     settings: Settings) -> Survey:
     """The survey of a closed matter, due within `survey_within_days` (one per matter)."""
+    advisory_xact_lock(session, SCHEDULE_LOCK)
     existing = session.execute(select(Survey).where(Survey.matter_id == matter.id)).scalar_one_or_none()
     if existing is not None:
         return existing
     survey = Survey(matter_id=matter.id, assignee_id=survey_assignee(session, matter=matter),
                     lawyer_id=matter.lead_lawyer_id, practice_area=matter.practice_area, status="pending",
-                    scheduled_at=now, due_at=now + timedelta(days=settings.survey_within_days))
+                    scheduled_at=now,
+                    due_at=(matter.closed_at or now) + timedelta(days=settings.survey_within_days))
     session.add(survey)
     session.flush()
-    audit.record(session, actor=actor.audit_name, action="schedule", entity="survey", entity_id=survey.id,
+    audit.record(session, actor=by, action="schedule", entity="survey", entity_id=survey.id,
                  fields=["matter_id", "assignee_id", "due_at"])
     return survey
+
+
+def schedule_missing(session: Session, *, now: datetime, settings: Settings) -> int:
+    """Schedule surveys for matters closed within the survey window by any path, once each."""
+    since = now - timedelta(days=settings.survey_within_days)
+    matters = session.execute(
+        select(Matter).where(Matter.status == MatterStatus.CLOSED.value, Matter.closed_at >= since,
+                             ~select(Survey.id).where(Survey.matter_id == Matter.id).exists())
+        .order_by(Matter.id)
+    ).scalars().all()
+    for matter in matters:
+        schedule_survey(session, by=SYSTEM_JOBS, matter=matter, now=now, settings=settings)
+    return len(matters)
 
 
 @dataclass(frozen=True)

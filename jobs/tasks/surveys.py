@@ -1,5 +1,8 @@
 """Survey notices: ask the assignee when a matter closes, remind a week before, warn when overdue.
 
+A matter closed by any other path (not `/lawcrm matter close`) within the survey window gets its
+survey scheduled here too (one per matter, under an advisory lock).
+
 Keys: `survey:{id}:ask`, `survey:{id}:remind`, `survey:{id}:overdue` — each sent once. After
 downtime the ask always goes out; a reminder is skipped once the survey is already overdue.
 """
@@ -11,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.blocks.surveys import ask_blocks
-from bot.flows.surveys import survey_info
+from bot.flows.surveys import schedule_missing, survey_info
 from bot.settings import Settings
 from jobs import ledger
 from jobs.registry import JobContext, PeriodicJob
@@ -24,6 +27,8 @@ def plan_surveys(ctx: JobContext) -> int:
     """Enqueue the survey notices that are due and not yet recorded; return how many."""
     settings, now, calendar = ctx.services.settings, ctx.now(), ctx.calendar
     created = 0
+    with ctx.services.session() as session:
+        schedule_missing(session, now=now, settings=settings)
     with ctx.services.session() as session:
         pending = session.execute(select(Survey.id, Survey.scheduled_at, Survey.due_at, Staff)
                                   .outerjoin(Staff, Staff.id == Survey.assignee_id)
