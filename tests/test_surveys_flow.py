@@ -124,14 +124,13 @@ def test_a_low_score_opens_a_service_review_for_the_partners(services, slack, fa
     posted = [m["text"] for m in fake_slack.messages_to(REVIEW_CHANNEL)]
     assert len(posted) == 1 and "Service review" in posted[0] and "timeliness of communication" in posted[0]
     assert "&lt;replies&gt;" in posted[0] and "<@U0LAWYER>" in posted[0]
-    item = {"channel": REVIEW_CHANNEL, "ts": "1700000001.000100", "text": posted[0]}
 
-    slack.click("U0LAWYER", SurveyAction.REVIEWED, str(review.id), message=item)
-    assert "Only partners" in fake_slack.wait_for("response_url")[-1].params["text"]
+    click_and_wait(slack, "U0LAWYER", SurveyAction.REVIEWED, str(review.id))
+    assert "Only partners" in fake_slack.of("response_url")[-1].params["text"]
     click_and_wait(slack, "U0PARTNER", SurveyAction.REVIEWED, str(review.id))
     assert "Reviewed by <@U0PARTNER>" in str(fake_slack.of("chat.update")[-1].params["blocks"])
-    slack.click("U0PARTNER", SurveyAction.REVIEWED, str(review.id), message=item)
-    assert "already closed" in fake_slack.wait_for("response_url", 2)[-1].params["text"]
+    click_and_wait(slack, "U0PARTNER", SurveyAction.REVIEWED, str(review.id))
+    assert "already closed" in fake_slack.of("response_url")[-1].params["text"]
     with services.session() as session:
         closed = session.get(ServiceReview, review.id)
         assert closed.status == "done" and closed.closed_at == clock.now
