@@ -219,11 +219,6 @@ def direct_reviewers(session: Session, *, against_staff_id: int, settings: Setti
     return [by_id[i] for i in ids]
 
 
-def managing_partner_targets(session: Session, *, against_staff_id: int, settings: Settings) -> list[Staff]:
-    """Who receives escalations by DM: the managing partner, or the other partners if it is them."""
-    return direct_reviewers(session, against_staff_id=against_staff_id, settings=settings)
-
-
 def snapshot(session: Session, complaint: Complaint, *, settings: Settings,
              calendar: WorkCalendar) -> Snapshot:
     """A detached, displayable copy of a complaint."""
