@@ -73,3 +73,78 @@ class IntakeBlock(StrEnum):
 
 
 # --- complaints and surveys (issue 5) ---
+
+
+class ComplaintAction(StrEnum):
+    """Buttons and selects of complaints."""
+
+    CLIENT = "complaint-client"
+    ACKNOWLEDGE = "complaint-acknowledge"
+    ASSESS = "complaint-assess"
+    ASSIGN = "complaint-assign"
+    PROPOSE = "complaint-propose"
+    ACCEPT = "complaint-client-accepts"
+    REJECT = "complaint-client-rejects"
+    CLOSE = "complaint-close"
+    EXTEND = "complaint-extend"
+
+
+class ComplaintView(StrEnum):
+    """Modal callback ids of complaints."""
+
+    NEW = "complaint-new"
+    ASSESS = "complaint-assess-view"
+    ASSIGN = "complaint-assign-view"
+    PROPOSE = "complaint-propose-view"
+    REJECT = "complaint-reject-view"
+    CLOSE = "complaint-close-view"
+    EXTEND = "complaint-extend-view"
+
+
+class ComplaintBlock(StrEnum):
+    """Block ids of complaint modals and messages."""
+
+    CLIENT = "complaint-client"
+    COMPLAINANT = "complaint-complainant"
+    CONTACT = "complaint-contact"
+    AGAINST = "complaint-against"
+    MATTER = "complaint-matter"
+    WHAT = "complaint-what"
+    REQUEST = "complaint-request"
+    VIA = "complaint-via"
+    RECEIVED_AT = "complaint-received-at"
+    FINDING = "complaint-finding"
+    REASON = "complaint-reason"
+    OWNER = "complaint-owner"
+    SOLUTION = "complaint-solution"
+    COMMUNICATED = "complaint-communicated"
+    NOTE = "complaint-note"
+    EVALUATION = "complaint-evaluation"
+    ROOT_CAUSE = "complaint-root-cause"
+    EXT_DATE = "complaint-ext-date"
+    EXT_REASON = "complaint-ext-reason"
+    EXT_TOLD = "complaint-ext-told"
+    STEPS = "complaint-steps"
+
+
+class SurveyAction(StrEnum):
+    """Buttons of surveys."""
+
+    OPEN = "survey-open"
+    REVIEWED = "survey-service-reviewed"
+
+
+class SurveyView(StrEnum):
+    """Modal callback ids of surveys."""
+
+    ANSWERS = "survey-answers"
+
+
+class SurveyBlock(StrEnum):
+    """Block ids of the survey modal."""
+
+    ABILITY = "survey-ability"
+    COMMUNICATION = "survey-communication"
+    ATTITUDE = "survey-attitude"
+    RESULT = "survey-result"
+    COMMENT = "survey-comment"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, false, literal, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
@@ -84,3 +84,83 @@ def can_record_contact(session: Session, actor: Actor, client_id: int) -> bool:
 def can_file_intake(actor: Actor) -> bool:
     """Those who may see conflict results (partners, lawyers, assistants) file intake requests."""
     return can_check_conflicts(actor)
+
+# --- complaints and surveys (issue 5) ---------------------------------------------------------
+#
+# A complaint is not shown to the staff member it is about until a partner has reviewed it
+# (decided founded / unfounded). The partner review channel is, by the firm's rule, the
+# partners' room: every partner (and anyone else Slack reports as a member) can read it. So a
+# complaint against a partner, the managing partner, or any member of that channel is NOT
+# posted there: it goes by DM to the managing partner only; a complaint against the managing
+# partner goes by DM to every other active partner. Clock notices and escalations follow the
+# same route. The accused never acts on their own complaint and is never its owner.
+
+COMPLAINT_RECORDERS = (Role.PARTNER, Role.LAWYER, Role.ASSISTANT, Role.CLIENT_SERVICE)
+OWNER_STEPS = frozenset({"propose", "client_accepts", "client_rejects", "extend"})
+
+
+def can_record_complaint(actor: Actor) -> bool:
+    """Anyone who serves clients may record a complaint they received."""
+    return actor.role in COMPLAINT_RECORDERS
+
+
+def complaint_goes_direct(*, accused_role: str, accused_is_managing_partner: bool,
+                          accused_slack_id: str, review_channel_members: frozenset[str]) -> bool:
+    """True when the accused could read the review channel, so the complaint must go by DM."""
+    return (accused_role == Role.PARTNER or accused_is_managing_partner
+            or accused_slack_id in review_channel_members)
+
+
+def complaint_direct_reviewers(*, accused_staff_id: int, managing_partner_ids: list[int],
+                               partner_ids: list[int]) -> list[int]:
+    """Who receives a directly routed complaint: the managing partner, or the other partners."""
+    mps = [p for p in managing_partner_ids if p != accused_staff_id]
+    if mps:
+        return mps[:1]
+    return [p for p in partner_ids if p != accused_staff_id]
+
+
+def complaint_visibility(actor: Actor) -> ColumnElement[bool]:
+    """A condition on Complaint true for the complaints this actor may see in lists and cards.
+
+    Partners see every complaint except one against themselves that no partner has reviewed
+    yet; an assigned owner sees the complaints they own; nobody else sees any.
+    """
+    from storage.models import Complaint
+
+    if actor.role == Role.PARTNER:
+        return or_(Complaint.against_staff_id != actor.staff_id, Complaint.reviewed_at.is_not(None))
+    return and_(Complaint.owner_id == actor.staff_id, Complaint.reviewed_at.is_not(None))
+
+
+def can_act_on_complaint(actor: Actor, *, step: str, against_staff_id: int,
+                         owner_id: int | None) -> bool:
+    """Partners take every step; the assigned owner the solution, client-answer and extension steps.
+
+    Nobody acts on a complaint about themselves.
+    """
+    if actor.staff_id == against_staff_id:
+        return False
+    if actor.role == Role.PARTNER:
+        return True
+    return step in OWNER_STEPS and owner_id is not None and owner_id == actor.staff_id
+
+
+def can_see_csat(actor: Actor) -> bool:
+    """Satisfaction statistics are for partners."""
+    return actor.role == Role.PARTNER
+
+
+def can_close_service_review(actor: Actor) -> bool:
+    """Partners review and close service-review items."""
+    return actor.role == Role.PARTNER
+
+
+def can_close_matter(actor: Actor, *, lead_lawyer_id: int | None) -> bool:
+    """A partner or the matter's lead lawyer closes a matter."""
+    return actor.role == Role.PARTNER or (lead_lawyer_id is not None and actor.staff_id == lead_lawyer_id)
+
+
+def can_record_survey(actor: Actor, *, assignee_id: int | None) -> bool:
+    """The assigned lawyer / client-service member, or a partner, records survey answers."""
+    return actor.role == Role.PARTNER or (assignee_id is not None and actor.staff_id == assignee_id)

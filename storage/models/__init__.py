@@ -3,6 +3,7 @@
 from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
+from storage.models.complaints import Complaint, ComplaintEvent, ServiceReview, Survey
 from storage.models.intake import IntakeDraft, IntakeRequest
 from storage.models.ledger import Notification
 from storage.models.matters import Matter, MatterCounter, MatterTeamMember
@@ -12,8 +13,8 @@ from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
 
 __all__ = [
-    "AuditEvent", "Base", "Client", "ClientContact", "ClientTeamMember", "ContactNote",
-    "FollowUp", "ImportantDate", "IntakeDraft", "IntakeRequest", "Matter", "MatterCounter",
-    "MatterTeamMember", "Notification",
+    "AuditEvent", "Base", "Client", "ClientContact", "ClientTeamMember", "Complaint",
+    "ComplaintEvent", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft", "IntakeRequest",
+    "Matter", "MatterCounter", "MatterTeamMember", "Notification", "ServiceReview", "Survey",
     "Party", "PartyAlias", "SlackReceipt", "Staff", "StaffAssistant", "UTCDateTime", "utcnow",
 ]

@@ -1,0 +1,475 @@
+"""Complaints: record one, route it to partners, take the six steps, list the open ones.
+
+Steps (DOMAIN.md, "Complaints"), each recorded as a `ComplaintEvent` with who and when:
+received → acknowledged → assessed (founded / unfounded, with reasons; this is the partner's
+review, after which the accused may see it) → assigned (owner) → proposed (solution proposed
+and communicated; the first proposal is the answer to the client) → accepted, or rejected
+(negotiate, then propose again) → closed (evaluation and root cause). An extension of the
+answer deadline (reason, new date, client told) may be recorded until the client is answered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.flows import policy
+from bot.flows.actor import Actor
+from bot.flows.complaint_clocks import ComplaintClocks, clocks_for, next_deadline
+from bot.flows.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from bot.flows.notifier import Notifier
+from bot.flows.workdays import WorkCalendar
+from bot.settings import Settings
+from storage import audit
+from storage.models import Client, Complaint, ComplaintEvent, Matter, Staff
+from storage.models.enums import Role
+
+VIA = ("phone", "email", "letter", "in_person")
+ROOT_CAUSES = ("communication", "timeliness", "fees", "quality", "conduct", "other")
+SENSITIVE = ["complainant_name", "complainant_contact", "description", "request"]
+FUTURE_SKEW = timedelta(minutes=5)
+
+# step -> (statuses it may start from, status it leads to; None keeps the status)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "acknowledge": (frozenset({"received"}), "acknowledged"),
+    "assess": (frozenset({"acknowledged"}), "assessed"),
+    "assign": (frozenset({"assessed"}), "assigned"),
+    "propose": (frozenset({"assigned", "rejected"}), "proposed"),
+    "client_accepts": (frozenset({"proposed"}), "accepted"),
+    "client_rejects": (frozenset({"proposed"}), "rejected"),
+    "close": (frozenset({"accepted"}), "closed"),
+    "extend": (frozenset({"received", "acknowledged", "assessed", "assigned"}), None),
+}
+NEXT_STEPS: dict[str, tuple[str, ...]] = {
+    "received": ("acknowledge", "extend"),
+    "acknowledged": ("assess", "extend"),
+    "assessed": ("assign", "extend"),
+    "assigned": ("propose", "extend"),
+    "proposed": ("client_accepts", "client_rejects"),
+    "rejected": ("propose",),
+    "accepted": ("close",),
+    "closed": (),
+}
+
+
+@dataclass(frozen=True)
+class ComplaintDraft:
+    """What the `/complaint` modal collected (already parsed, not yet validated)."""
+
+    client_id: int | None
+    complainant_name: str
+    complainant_contact: str
+    against_user_id: str | None
+    matter_number: str | None
+    description: str
+    request: str
+    received_via: str | None
+    received_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A complaint with the names needed to show it, safe to pass around after the session."""
+
+    id: int
+    status: str
+    routing: str
+    channel: str | None
+    thread_ts: str | None
+    client_name: str
+    matter_number: str | None
+    against_user_id: str
+    against_staff_id: int
+    recorded_by_user_id: str
+    owner_user_id: str | None
+    owner_id: int | None
+    complainant_name: str
+    complainant_contact: str
+    description: str
+    request: str
+    received_via: str
+    received_at: datetime
+    founded: bool | None
+    finding_reason: str | None
+    solution: str | None
+    extended_until: date | None
+    extension_reason: str | None
+    answered_at: datetime | None
+    acknowledged_at: datetime | None
+    root_cause: str | None
+    evaluation: str | None
+    clocks: ComplaintClocks
+
+    @property
+    def next_steps(self) -> tuple[str, ...]:
+        """The steps that may be taken now (extension only until the client is answered)."""
+        steps = NEXT_STEPS[self.status]
+        return tuple(s for s in steps if s != "extend" or self.answered_at is None)
+
+    @property
+    def deadline(self) -> tuple[str, datetime] | None:
+        """The next running deadline."""
+        return next_deadline(clocks=self.clocks, acknowledged=self.acknowledged_at is not None,
+                             answered=self.answered_at is not None, closed=self.status == "closed")
+
+
+def calendar_of(settings: Settings) -> WorkCalendar:
+    """The firm's calendar."""
+    return WorkCalendar(tz=settings.tz, country=settings.holiday_country)
+
+
+def clocks_of(complaint: Complaint, *, settings: Settings, calendar: WorkCalendar) -> ComplaintClocks:
+    """The clocks of one complaint under these settings."""
+    return clocks_for(received_at=complaint.received_at, extended_until=complaint.extended_until,
+                      calendar=calendar, reminder_hours=settings.complaint_reminder_hours,
+                      escalation_hours=settings.complaint_escalation_hours,
+                      working_days=settings.complaint_answer_working_days)
+
+
+# --- recording -----------------------------------------------------------------------------------
+
+def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime) -> dict[str, str]:
+    """Field name -> message key for every problem of a draft (empty when it is valid)."""
+    errors: dict[str, str] = {}
+    for name in ("complainant_name", "complainant_contact", "description", "request"):
+        if not (getattr(draft, name) or "").strip():
+            errors[name] = "complaint.error.required"
+    if draft.client_id is None:
+        errors["client_id"] = "complaint.error.required"
+    elif session.execute(select(Client.id).where(Client.id == draft.client_id,
+                                                 policy.client_visibility(actor))).first() is None:
+        errors["client_id"] = "complaint.error.client_unknown"
+    if not draft.against_user_id:
+        errors["against_user_id"] = "complaint.error.required"
+    elif _staff_by_slack_id(session, draft.against_user_id) is None:
+        errors["against_user_id"] = "complaint.error.against_unknown"
+    if draft.matter_number and draft.matter_number.strip() and "client_id" not in errors:
+        matter = session.execute(select(Matter.id).where(Matter.number == draft.matter_number.strip(),
+                                                         Matter.client_id == draft.client_id)).first()
+        if matter is None:
+            errors["matter_number"] = "complaint.error.matter_unknown"
+    if draft.received_via not in VIA:
+        errors["received_via"] = "complaint.error.required"
+    if draft.received_at is None:
+        errors["received_at"] = "complaint.error.required"
+    elif draft.received_at > now + FUTURE_SKEW:
+        errors["received_at"] = "complaint.error.received_future"
+    return errors
+
+
+def _staff_by_slack_id(session: Session, slack_user_id: str) -> Staff | None:
+    """The active staff member with this Slack id."""
+    return session.execute(select(Staff).where(Staff.slack_user_id == slack_user_id,
+                                               Staff.active.is_(True))).scalar_one_or_none()
+
+
+def record_complaint(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime,
+                     review_channel_members: frozenset[str] = frozenset()) -> int:
+    """Validate and store a complaint with its routing; return its id (nothing is posted here)."""
+    if not policy.can_record_complaint(actor):
+        raise PermissionDenied()
+    errors = validate_draft(session, actor=actor, draft=draft, now=now)
+    if errors:
+        field, key = next(iter(errors.items()))
+        raise InvalidInput(key, field=field)
+    assert draft.against_user_id and draft.received_at and draft.received_via and draft.client_id
+    accused = _staff_by_slack_id(session, draft.against_user_id)
+    assert accused is not None
+    direct = policy.complaint_goes_direct(
+        accused_role=accused.role, accused_is_managing_partner=accused.is_managing_partner,
+        accused_slack_id=accused.slack_user_id, review_channel_members=review_channel_members)
+    matter_id = None
+    if draft.matter_number and draft.matter_number.strip():
+        matter_id = session.execute(select(Matter.id).where(Matter.number == draft.matter_number.strip(),
+                                                            Matter.client_id == draft.client_id)).scalar_one()
+    complaint = Complaint(
+        client_id=draft.client_id, matter_id=matter_id, against_staff_id=accused.id,
+        recorded_by_id=actor.staff_id, complainant_name=draft.complainant_name.strip(),
+        complainant_contact=draft.complainant_contact.strip(), description=draft.description.strip(),
+        request=draft.request.strip(), received_via=draft.received_via, received_at=draft.received_at,
+        status="received", routing="direct" if direct else "channel", created_at=now,
+    )
+    session.add(complaint)
+    session.flush()
+    session.add(ComplaintEvent(complaint_id=complaint.id, step="recorded", actor_id=actor.staff_id, at=now))
+    audit.record(session, actor=actor.audit_name, action="create", entity="complaint",
+                 entity_id=complaint.id,
+                 fields=SENSITIVE + ["client_id", "matter_id", "against_staff_id", "received_via",
+                                     "received_at", "routing"])
+    return complaint.id
+
+
+def direct_reviewers(session: Session, *, against_staff_id: int, settings: Settings) -> list[Staff]:
+    """Who gets a directly routed complaint (and its escalations): see `policy`."""
+    partners = list(session.execute(
+        select(Staff).where(Staff.role == Role.PARTNER.value, Staff.active.is_(True)).order_by(Staff.id)
+    ).scalars())
+    mps = [s for s in partners if s.is_managing_partner]
+    if settings.managing_partner_user_id:
+        configured = _staff_by_slack_id(session, settings.managing_partner_user_id)
+        if configured is not None:
+            mps = [configured] + [s for s in mps if s.id != configured.id]
+    ids = policy.complaint_direct_reviewers(accused_staff_id=against_staff_id,
+                                            managing_partner_ids=[s.id for s in mps],
+                                            partner_ids=[s.id for s in partners])
+    by_id = {s.id: s for s in partners + mps}
+    return [by_id[i] for i in ids]
+
+
+def snapshot(session: Session, complaint: Complaint, *, settings: Settings,
+             calendar: WorkCalendar) -> Snapshot:
+    """A detached, displayable copy of a complaint."""
+    client_name = session.execute(select(Client.name).where(Client.id == complaint.client_id)).scalar_one()
+    matter_number = None
+    if complaint.matter_id:
+        matter_number = session.execute(select(Matter.number).where(Matter.id == complaint.matter_id)).scalar_one()
+    ids = {complaint.against_staff_id, complaint.recorded_by_id} | ({complaint.owner_id} if complaint.owner_id else set())
+    users = dict(session.execute(select(Staff.id, Staff.slack_user_id).where(Staff.id.in_(ids))).all())
+    return Snapshot(
+        id=complaint.id, status=complaint.status, routing=complaint.routing, channel=complaint.channel,
+        thread_ts=complaint.thread_ts, client_name=client_name, matter_number=matter_number,
+        against_user_id=users[complaint.against_staff_id], against_staff_id=complaint.against_staff_id,
+        recorded_by_user_id=users[complaint.recorded_by_id],
+        owner_user_id=users.get(complaint.owner_id) if complaint.owner_id else None,
+        owner_id=complaint.owner_id, complainant_name=complaint.complainant_name,
+        complainant_contact=complaint.complainant_contact, description=complaint.description,
+        request=complaint.request, received_via=complaint.received_via, received_at=complaint.received_at,
+        founded=complaint.founded, finding_reason=complaint.finding_reason, solution=complaint.solution,
+        extended_until=complaint.extended_until, extension_reason=complaint.extension_reason,
+        answered_at=complaint.answered_at, acknowledged_at=complaint.acknowledged_at,
+        root_cause=complaint.root_cause, evaluation=complaint.evaluation,
+        clocks=clocks_of(complaint, settings=settings, calendar=calendar),
+    )
+
+
+def publish_complaint(session: Session, *, complaint_id: int, notifier: Notifier, settings: Settings,
+                      actor: Actor) -> None:
+    """Post the complaint to its reviewers (the review channel, or DMs) and keep the thread."""
+    from bot.blocks import complaints as blocks
+
+    complaint = _load(session, complaint_id, lock=True)
+    if complaint.thread_ts:
+        return
+    calendar = calendar_of(settings)
+    snap = snapshot(session, complaint, settings=settings, calendar=calendar)
+    if complaint.routing == "channel":
+        if not settings.partner_review_channel:
+            raise DomainError("error.not_configured", setting="PARTNER_REVIEW_CHANNEL")
+        locale = settings.default_locale
+        text, card = blocks.card(snap, locale=locale, calendar=calendar)
+        posted = notifier.post(channel=settings.partner_review_channel, text=text, blocks=card)
+        complaint.channel, complaint.thread_ts = posted.channel, posted.ts
+    else:
+        reviewers = direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
+        if not reviewers:
+            raise DomainError("error.not_configured", setting="MANAGING_PARTNER_USER_ID")
+        for i, reviewer in enumerate(reviewers):
+            locale = reviewer.locale or settings.default_locale
+            text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=True)
+            posted = notifier.dm(user=reviewer.slack_user_id, text=text, blocks=card)
+            if i == 0:
+                complaint.channel, complaint.thread_ts = posted.channel, posted.ts
+    audit.record(session, actor=actor.audit_name, action="disclose", entity="complaint",
+                 entity_id=complaint.id, fields=SENSITIVE + ["channel", "thread_ts"])
+
+
+# --- steps ---------------------------------------------------------------------------------------
+
+def _load(session: Session, complaint_id: int, *, lock: bool = False) -> Complaint:
+    """The complaint (row-locked on PostgreSQL when `lock`), or NotFound."""
+    stmt = select(Complaint).where(Complaint.id == complaint_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    complaint = session.execute(stmt).scalar_one_or_none()
+    if complaint is None:
+        raise NotFound()
+    return complaint
+
+
+def check_step(complaint: Complaint, *, actor: Actor, step: str) -> None:
+    """Raise unless `actor` may take `step` on the complaint now."""
+    if not policy.can_act_on_complaint(actor, step=step, against_staff_id=complaint.against_staff_id,
+                                       owner_id=complaint.owner_id):
+        raise PermissionDenied("complaint.error.not_allowed", id=complaint.id)
+    if complaint.status == "closed":
+        raise Conflict("complaint.error.closed", id=complaint.id)
+    allowed, _ = TRANSITIONS[step]
+    if complaint.status not in allowed or (step == "extend" and complaint.answered_at is not None):
+        raise Conflict(f"complaint.error.at.{complaint.status}", id=complaint.id)
+
+
+def may_take_step(session: Session, *, actor: Actor, complaint_id: int, step: str) -> None:
+    """Check (without locking) that the step is allowed now; for modal pre-validation."""
+    check_step(_load(session, complaint_id), actor=actor, step=step)
+
+
+def _step(session: Session, *, actor: Actor, complaint_id: int, step: str, now: datetime,
+          fields: dict[str, object], note: str | None = None) -> Complaint:
+    """Lock, check, apply `fields`, move the status, add the event and the audit entry."""
+    complaint = _load(session, complaint_id, lock=True)
+    check_step(complaint, actor=actor, step=step)
+    for name, value in fields.items():
+        setattr(complaint, name, value)
+    _, to = TRANSITIONS[step]
+    if to:
+        complaint.status = to
+    session.add(ComplaintEvent(complaint_id=complaint.id, step=step, actor_id=actor.staff_id, at=now,
+                               note=note))
+    audit.record(session, actor=actor.audit_name, action=f"complaint.{step}", entity="complaint",
+                 entity_id=complaint.id, fields=sorted(set(fields) | {"status"} | ({"note"} if note else set())))
+    session.flush()
+    return complaint
+
+
+def acknowledge(session: Session, *, actor: Actor, complaint_id: int, now: datetime) -> None:
+    """The client was contacted and told the complaint is being handled."""
+    _step(session, actor=actor, complaint_id=complaint_id, step="acknowledge", now=now,
+          fields={"acknowledged_at": now})
+
+
+def assess(session: Session, *, actor: Actor, complaint_id: int, now: datetime, founded: bool | None,
+           reason: str) -> None:
+    """A partner decides whether the complaint is founded (this is the partner's review)."""
+    if founded is None:
+        raise InvalidInput("complaint.error.required", field="founded")
+    if not reason.strip():
+        raise InvalidInput("complaint.error.required", field="reason")
+    _step(session, actor=actor, complaint_id=complaint_id, step="assess", now=now,
+          fields={"founded": founded, "finding_reason": reason.strip(), "reviewed_at": now},
+          note=reason.strip())
+
+
+def assign_owner(session: Session, *, actor: Actor, complaint_id: int, now: datetime,
+                 owner_user_id: str | None) -> None:
+    """Make a staff member (never the accused) responsible for the solution."""
+    owner = _staff_by_slack_id(session, owner_user_id) if owner_user_id else None
+    if owner is None or owner.role == Role.ADMIN.value:
+        raise InvalidInput("complaint.error.owner_unknown", field="owner")
+    complaint = _load(session, complaint_id)
+    if owner.id == complaint.against_staff_id:
+        raise InvalidInput("complaint.error.owner_is_accused", field="owner")
+    _step(session, actor=actor, complaint_id=complaint_id, step="assign", now=now,
+          fields={"owner_id": owner.id})
+
+
+def propose_solution(session: Session, *, actor: Actor, complaint_id: int, now: datetime,
+                     solution: str, communicated: bool) -> None:
+    """A solution was proposed and communicated to the client (the first one answers the client)."""
+    if not solution.strip():
+        raise InvalidInput("complaint.error.required", field="solution")
+    if not communicated:
+        raise InvalidInput("complaint.error.must_communicate", field="communicated")
+    complaint = _load(session, complaint_id)
+    fields: dict[str, object] = {"solution": solution.strip()}
+    if complaint.answered_at is None:
+        fields["answered_at"] = now
+    _step(session, actor=actor, complaint_id=complaint_id, step="propose", now=now, fields=fields,
+          note=solution.strip())
+
+
+def client_accepts(session: Session, *, actor: Actor, complaint_id: int, now: datetime) -> None:
+    """The client accepted the solution."""
+    _step(session, actor=actor, complaint_id=complaint_id, step="client_accepts", now=now, fields={})
+
+
+def client_rejects(session: Session, *, actor: Actor, complaint_id: int, now: datetime, note: str) -> None:
+    """The client rejected the solution: negotiate, then propose again."""
+    if not note.strip():
+        raise InvalidInput("complaint.error.required", field="note")
+    _step(session, actor=actor, complaint_id=complaint_id, step="client_rejects", now=now, fields={},
+          note=note.strip())
+
+
+def close_complaint(session: Session, *, actor: Actor, complaint_id: int, now: datetime,
+                    evaluation: str, root_cause: str | None) -> None:
+    """Close with an evaluation and a root-cause category."""
+    if not evaluation.strip():
+        raise InvalidInput("complaint.error.required", field="evaluation")
+    if root_cause not in ROOT_CAUSES:
+        raise InvalidInput("complaint.error.required", field="root_cause")
+    _step(session, actor=actor, complaint_id=complaint_id, step="close", now=now,
+          fields={"evaluation": evaluation.strip(), "root_cause": root_cause, "closed_at": now},
+          note=evaluation.strip())
+
+
+def extend(session: Session, *, actor: Actor, complaint_id: int, now: datetime, until: date | None,
+           reason: str, client_told: bool, calendar: WorkCalendar) -> None:
+    """Move the answer deadline to the end of `until`, with a reason the client was told."""
+    if until is None:
+        raise InvalidInput("complaint.error.required", field="until")
+    if until <= calendar.local_date(now):
+        raise InvalidInput("complaint.error.extension_past", field="until")
+    if not reason.strip():
+        raise InvalidInput("complaint.error.required", field="reason")
+    if not client_told:
+        raise InvalidInput("complaint.error.client_not_told", field="client_told")
+    _step(session, actor=actor, complaint_id=complaint_id, step="extend", now=now,
+          fields={"extended_until": until, "extension_reason": reason.strip(),
+                  "extension_client_told": True},
+          note=reason.strip())
+
+
+def announce_step(session: Session, *, complaint_id: int, step: str, actor: Actor, notifier: Notifier,
+                  settings: Settings, now: datetime) -> None:
+    """Refresh the complaint's card and say in its thread who took which step, when."""
+    from bot.blocks import complaints as blocks
+
+    complaint = _load(session, complaint_id)
+    if not complaint.channel or not complaint.thread_ts:
+        return
+    calendar = calendar_of(settings)
+    locale = settings.default_locale
+    if complaint.routing == "direct":
+        reviewers = direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
+        locale = (reviewers[0].locale if reviewers else None) or settings.default_locale
+    snap = snapshot(session, complaint, settings=settings, calendar=calendar)
+    text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=complaint.routing == "direct")
+    notifier.update(channel=complaint.channel, ts=complaint.thread_ts, text=text, blocks=card)
+    notifier.post(channel=complaint.channel, thread_ts=complaint.thread_ts,
+                  text=blocks.step_line(snap, step=step, actor_user_id=actor.slack_user_id, at=now,
+                                        locale=locale, calendar=calendar))
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Listed:
+    """One open complaint in `/complaint list`."""
+
+    id: int
+    client_name: str
+    status: str
+    received_at: datetime
+    deadline: tuple[str, datetime] | None
+
+
+def open_complaints(session: Session, *, actor: Actor, settings: Settings) -> list[Listed]:
+    """Open complaints the actor may see (partners only), oldest first."""
+    if actor.role != Role.PARTNER:
+        raise PermissionDenied()
+    calendar = calendar_of(settings)
+    rows = session.execute(
+        select(Complaint, Client.name).join(Client, Client.id == Complaint.client_id)
+        .where(Complaint.status != "closed", policy.complaint_visibility(actor))
+        .order_by(Complaint.received_at, Complaint.id)
+    ).all()
+    out = []
+    for complaint, client_name in rows:
+        clocks = clocks_of(complaint, settings=settings, calendar=calendar)
+        out.append(Listed(id=complaint.id, client_name=client_name, status=complaint.status,
+                          received_at=complaint.received_at,
+                          deadline=next_deadline(clocks=clocks, acknowledged=complaint.acknowledged_at is not None,
+                                                 answered=complaint.answered_at is not None, closed=False)))
+    return out
+
+
+def complaints_for_client(session: Session, *, actor: Actor, client_id: int) -> list[tuple[int, str, datetime]]:
+    """(id, status, received_at) of a client's complaints this actor may see (for the client card)."""
+    return [tuple(r) for r in session.execute(  # type: ignore[misc]
+        select(Complaint.id, Complaint.status, Complaint.received_at)
+        .where(Complaint.client_id == client_id, policy.complaint_visibility(actor))
+        .order_by(Complaint.received_at.desc())
+    ).all()]

@@ -1,0 +1,46 @@
+"""Closing a matter (`/lawcrm matter close NUMBER`), which schedules its satisfaction survey."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.flows import policy
+from bot.flows.actor import Actor
+from bot.flows.errors import Conflict, NotFound, PermissionDenied
+from bot.flows.surveys import schedule_survey
+from bot.settings import Settings
+from storage import audit
+from storage.models import Matter, Staff
+from storage.models.enums import MatterStatus
+
+
+@dataclass(frozen=True)
+class ClosedMatter:
+    """What the closer is told."""
+
+    number: str
+    survey_due: datetime
+    assignee_user_id: str | None
+
+
+def close_matter(session: Session, *, actor: Actor, number: str, now: datetime, settings: Settings) -> ClosedMatter:
+    """Close a matter (partner or lead lawyer), audited, and schedule its survey."""
+    matter = session.execute(select(Matter).where(Matter.number == number.strip()).with_for_update()
+                             ).scalar_one_or_none()
+    if matter is None:
+        raise NotFound("matter_close.not_found", number=number.strip())
+    if not policy.can_close_matter(actor, lead_lawyer_id=matter.lead_lawyer_id):
+        raise PermissionDenied("matter_close.not_allowed", number=matter.number)
+    if matter.status == MatterStatus.CLOSED.value:
+        raise Conflict("matter_close.already", number=matter.number)
+    matter.status, matter.closed_at = MatterStatus.CLOSED.value, now
+    audit.record(session, actor=actor.audit_name, action="close", entity="matter", entity_id=matter.id,
+                 fields=["status", "closed_at"])
+    survey = schedule_survey(session, by=actor.audit_name, matter=matter, now=now, settings=settings)
+    assignee = session.get(Staff, survey.assignee_id) if survey.assignee_id else None
+    return ClosedMatter(number=matter.number, survey_due=survey.due_at,
+                        assignee_user_id=assignee.slack_user_id if assignee else None)

@@ -1,0 +1,114 @@
+"""`/lawcrm matter close NUMBER`, `/lawcrm stats`, and the survey button and modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks import surveys as blocks
+from bot.blocks.common import view_values
+from bot.deps import AppDeps, SubcommandCall
+from bot.errors import require_actor
+from bot.flows import surveys as flow
+from bot.flows.errors import DomainError, InvalidInput
+from bot.flows.matter_close import close_matter
+from bot.flows.workdays import WorkCalendar
+from bot.i18n import t
+from bot.ids import SurveyAction, SurveyBlock, SurveyView
+from bot.slack_text import escape, mention
+
+
+def register(app: App, deps: AppDeps) -> None:
+    """Register matter closing, stats and the survey listeners."""
+    services = deps.services
+    settings = services.settings
+    calendar = WorkCalendar(tz=settings.tz, country=settings.holiday_country)
+
+    earlier_matter = deps.subcommands.get("matter")
+    earlier_stats = deps.subcommands.get("stats")
+
+    def matter_command(call: SubcommandCall) -> None:
+        """`/lawcrm matter close NUMBER` (other `matter` verbs go to an earlier registration)."""
+        verb, _, number = call.args.partition(" ")
+        if verb.lower() != "close" and earlier_matter is not None:
+            earlier_matter(call)
+            return
+        if verb.lower() != "close" or not number.strip():
+            call.respond(text=t("matter_close.usage", call.actor.locale), response_type="ephemeral")
+            return
+        with services.session() as session:
+            closed = close_matter(session, actor=call.actor, number=number, now=services.now(),
+                                  settings=settings)
+        who = mention(closed.assignee_user_id) if closed.assignee_user_id else \
+            t("matter_close.no_assignee", call.actor.locale)
+        call.respond(text=t("matter_close.done", call.actor.locale, number=escape(closed.number),
+                            due=calendar.local_date(closed.survey_due).isoformat(), who=who),
+                     response_type="ephemeral")
+
+    def stats_command(call: SubcommandCall) -> None:
+        """`/lawcrm stats` (or `stats csat`): CSAT tables for partners."""
+        if call.args.lower() not in ("", "csat") and earlier_stats is not None:
+            earlier_stats(call)
+            return
+        with services.session() as session:
+            report = flow.csat(session, actor=call.actor, settings=settings)
+        call.respond(text=blocks.csat_text(report, locale=call.actor.locale), response_type="ephemeral")
+
+    deps.subcommands["matter"] = matter_command
+    deps.subcommands["stats"] = stats_command
+
+    @app.action(SurveyAction.OPEN)
+    def handle_open_survey(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """Open the answers modal for the assignee or a partner."""
+        ack()
+        actor = require_actor(context)
+        survey_id = int(body["actions"][0]["value"])
+        with services.session() as session:
+            info = flow.may_record(session, actor=actor, survey_id=survey_id)
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.answers_modal(info, locale=actor.locale))
+
+    @app.action(SurveyAction.REVIEWED)
+    def handle_review_done(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """A partner marks a service-review item reviewed; the item shows who and when."""
+        ack()
+        actor = require_actor(context)
+        now = services.now()
+        with services.session() as session:
+            flow.close_review(session, actor=actor, review_id=int(body["actions"][0]["value"]), now=now)
+        message = body.get("message") or {}
+        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+        if channel and message.get("ts"):
+            note = t("survey.review.done", settings.default_locale, user=mention(actor.slack_user_id),
+                     at=now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"))
+            text = message.get("text") or note
+            client.chat_update(channel=channel, ts=message["ts"], text=text,
+                               blocks=blocks.reviewed_blocks(text, note=note))
+
+    @app.view(SurveyView.ANSWERS)
+    def handle_survey_answers(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """Validate the four scores inline, record the answers, confirm by DM."""
+        actor = require_actor(context)
+        survey_id = int(body["view"]["private_metadata"])
+        values = view_values(body["view"])
+        scores = {dim: values.get(block) for dim, block in blocks.SCORE_BLOCKS.items()}
+        errors = {block: t("survey.error.score", actor.locale)
+                  for dim, block in blocks.SCORE_BLOCKS.items() if flow.parse_score(scores[dim]) is None}
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        try:
+            with services.session() as session:
+                recorded = flow.record_answers(session, actor=actor, survey_id=survey_id, scores=scores,
+                                               comment=values.get(SurveyBlock.COMMENT) or "",
+                                               now=services.now(), settings=settings)
+        except DomainError as exc:
+            field = exc.field if isinstance(exc, InvalidInput) else None
+            block = blocks.SCORE_BLOCKS.get(field or "", SurveyBlock.ABILITY)
+            ack(response_action="errors", errors={block: t(exc.key, actor.locale, **exc.params)})
+            return
+        ack()
+        deps.notifier(client).dm(user=actor.slack_user_id,
+                                 text=t("survey.recorded", actor.locale, number=escape(recorded.matter_number),
+                                        avg=f"{recorded.average:.2f}"))
