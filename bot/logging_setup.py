@@ -67,6 +67,17 @@ class RedactingFormatter(logging.Formatter):
         return redact(text)
 
 
+class ThirdPartyFloor(logging.Filter):
+    """Drop DEBUG records of Slack and SQL libraries, whatever their loggers' levels.
+
+    Bolt copies levels onto loggers it creates per listener, so levels alone can't be trusted.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep the record unless it is a library's DEBUG record."""
+        return record.levelno >= logging.INFO or not record.name.startswith(QUIET)
+
+
 def setup_logging(*, level: str = "INFO", json_lines: bool = True, stream=None) -> None:
     """Configure the root logger; Slack and SQL loggers never go below INFO (DEBUG logs bodies)."""
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -74,6 +85,7 @@ def setup_logging(*, level: str = "INFO", json_lines: bool = True, stream=None) 
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ThirdPartyFloor())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
