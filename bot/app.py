@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -25,18 +25,23 @@ def make_web_client(services: Services) -> WebClient:
 
 def create_app(*, services: Services, client: WebClient | None = None,
                external_channels: frozenset[str] = frozenset(),
-               token_verification: bool = True) -> tuple[App, AppDeps]:
-    """Build the Bolt app with every feature's listeners, middleware and the error handler."""
+               token_verification: bool = True,
+               listener_executor: Executor | None = None) -> tuple[App, AppDeps]:
+    """Build the Bolt app with every feature's listeners, middleware and the error handler.
+
+    Signature verification is always on: Bolt itself skips it for Socket Mode envelopes
+    (authenticated by the app token), so an HTTP request is never accepted unsigned, even
+    when SLACK_APP_TOKEN is also set.
+    """
     settings = services.settings
-    socket_mode = settings.slack_app_token is not None
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = App(
         client=client or make_web_client(services),
         signing_secret=secret,
-        request_verification_enabled=not socket_mode,
+        request_verification_enabled=True,
         token_verification_enabled=token_verification,
-        listener_executor=ThreadPoolExecutor(max_workers=settings.listener_threads,
-                                             thread_name_prefix="listener"),
+        listener_executor=listener_executor or ThreadPoolExecutor(
+            max_workers=settings.listener_threads, thread_name_prefix="listener"),
         logger=logging.getLogger("slack_bolt"),
     )
     deps = AppDeps(services=services, external_channels=external_channels)

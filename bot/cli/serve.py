@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -11,10 +12,12 @@ from bot.cli.db import ensure_schema
 from bot.logging_setup import setup_logging
 
 
-def _prepare(state: CliState, *, json_logs: bool | None = None):  # type: ignore[no-untyped-def]
+def _prepare(state: CliState, *, json_logs: bool | None = None,
+             level: str | None = None):  # type: ignore[no-untyped-def]
     """Settings, logging, services and an up-to-date schema."""
     settings = state.settings()
-    setup_logging(level=settings.log_level, json_lines=settings.log_json if json_logs is None else json_logs)
+    setup_logging(level=level or settings.log_level,
+                  json_lines=settings.log_json if json_logs is None else json_logs)
     services = state.services()
     ensure_schema(services)
     return services
@@ -76,7 +79,11 @@ def register(main: click.Group) -> None:
     @pass_state
     def console(state: CliState, as_user: str | None) -> None:
         """The local terminal console: the real app, a local fake Slack, text rendering."""
-        services = _prepare(state, json_logs=False)
+        level = state.settings().log_level
+        services = _prepare(state, json_logs=False, level="DEBUG" if level == "DEBUG" else "WARNING")
+        if level != "DEBUG":
+            # The console shows unhandled commands itself; Bolt's warning repeats it as code.
+            logging.getLogger("slack_bolt").setLevel(logging.ERROR)
         from bot.console.repl import run_console
 
         run_console(services, as_user=as_user)

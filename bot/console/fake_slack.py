@@ -25,6 +25,7 @@ class Call:
     params: dict[str, Any]
     token: str | None
     at: float = field(default_factory=time.monotonic)
+    answer: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -178,7 +179,7 @@ class FakeSlack:
             method = path.path.removeprefix("/api/")
         status, body, headers = self._answer(method, params)
         with self._cond:
-            self.calls.append(Call(method=method, params=params, token=token))
+            self.calls.append(Call(method=method, params=params, token=token, answer=body))
             self._cond.notify_all()
         data = json.dumps(body).encode()
         req.send_response(status)

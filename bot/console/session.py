@@ -1,0 +1,192 @@
+"""The console's Slack: the real app behind a local fake Web API, and what it did, as text."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import SecretStr
+from slack_sdk import WebClient
+
+from bot.app import create_app
+from bot.console.driver import Sent, SlackDriver
+from bot.console.executor import TrackingExecutor
+from bot.console.fake_slack import Call, FakeSlack
+from bot.console.render import Clickable, Renderer, Where
+from bot.console.terminal import Terminal
+from bot.services import Services
+
+CONSOLE_BOT_TOKEN = "xoxb-console-local"
+GENERAL = "C0GENERAL"
+QUIET_METHODS = ("auth.test", "conversations.open", "conversations.info", "conversations.members",
+                 "conversations.list", "conversations.history", "conversations.replies", "team.info",
+                 "bots.info")
+
+
+def console_services(services: Services, fake: FakeSlack, signing_secret: str) -> Services:
+    """The same database and keys, with Slack settings pointing at the local fake."""
+    s = services.settings
+    settings = s.model_copy(update={
+        "slack_api_url": fake.url,
+        "slack_bot_token": SecretStr(CONSOLE_BOT_TOKEN),
+        "slack_signing_secret": SecretStr(signing_secret),
+        "slack_app_token": None,
+        "partner_review_channel": s.partner_review_channel or "C0PARTNERS",
+        "alerts_channel": s.alerts_channel or "C0ALERTS",
+    })
+    return dataclasses.replace(services, settings=settings)
+
+
+class ConsoleSlack:
+    """Owns the fake Slack, the app and the driver; dispatches and renders what happened."""
+
+    def __init__(self, services: Services, term: Terminal, *, user: str) -> None:
+        self.fake = FakeSlack().start()
+        secret = secrets.token_hex(16)
+        self.services = console_services(services, self.fake, secret)
+        settings = self.services.settings
+        self.channel_names = {GENERAL: "general", str(settings.partner_review_channel): "partner-review",
+                              str(settings.alerts_channel): "alerts"}
+        for cid, name in self.channel_names.items():
+            self.fake.channels[cid] = {"name": name, "is_private": cid != GENERAL}
+        self.executor = TrackingExecutor(max_workers=settings.listener_threads)
+        self.app, self.deps = create_app(services=self.services, listener_executor=self.executor)
+        self.driver = SlackDriver(self.app, signing_secret=secret, fake=self.fake)
+        self.term, self.user, self.channel = term, user, GENERAL
+        self.reply_in = GENERAL
+        self.renderer = Renderer()
+        self.clickables: list[Clickable] = []
+        self.seen = len(self.fake.calls)
+
+    def close(self) -> None:
+        """Stop the listener pool and the fake server."""
+        self.executor.shutdown(wait=True)
+        self.fake.stop()
+
+    def web_client(self) -> WebClient:
+        """A Web API client on the fake (what the jobs process would use)."""
+        return WebClient(token=CONSOLE_BOT_TOKEN, base_url=self.fake.url)
+
+    # -- doing ---------------------------------------------------------------------------------
+    def run(self, action: Callable[[], Sent | None], *, ack_reply: bool = False,
+            reply_in: str | None = None) -> tuple[Sent | None, list[Call]]:
+        """Do something to the app, wait for it to settle, render and return the new calls.
+
+        With `ack_reply`, a message in Bolt's answer (`ack(text=…)`) is shown first, as Slack
+        shows it to the user who acted. `reply_in` is where response_url replies appear (the
+        channel of the clicked message; by default the channel commands are typed in).
+        """
+        self.reply_in = reply_in or self.channel
+        sent = action()
+        if not self.executor.wait_idle():
+            self.term.write("(the app is still working after 30 s; its output will appear later)")
+        self.fake.settle(quiet=0.05)
+        body = sent.json if (ack_reply and sent is not None and sent.status == 200) else {}
+        return sent, self.show_new(ack=body if (body.get("text") or body.get("blocks")) else None)
+
+    def new_calls(self) -> list[Call]:
+        """Calls the app made since the last look."""
+        with self.fake._cond:  # noqa: SLF001 - the fake's own lock guards its call list
+            calls = list(self.fake.calls[self.seen:])
+            self.seen = len(self.fake.calls)
+        return calls
+
+    def show_new(self, ack: dict[str, Any] | None = None) -> list[Call]:
+        """Render what the app did since the last look; number its buttons; return the calls."""
+        calls = self.new_calls()
+        self.renderer.start()
+        if ack is not None:
+            self.render_response(ack)
+        for call in calls:
+            self.render_call(call)
+        text = self.renderer.take()
+        if text:
+            self.term.write(text)
+            self.clickables = list(self.renderer.clickables)
+        return calls
+
+    # -- rendering one Web API call ------------------------------------------------------------
+    def where(self, channel: str | None) -> str:
+        """A channel or DM as people read it."""
+        if not channel:
+            return "?"
+        if channel.startswith(("U", "W")):
+            return f"DM to {self.person(channel)}"
+        if channel.startswith("D"):
+            return f"DM to {self.person('U' + channel[1:])}"
+        name = self.channel_names.get(channel)
+        return f"#{name} ({channel})" if name else channel
+
+    def person(self, user: str) -> str:
+        """A user id, marked when it is the console's acting user."""
+        return f"{user} (you)" if user == self.user else user
+
+    def render_call(self, call: Call) -> None:
+        """One Web API call as text."""
+        method, p, r = call.method, call.params, self.renderer
+        if method in QUIET_METHODS or method.startswith("users."):
+            return
+        if call.answer and call.answer.get("ok") is False:
+            r.say(f"▶ {method} refused by Slack: {call.answer.get('error')}")
+            return
+        if method == "chat.postMessage":
+            channel = str(call.answer.get("channel") or p.get("channel"))
+            thread = f", in thread {p['thread_ts']}" if p.get("thread_ts") else ""
+            r.say(f"▶ {self.where(str(p.get('channel')))}{thread}")
+            r.message(p, where=Where(channel=channel, ts=call.answer.get("ts"), text=str(p.get("text") or "")))
+        elif method == "chat.update":
+            r.say(f"▶ {self.where(str(p.get('channel')))} — message {p.get('ts')} updated")
+            r.message(p, where=Where(channel=str(p.get("channel")), ts=str(p.get("ts")),
+                                     text=str(p.get("text") or "")))
+        elif method == "chat.postEphemeral":
+            r.say(f"▶ {self.where(str(p.get('channel')))} — only visible to {self.person(str(p.get('user')))}")
+            r.message(p, where=Where(channel=str(p.get("channel")), ts=call.answer.get("message_ts"),
+                                     text=str(p.get("text") or "")))
+        elif method == "response_url":
+            self.render_response(p)
+        elif method in ("views.open", "views.push", "views.update"):
+            view = call.answer.get("view") or {}
+            verb = {"views.open": "opened", "views.push": "opened on top", "views.update": "updated"}[method]
+            r.say(f"▶ modal {verb}")
+            r.view(view)
+        elif method == "views.publish":
+            view = {**(call.answer.get("view") or {}), "type": "home"}
+            self.fake.views[str(view.get("id"))] = view
+            r.say(f"▶ App Home of {self.person(str(p.get('user_id')))}")
+            r.view(view)
+        elif method == "chat.delete":
+            r.say(f"▶ {self.where(str(p.get('channel')))} — message {p.get('ts')} deleted")
+        elif method == "reactions.add":
+            r.say(f"▶ {self.where(str(p.get('channel')))} — reacted :{p.get('name')}:")
+        else:
+            r.say(f"▶ Slack API {method}")
+
+    def render_response(self, p: dict[str, Any]) -> None:
+        """A reply through a response_url."""
+        r = self.renderer
+        if p.get("delete_original"):
+            r.say("▶ the original message was deleted")
+            return
+        whom = "in channel" if p.get("response_type") == "in_channel" else "only you see this"
+        replaced = ", replacing the original" if p.get("replace_original") in (True, "true") else ""
+        r.say(f"▶ reply in {self.where(self.reply_in)} ({whom}{replaced})")
+        r.message(p, where=Where(channel=self.reply_in, ts=None, text=str(p.get("text") or "")))
+
+    # -- helpers the REPL and the modal runner share -------------------------------------------------
+    def opened_views(self, calls: list[Call], *methods: str) -> list[str]:
+        """Ids of views opened (or pushed) by these calls, in order."""
+        return [str((c.answer.get("view") or {}).get("id")) for c in calls
+                if c.method in methods and c.answer.get("ok")]
+
+    def say_status(self, sent: Sent | None, calls: list[Call], what: str) -> None:
+        """Explain a request the app did not handle, or that showed nothing."""
+        if sent is not None and sent.status == 404:
+            self.term.write(f"(no handler for {what}: that feature is not installed in this app)")
+        elif sent is not None and sent.status >= 400:
+            self.term.write(f"(the app answered {sent.status} to {what})")
+        elif not [c for c in calls if c.method not in QUIET_METHODS and not c.method.startswith("users.")]:
+            body = sent.json if sent is not None else {}
+            if not (body.get("text") or body.get("blocks")):
+                self.term.write("(nothing visible happened)")
