@@ -153,6 +153,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        name = ".".join(str(p) for p in first.get("loc", ()))
         msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        if not name:  # a rule across settings: its message names them
+            raise SettingsError(f"invalid settings: {msg}") from None
         raise SettingsError(f"invalid setting {name.upper()}: {msg}") from None

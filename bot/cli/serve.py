@@ -53,10 +53,12 @@ def register(main: click.Group) -> None:
     @pass_state
     def serve(state: CliState) -> None:
         """Serve Slack over HTTP (/slack/events, /healthz, /readyz) with waitress."""
+        settings = state.settings()
+        for name in ("slack_bot_token", "slack_signing_secret"):
+            if getattr(settings, name) is None:
+                click.echo(f"lawcrm: invalid setting {name.upper()}: required to serve HTTP", err=True)
+                sys.exit(2)
         services = _prepare(state)
-        if not services.settings.slack_signing_secret or not services.settings.slack_bot_token:
-            click.echo("lawcrm: invalid setting SLACK_SIGNING_SECRET: required to serve HTTP", err=True)
-            sys.exit(2)
         from bot.http import serve_http
 
         serve_http(_slack_app(services), services)
@@ -65,10 +67,10 @@ def register(main: click.Group) -> None:
     @pass_state
     def socket(state: CliState) -> None:
         """Connect to Slack in Socket Mode (SLACK_APP_TOKEN)."""
-        services = _prepare(state)
-        if not services.settings.slack_app_token:
+        if not state.settings().slack_app_token:
             click.echo("lawcrm: invalid setting SLACK_APP_TOKEN: required for Socket Mode", err=True)
             sys.exit(2)
+        services = _prepare(state)
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         app = _slack_app(services)

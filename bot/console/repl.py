@@ -27,9 +27,11 @@ Console commands:
   :help              this text                      :quit (or Ctrl-D)    leave"""
 
 
-def run_console(services: Services, *, as_user: str | None = None, stdin: TextIO = sys.stdin,
-                stdout: TextIO = sys.stdout) -> None:
-    """Run the console until :quit or the end of input."""
+def run_console(services: Services, *, as_user: str | None = None, stdin: TextIO | None = None,
+                stdout: TextIO | None = None) -> None:
+    """Run the console until :quit or the end of input (stdin/stdout default to the process's)."""
+    stdin = sys.stdin if stdin is None else stdin
+    stdout = sys.stdout if stdout is None else stdout
     for stream in (stdin, stdout):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and not stream.closed:
