@@ -70,6 +70,10 @@ class ModalRunner:
             except EOFError:
                 self.close(vid, forms[vid])
                 raise
+            except KeyboardInterrupt:
+                self.term.write("")
+                self.close(vid, forms[vid])
+                return
             if outcome.kind == "push" and outcome.view_id:
                 stack.append(outcome.view_id)
             elif outcome.kind == "open" and outcome.view_id:
