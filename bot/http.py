@@ -38,6 +38,7 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
 
     def reply(start_response: Callable[..., Any], status: str, body: str,
               headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+        """A small plain-text answer."""
         data = body.encode()
         start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
                                 ("Content-Length", str(len(data))),
@@ -45,6 +46,7 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
         return [data]
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Dispatch one request by path."""
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == SLACK_PATH:

@@ -181,6 +181,15 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
         if values["name"]["value"] == "bad":
             ack(response_action="errors", errors={"name": "Not that name"})
             return
+        if values["name"]["value"] == "push":
+            ack(response_action="push", view=modal(
+                title="Why?", callback_id=FORM + "-pushed", submit="Go",
+                blocks=[text_input("Reason", block_id="why", action_id="v")]))
+            return
+        if values["name"]["value"] == "update":
+            ack(response_action="update", view=modal(title="Thanks", callback_id=FORM + "-done",
+                                                     blocks=[section("All *saved*")], close="OK"))
+            return
         ack()
         summary = json.dumps({
             "name": values["name"]["value"], "notes": values["notes"]["value"],
@@ -191,6 +200,31 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
         }, ensure_ascii=False)
         client.chat_postMessage(channel=body["user"]["id"], text=summary, blocks=[
             section(summary), actions(button("Done", action_id="test-form-done", value="42"))])
+
+    @app.view(FORM + "-pushed")
+    def pushed(ack, view, client, body):  # type: ignore[no-untyped-def]
+        reason = view["state"]["values"]["why"]["v"]["value"]
+        ack(response_action="clear")
+        client.chat_postMessage(channel=body["user"]["id"], text=f"because {reason}")
+
+    @app.event("app_home_opened")
+    def home(event, client):  # type: ignore[no-untyped-def]
+        client.views_publish(user_id=event["user"], view={"type": "home", "blocks": [
+            section("Welcome *home*"), actions(button("Ping", action_id="test-home-ping", value="p")),
+            actions({"type": "static_select", "action_id": "test-home-pick",
+                     "placeholder": {"type": "plain_text", "text": "Pick"},
+                     "options": [option("Red", "red"), option("Blue", "blue")]})]})
+
+    @app.action("test-home-ping")
+    def ping(ack, body, client):  # type: ignore[no-untyped-def]
+        ack()
+        client.chat_postMessage(channel=body["user"]["id"], text=f"pong from {body['view']['type']}")
+
+    @app.action("test-home-pick")
+    def pick(ack, body, client):  # type: ignore[no-untyped-def]
+        ack()
+        choice = body["actions"][0]["selected_option"]["value"]
+        client.chat_postMessage(channel=body["user"]["id"], text=f"picked {choice}")
 
     @app.view_closed(FORM)
     def closed(ack, body, client):  # type: ignore[no-untyped-def]
@@ -258,6 +292,29 @@ def test_modal_button_updates_the_view_and_cancel_notifies(services, with_test_f
     assert "▶ modal updated" in out and "hint for U0CONSOLE" in out
     assert "(modal closed)" in out and "form closed" in out
     assert "role: *Partner*" in after(out, "> /lawcrm whoami")
+
+
+REST = ["", "1", "1", "2026-12-01", "U0A", "acme", "1"]  # notes … client, after the name
+
+
+def test_modal_push_then_clear(services, with_test_form):
+    out = console(services, "/testform", "push", *REST, "", "because-typed", "")
+    assert "▶ modal opened on top" in out and "┌─ Why? ─" in out and "Reason* (text)" in out
+    assert "(all modals closed)" in out and "because because-typed" in out
+
+
+def test_modal_update_shows_the_new_view_then_closes(services, with_test_form):
+    out = console(services, "/testform", "update", *REST, "", "", "/lawcrm whoami")
+    assert "▶ modal updated" in out and "┌─ Thanks ─" in out and "All *saved*" in out
+    assert "[Enter] close" in out and "role: *Partner*" in after(out, "> /lawcrm whoami")
+
+
+def test_app_home_is_rendered_and_its_buttons_and_menus_work(services, with_test_form):
+    out = console(services, ":home", ":click 1", ":home", ":click 2", "9", "2")
+    assert "▶ App Home of U0CONSOLE (you)" in out and "Welcome *home*" in out
+    assert "[1] Ping" in out and "[2] ▾ Pick (Red / Blue)" in out
+    assert "pong from home" in out
+    assert "Type a number from 1 to 2." in out and "picked blue" in out
 
 
 def test_a_second_session_on_the_same_database_is_not_taken_for_a_retry(services, with_test_form):

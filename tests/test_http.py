@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import http.client
 import logging
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,7 +29,7 @@ from bot.logging_setup import QUIET as QUIET_LOGGERS
 from bot.services import Services
 from bot.settings import SettingsError, load_settings
 from storage.db import make_engine, make_session_factory
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, SLACK_ENV, make_settings
 from tests.support import make_staff
 
 
@@ -292,3 +296,43 @@ def test_processes_refuse_to_start_with_a_slack_connect_channel(tmp_path, monkey
         "lawcrm: PARTNER_REVIEW_CHANNEL=C0SHARED is shared with another organisation (Slack Connect)")
     assert result.stderr.strip().splitlines()[-1] == lines[0]
     assert not fake_slack.of("apps.connections.open")
+
+
+# -- the installed `lawcrm serve`, end to end -------------------------------------------------------------
+def test_lawcrm_serve_answers_slack_and_stops_cleanly_on_sigterm(tmp_path, fake_slack):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in SLACK_ENV}
+    env.update({"DATA_DIR": str(tmp_path / "data"), "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url,
+                "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(port), "PARTNER_REVIEW_CHANNEL": "C0REVIEW"})
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "lawcrm"), "serve"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/readyz")
+                assert conn.getresponse().status == 200
+                conn.close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+                time.sleep(0.2)
+        # Only to build and sign the request: it is dispatched by the server process, over HTTP.
+        driver = SlackDriver(None, signing_secret=SIGNING_SECRET, fake=fake_slack)  # type: ignore[arg-type]
+        body = driver.command_body(user="U0STRANGER", command="/lawcrm", text="whoami")
+        headers = {k: v[0] for k, v in driver.headers(body, content_type="application/x-www-form-urlencoded").items()}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
+        assert conn.getresponse().status == 200
+        conn.close()
+        assert "ask an administrator" in fake_slack.wait_for("response_url")[0].params["text"]
+        assert {c.params["channel"] for c in fake_slack.of("conversations.info")} == {"C0REVIEW"}
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        out, err = proc.communicate()
+    assert "Traceback" not in err and SIGNING_SECRET not in err and BOT_TOKEN not in err

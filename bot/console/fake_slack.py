@@ -128,6 +128,11 @@ class FakeSlack:
         with self._cond:
             return [c for c in self.calls if c.method == method]
 
+    def calls_since(self, index: int) -> tuple[list[Call], int]:
+        """The calls recorded after the first `index` ones, and the new count."""
+        with self._cond:
+            return list(self.calls[index:]), len(self.calls)
+
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Wait until `method` was called at least `count` times; return those calls."""
         deadline = time.monotonic() + timeout

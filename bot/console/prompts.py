@@ -48,7 +48,7 @@ def ask_input(term: Terminal, block: Mapping[str, Any], *, current: Any, suggest
         _list_options(term, all_options(el))
     keep = "" if current in (None, "", []) else f"  (Enter keeps: {answer_text(el, current)}; '-' clears)"
     if kind == "plain_text_input" and el.get("multiline") or kind == "rich_text_input":
-        term.write("  (several lines; finish with a line containing only '.')")
+        term.write("  (several lines; finish with a line containing only '.'; an empty first line skips)")
     if keep:
         term.write(keep)
     while True:
@@ -141,6 +141,8 @@ def _multiline(term: Terminal, el: Mapping[str, Any]) -> Any:
         line = term.ask("  | ")
         if not lines and line.strip().startswith(":"):
             return Escape(line.strip())
+        if not lines and not line.strip():
+            return SKIP
         if line.strip() == ".":
             break
         lines.append(line)

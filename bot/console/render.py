@@ -239,6 +239,7 @@ def answer_text(el: Mapping[str, Any], answer: Any) -> str:
     opts = {o["value"]: option_label(o) for o in all_options(el)}
 
     def one(v: Any) -> str:
+        """One value as its option's label."""
         if isinstance(v, Mapping):
             return option_label(v)
         return opts.get(v, str(v))

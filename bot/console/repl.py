@@ -9,6 +9,7 @@ from typing import TextIO
 from sqlalchemy.engine import make_url
 
 from bot.console.commands import describe, run_jobs, seed_console_user, staff_command
+from bot.console.fake_slack import Call
 from bot.console.modal import ModalRunner, choose_option
 from bot.console.session import ConsoleSlack
 from bot.console.terminal import Terminal
@@ -153,7 +154,7 @@ class Console:
         sent, calls = s.run(lambda: s.driver.event(event))
         s.say_status(sent, calls, "the App Home")
 
-    def follow(self, calls: list) -> None:  # type: ignore[type-arg]
+    def follow(self, calls: list[Call]) -> None:
         """Enter a modal the app opened."""
         opened = self.slack.opened_views(calls, "views.open", "views.push")
         if opened:

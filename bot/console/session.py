@@ -88,9 +88,7 @@ class ConsoleSlack:
 
     def new_calls(self) -> list[Call]:
         """Calls the app made since the last look."""
-        with self.fake._cond:  # noqa: SLF001 - the fake's own lock guards its call list
-            calls = list(self.fake.calls[self.seen:])
-            self.seen = len(self.fake.calls)
+        calls, self.seen = self.fake.calls_since(self.seen)
         return calls
 
     def show_new(self, ack: dict[str, Any] | None = None) -> list[Call]:
