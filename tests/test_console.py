@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,14 @@ from tests.support import make_staff
 FORM = "test-console-form"
 
 
-def console(services: Any, *lines: str, as_user: str | None = None) -> str:
-    """Run the console on scripted input and return everything it printed."""
+def console(services: Any, *lines: str, as_user: str | None = None, slack_credentials: bool = False) -> str:
+    """Run the console on scripted input and return everything it printed.
+
+    Without `slack_credentials`, the settings hold no Slack tokens, as on a fresh clone.
+    """
+    if not slack_credentials:
+        services = replace(services, settings=services.settings.model_copy(update={
+            "slack_bot_token": None, "slack_signing_secret": None, "slack_app_token": None}))
     out = io.StringIO()
     run_console(services, as_user=as_user, stdin=io.StringIO("".join(f"{line}\n" for line in lines)),
                 stdout=out)
@@ -113,6 +120,21 @@ def test_jobs_runs_every_job_and_delivers_due_notices(services):
     assert "deliver" in first and "▶ DM to U0LAWYER1 (you)" in first
     assert "Follow up with *Acme* today" in first
     assert "(no notices were due)" in second
+
+
+def test_jobs_refuse_to_take_a_real_workspaces_notices(services):
+    from pydantic import SecretStr
+
+    from jobs.ledger import enqueue
+
+    real = replace(services, settings=services.settings.model_copy(
+        update={"slack_bot_token": SecretStr("xoxb-real")}))
+    with services.session() as session:
+        enqueue(session, key="test:console:real", kind="test", channel="U0LAWYER1",
+                payload={"text": "real notice"}, due_at=services.now())
+    out = console(real, ":jobs", slack_credentials=True)
+    assert "console never talks to Slack" in out and "Run `lawcrm jobs`" in out
+    assert "real notice" not in out
 
 
 def test_end_of_input_and_closed_stdin_end_cleanly(services):

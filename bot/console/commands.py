@@ -82,6 +82,10 @@ def staff_command(services: Services, arg: str) -> str:
 
 def run_jobs(slack: ConsoleSlack) -> None:
     """Run every scheduled job once now; the notices they send appear like any other message."""
+    if slack.real_slack:
+        slack.term.write("✗ SLACK_BOT_TOKEN is set, so this database's notices belong to your real Slack "
+                         "workspace; :jobs would deliver them here instead. Run `lawcrm jobs` for that.")
+        return
     ctx = JobContext(services=slack.services, sender=SlackSender(slack.web_client()), owner="console")
     found = discover_jobs(slack.services)
     slack.term.write(f"(running {len(found)} jobs once: {', '.join(j.name for j in found)})")

@@ -70,6 +70,9 @@ class Console:
         self.term.write("Law CRM console — the real app behind a local stand-in for Slack; nothing leaves "
                         "this machine.")
         self.term.write(f"Database: {database_label(s.services)}")
+        if s.real_slack:
+            self.term.write("Slack credentials are set, but the console never talks to Slack; what you do "
+                            "here is recorded in this database for real.")
         if seed_console_user(s.services, s.user):
             self.term.write(f"The staff directory was empty, so {s.user} was added as a partner "
                             "(managing partner) to let you try everything.")

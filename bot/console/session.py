@@ -44,6 +44,8 @@ class ConsoleSlack:
 
     def __init__(self, services: Services, term: Terminal, *, user: str) -> None:
         self.fake = FakeSlack().start()
+        # A real workspace's bot token means this database's notices belong to real Slack.
+        self.real_slack = services.settings.slack_bot_token is not None
         secret = secrets.token_hex(16)
         self.services = console_services(services, self.fake, secret)
         settings = self.services.settings
