@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
@@ -34,7 +35,9 @@ def create_app(*, services: Services, client: WebClient | None = None,
     when SLACK_APP_TOKEN is also set.
     """
     settings = services.settings
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    # Socket Mode needs no signing secret; an unguessable one then refuses every HTTP request.
+    secret = (settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret
+              else secrets.token_hex(32))
     app = App(
         client=client or make_web_client(services),
         signing_secret=secret,

@@ -89,6 +89,8 @@ def serve_http(app: App, services: Services) -> None:
         signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         server.run()  # waitress stops its request threads on SystemExit / KeyboardInterrupt
+    except (KeyboardInterrupt, SystemExit):
+        pass
     finally:
         log.info("stopping: waiting for running listeners")
         app.listener_runner.listener_executor.shutdown(wait=True)

@@ -167,6 +167,26 @@ def test_signature_is_checked_even_when_an_app_token_is_also_set(services, fake_
         server.stop()
 
 
+def test_socket_mode_envelopes_are_handled_without_a_signature(services, fake_slack, tmp_path):
+    from slack_bolt import BoltRequest
+
+    settings = make_settings(db_url=services.settings.resolved_database_url, fake=fake_slack, tmp_path=tmp_path,
+                             slack_app_token="xapp-1-test", slack_signing_secret=None)
+    socket_services = Services(settings=settings, engine=services.engine, session_factory=services.session_factory,
+                               keyring=services.keyring, clock=services.clock)
+    assert settings.mode == "socket"
+    make_staff(services, "U0LAWYER1", "lawyer", "Li Lei")
+    app, _ = create_app(services=socket_services)
+    body = SlackDriver(app, signing_secret="unused", fake=fake_slack).command_body(
+        user="U0LAWYER1", command="/lawcrm", text="whoami")
+    assert app.dispatch(BoltRequest(body=body, mode="socket_mode")).status == 200
+    assert "role: *Lawyer*" in fake_slack.wait_for("response_url")[0].params["text"]
+    # The same request over HTTP (no signing secret configured in Socket Mode) is refused.
+    assert app.dispatch(BoltRequest(body=body, headers={})).status == 401
+    fake_slack.settle()
+    assert len(fake_slack.of("response_url")) == 1
+
+
 def test_oversized_bodies_are_refused_before_they_are_read(served):
     server, _ = served
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:

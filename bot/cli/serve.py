@@ -71,10 +71,9 @@ def register(main: click.Group) -> None:
             click.echo("lawcrm: invalid setting SLACK_APP_TOKEN: required for Socket Mode", err=True)
             sys.exit(2)
         services = _prepare(state)
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import serve_socket_mode
 
-        app = _slack_app(services)
-        SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
+        serve_socket_mode(_slack_app(services), services)
 
     @main.command()
     @click.option("--as", "as_user", default=None, help="Slack user id to act as.")
