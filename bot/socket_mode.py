@@ -7,10 +7,15 @@ import signal
 import threading
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot.services import Services
 
 log = logging.getLogger(__name__)
+
+
+class SocketModeRefused(Exception):
+    """Slack refused to open a Socket Mode connection; the message names the setting."""
 
 
 def serve_socket_mode(app: App, services: Services) -> None:
@@ -26,6 +31,11 @@ def serve_socket_mode(app: App, services: Services) -> None:
     log.info("connecting in Socket Mode")
     try:
         handler.start()
+    except SlackApiError as exc:
+        raise SocketModeRefused(
+            f"invalid setting SLACK_APP_TOKEN: Slack refused a Socket Mode connection "
+            f"({exc.response.get('error')}; the app-level token needs connections:write)"
+        ) from None
     except (KeyboardInterrupt, SystemExit):
         log.info("stopping: closing the connection, waiting for running listeners")
     finally:

@@ -356,3 +356,23 @@ def test_lawcrm_serve_answers_slack_and_stops_cleanly_on_sigterm(tmp_path, fake_
             proc.kill()
         out, err = proc.communicate()
     assert "Traceback" not in err and SIGNING_SECRET not in err and BOT_TOKEN not in err
+
+
+def test_socket_mode_reports_a_refused_app_token_in_one_line(tmp_path, monkeypatch, fake_slack):
+    fake_slack.fail("apps.connections.open", error="invalid_auth", times=5)
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xapp-1-test", "SLACK_API_URL": fake_slack.url}
+    result = cli(tmp_path, monkeypatch, ["socket"], env)
+    assert result.exit_code == 2
+    assert error_lines(result) == ["lawcrm: invalid setting SLACK_APP_TOKEN: Slack refused a Socket Mode "
+                                   "connection (invalid_auth; the app-level token needs connections:write)"]
+    assert fake_slack.of("apps.connections.open")[0].token == "xapp-1-test"
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_reports_a_refused_bot_token_in_one_line(tmp_path, monkeypatch, fake_slack):
+    fake_slack.fail("auth.test", error="invalid_auth")
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url}
+    result = cli(tmp_path, monkeypatch, ["serve"], env)
+    assert result.exit_code == 2
+    assert error_lines(result) == ["lawcrm: invalid setting SLACK_BOT_TOKEN: Slack says invalid_auth"]
+    assert BOT_TOKEN not in result.stderr

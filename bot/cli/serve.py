@@ -6,6 +6,8 @@ import logging
 import sys
 
 import click
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.cli import CliState, pass_state
 from bot.cli.db import ensure_schema
@@ -34,7 +36,17 @@ def _slack_app(services):  # type: ignore[no-untyped-def]
     except ChannelConfigError as exc:
         click.echo(f"lawcrm: {exc}", err=True)
         sys.exit(2)
-    app, _ = create_app(services=services, client=client, external_channels=external)
+    try:
+        app, _ = create_app(services=services, client=client, external_channels=external)
+    except BoltError as exc:  # auth.test refused the bot token
+        cause = exc.__context__
+        code = cause.response.get("error") if isinstance(cause, SlackApiError) else "refused"
+        click.echo(f"lawcrm: invalid setting SLACK_BOT_TOKEN: Slack says {code}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"lawcrm: cannot reach Slack at {services.settings.slack_api_url} "
+                   f"({type(exc).__name__})", err=True)
+        sys.exit(2)
     return app
 
 
@@ -71,9 +83,13 @@ def register(main: click.Group) -> None:
             click.echo("lawcrm: invalid setting SLACK_APP_TOKEN: required for Socket Mode", err=True)
             sys.exit(2)
         services = _prepare(state)
-        from bot.socket_mode import serve_socket_mode
+        from bot.socket_mode import SocketModeRefused, serve_socket_mode
 
-        serve_socket_mode(_slack_app(services), services)
+        try:
+            serve_socket_mode(_slack_app(services), services)
+        except SocketModeRefused as exc:
+            click.echo(f"lawcrm: {exc}", err=True)
+            sys.exit(2)
 
     @main.command()
     @click.option("--as", "as_user", default=None, help="Slack user id to act as.")
