@@ -182,7 +182,11 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
     @app.command("/testform")
     def open_form(ack, body, client):  # type: ignore[no-untyped-def]
         ack()
-        client.views_open(trigger_id=body["trigger_id"], view=form_view())
+        opened = client.views_open(trigger_id=body["trigger_id"], view=form_view())
+        if body["text"] == "draft":  # like /intake resuming a draft: open at once, then fill in
+            view = form_view()
+            view["blocks"].insert(0, section("draft resumed"))
+            client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
 
     @app.options("client-search")
     def search(ack, payload):  # type: ignore[no-untyped-def]
@@ -208,6 +212,13 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
                 title="Why?", callback_id=FORM + "-pushed", submit="Go",
                 blocks=[text_input("Reason", block_id="why", action_id="v")]))
             return
+        if values["name"]["value"] == "slow":  # like /intake: "checking…" now, the results later
+            ack(response_action="update", view=modal(title="Checking", callback_id=FORM + "-checking",
+                                                     blocks=[section("Checking…")]))
+            client.views_update(view_id=body["view"]["id"], view=modal(
+                title="Results", callback_id=FORM + "-results", submit="Send",
+                blocks=[section("No conflicts"), text_input("Note", block_id="note", action_id="v")]))
+            return
         if values["name"]["value"] == "update":
             ack(response_action="update", view=modal(title="Thanks", callback_id=FORM + "-done",
                                                      blocks=[section("All *saved*")], close="OK"))
@@ -228,6 +239,12 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
         reason = view["state"]["values"]["why"]["v"]["value"]
         ack(response_action="clear")
         client.chat_postMessage(channel=body["user"]["id"], text=f"because {reason}")
+
+    @app.view(FORM + "-results")
+    def results(ack, view, client, body):  # type: ignore[no-untyped-def]
+        ack()
+        client.chat_postMessage(channel=body["user"]["id"],
+                                text=f"sent {view['state']['values']['note']['v']['value']}")
 
     @app.event("app_home_opened")
     def home(event, client):  # type: ignore[no-untyped-def]
@@ -323,6 +340,23 @@ def test_modal_push_then_clear(services, with_test_form):
     out = console(services, "/testform", "push", *REST, "", "because-typed", "")
     assert "▶ modal opened on top" in out and "┌─ Why? ─" in out and "Reason* (text)" in out
     assert "(all modals closed)" in out and "because because-typed" in out
+
+
+def test_a_modal_opened_then_updated_at_once_is_drawn_once(services, with_test_form):
+    out = console(services, "/testform draft", ":click 1", ":cancel")
+    opened = out.split("> /testform draft")[1].split("Name* (text)")[0]
+    assert "▶ modal opened (then changed, below)" in opened and "▶ modal updated" in opened
+    assert opened.count("┌─ Test form ─") == 1 and "draft resumed" in opened
+    assert "[1] Add hint" in opened and "[2]" not in opened
+    assert "hint for U0CONSOLE" in out
+
+
+def test_listener_update_after_ack_wins_over_the_acked_view(services, with_test_form):
+    out = console(services, "/testform", "slow", *REST, "", "n1", "")
+    assert "▶ modal updated: Checking (then changed, below)" in out and "Checking…" not in out
+    results = out.split("(then changed, below)")[1]
+    assert "┌─ Results ─" in results and "No conflicts" in results and "Note* (text)" in results
+    assert "sent n1" in results
 
 
 def test_modal_update_shows_the_new_view_then_closes(services, with_test_form):

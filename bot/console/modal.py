@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.console.driver import Sent
+from bot.console.fake_slack import Call
 from bot.console.prompts import Escape, ask_input
 from bot.console.render import Clickable, initial_value, option_label, text_of
 from bot.console.session import ConsoleSlack
@@ -202,7 +204,9 @@ class ModalRunner:
     def submit(self, vid: str, form: Form) -> Outcome | None:
         """Submit the view and follow Slack's rules for the answer."""
         slack = self.slack
-        sent, calls = slack.run(lambda: slack.driver.submit(slack.user, vid, self.answers(vid, form)))
+        pushed: list[str] = []
+        sent, calls = slack.run(lambda: slack.driver.submit(slack.user, vid, self.answers(vid, form)),
+                                on_ack=lambda s, c: self.apply_answer(vid, s, c, pushed))
         assert sent is not None
         if sent.status != 200:
             slack.say_status(sent, calls, "this modal's submission")
@@ -212,15 +216,10 @@ class ModalRunner:
         if action == "errors":
             return self.show_errors(vid, form, body.get("errors") or {})
         if action == "update":
-            slack.fake.views[vid] = {**body.get("view", {}), "id": vid, "hash": f"c{next(self._ids)}"}
-            self.show(vid, "▶ modal updated", form)
             form.answered &= {b["block_id"] for b in inputs_of(slack.fake.views[vid])}
             return None
         if action == "push":
-            new_id = f"VCONSOLE{next(self._ids):04d}"
-            slack.fake.views[new_id] = {**body.get("view", {}), "id": new_id, "hash": f"c{next(self._ids)}"}
-            self.show(new_id, "▶ modal opened on top", Form())
-            return Outcome("push", new_id)
+            return Outcome("push", pushed[0])
         if action == "clear":
             self.term.write("(all modals closed)")
             return Outcome("clear")
@@ -229,6 +228,29 @@ class ModalRunner:
             return Outcome("open", opened[-1])
         self.term.write("(modal closed)")
         return Outcome("close")
+
+    def apply_answer(self, vid: str, sent: Sent, calls: list[Call], pushed: list[str]) -> None:
+        """A view in the submission's answer takes effect first (what the listener did after
+        `ack()` comes later, so a views.update it made in the meantime wins)."""
+        if sent.status != 200:
+            return
+        body = sent.json
+        action, view = body.get("response_action"), body.get("view") or {}
+        r = self.slack.renderer
+        if action == "update":
+            changed_later = any(c.method == "views.update" and self.slack.view_id_of(c) == vid for c in calls)
+            if changed_later:
+                r.say(f"▶ modal updated: {text_of(view.get('title'))} (then changed, below)")
+                return
+            self.slack.fake.views[vid] = {**view, "id": vid, "hash": f"c{next(self._ids)}"}
+            r.say("▶ modal updated")
+            r.view(self.slack.fake.views[vid])
+        elif action == "push":
+            new_id = f"VCONSOLE{next(self._ids):04d}"
+            self.slack.fake.views[new_id] = {**view, "id": new_id, "hash": f"c{next(self._ids)}"}
+            pushed.append(new_id)
+            r.say("▶ modal opened on top")
+            r.view(self.slack.fake.views[new_id])
 
     def show_errors(self, vid: str, form: Form, errors: Mapping[str, str]) -> Outcome | None:
         """Show Slack's field errors and forget those answers so only they are asked again."""

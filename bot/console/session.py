@@ -20,6 +20,8 @@ from bot.services import Services
 
 CONSOLE_BOT_TOKEN = "xoxb-console-local"
 GENERAL = "C0GENERAL"
+VIEW_VERBS = {"views.open": "opened", "views.push": "opened on top", "views.update": "updated"}
+VIEW_METHODS = tuple(VIEW_VERBS)
 QUIET_METHODS = ("auth.test", "conversations.open", "conversations.info", "conversations.members",
                  "conversations.list", "conversations.history", "conversations.replies", "team.info",
                  "bots.info")
@@ -73,39 +75,56 @@ class ConsoleSlack:
 
     # -- doing ---------------------------------------------------------------------------------
     def run(self, action: Callable[[], Sent | None], *, ack_reply: bool = False,
-            reply_in: str | None = None) -> tuple[Sent | None, list[Call]]:
+            reply_in: str | None = None,
+            on_ack: Callable[[Sent, list[Call]], None] | None = None) -> tuple[Sent | None, list[Call]]:
         """Do something to the app, wait for it to settle, render and return the new calls.
 
-        With `ack_reply`, a message in Bolt's answer (`ack(text=…)`) is shown first, as Slack
-        shows it to the user who acted. `reply_in` is where response_url replies appear (the
-        channel of the clicked message; by default the channel commands are typed in).
+        Bolt's answer takes effect before anything the listener does after `ack()`, as in
+        Slack: with `ack_reply` a message in it (`ack(text=…)`) is shown first; `on_ack` (given
+        the answer and the calls that followed it) applies a modal's response_action first.
+        `reply_in` is where response_url replies appear (the channel of the clicked message;
+        by default the channel commands are typed in).
         """
         self.reply_in = reply_in or self.channel
         sent = action()
         if not self.executor.wait_idle():
             self.term.write("(the app is still working after 30 s; its output will appear later)")
         self.fake.settle(quiet=0.05)
+        calls = self.new_calls()
+        self.renderer.start()
         body = sent.json if (ack_reply and sent is not None and sent.status == 200) else {}
-        return sent, self.show_new(ack=body if (body.get("text") or body.get("blocks")) else None)
+        if body.get("text") or body.get("blocks"):
+            self.render_response(body)
+        if on_ack is not None and sent is not None:
+            on_ack(sent, calls)
+        self.render_calls(calls)
+        return sent, calls
 
     def new_calls(self) -> list[Call]:
         """Calls the app made since the last look."""
         calls, self.seen = self.fake.calls_since(self.seen)
         return calls
 
-    def show_new(self, ack: dict[str, Any] | None = None) -> list[Call]:
-        """Render what the app did since the last look; number its buttons; return the calls."""
-        calls = self.new_calls()
-        self.renderer.start()
-        if ack is not None:
-            self.render_response(ack)
-        for call in calls:
+    def render_calls(self, calls: list[Call]) -> None:
+        """Render calls into the current rendering, print it, and make its numbers current.
+
+        A view opened and then updated in the same step is drawn once, as it ended up.
+        """
+        last = {self.view_id_of(c): i for i, c in enumerate(calls) if c.method in VIEW_METHODS}
+        for i, call in enumerate(calls):
+            if call.method in VIEW_METHODS and last.get(self.view_id_of(call)) != i:
+                self.renderer.say(f"▶ modal {VIEW_VERBS[call.method]} (then changed, below)")
+                continue
             self.render_call(call)
         text = self.renderer.take()
         if text:
             self.term.write(text)
             self.clickables = list(self.renderer.clickables)
-        return calls
+
+    @staticmethod
+    def view_id_of(call: Call) -> str:
+        """The id of the view a views.* call opened or changed."""
+        return str((call.answer.get("view") or {}).get("id") or call.params.get("view_id") or "")
 
     # -- rendering one Web API call ------------------------------------------------------------
     def where(self, channel: str | None) -> str:
@@ -146,11 +165,9 @@ class ConsoleSlack:
                                      text=str(p.get("text") or "")))
         elif method == "response_url":
             self.render_response(p)
-        elif method in ("views.open", "views.push", "views.update"):
-            view = call.answer.get("view") or {}
-            verb = {"views.open": "opened", "views.push": "opened on top", "views.update": "updated"}[method]
-            r.say(f"▶ modal {verb}")
-            r.view(view)
+        elif method in VIEW_METHODS:
+            r.say(f"▶ modal {VIEW_VERBS[method]}")
+            r.view(call.answer.get("view") or {})
         elif method == "views.publish":
             view = {**(call.answer.get("view") or {}), "type": "home"}
             self.fake.views[str(view.get("id"))] = view
