@@ -249,7 +249,9 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
     @app.event("app_home_opened")
     def home(event, client):  # type: ignore[no-untyped-def]
         client.views_publish(user_id=event["user"], view={"type": "home", "blocks": [
-            section("Welcome *home*"), actions(button("Ping", action_id="test-home-ping", value="p")),
+            section("Welcome *home* :white_check_mark: :no_such_emoji:"),
+            actions(button("Ping", action_id="test-home-ping", value="p")),
+            actions({"type": "users_select", "action_id": "test-home-user"}),
             actions({"type": "static_select", "action_id": "test-home-pick",
                      "placeholder": {"type": "plain_text", "text": "Pick"},
                      "options": [option("Red", "red"), option("Blue", "blue")]})]})
@@ -258,6 +260,11 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
     def ping(ack, body, client):  # type: ignore[no-untyped-def]
         ack()
         client.chat_postMessage(channel=body["user"]["id"], text=f"pong from {body['view']['type']}")
+
+    @app.action("test-home-user")
+    def user_picked(ack, body, client):  # type: ignore[no-untyped-def]
+        ack()
+        client.chat_postMessage(channel=body["user"]["id"], text=f"user {body['actions'][0]['selected_user']}")
 
     @app.action("test-home-pick")
     def pick(ack, body, client):  # type: ignore[no-untyped-def]
@@ -366,11 +373,14 @@ def test_modal_update_shows_the_new_view_then_closes(services, with_test_form):
 
 
 def test_app_home_is_rendered_and_its_buttons_and_menus_work(services, with_test_form):
-    out = console(services, ":home", ":click 1", ":home", ":click 2", "9", "2")
-    assert "▶ App Home of U0CONSOLE (you)" in out and "Welcome *home*" in out
-    assert "[1] Ping" in out and "[2] ▾ Pick (Red / Blue)" in out
+    out = console(services, ":home", ":click 1", ":home", ":click 3", "9", "2", ":home", ":click 2", "nobody",
+                  "u0lawyer1", ":click 2", "")
+    assert "▶ App Home of U0CONSOLE (you)" in out and "Welcome *home* ✅ :no_such_emoji:" in out
+    assert "[1] Ping" in out and "[2] ▾ users select" in out and "[3] ▾ Pick (Red / Blue)" in out
     assert "pong from home" in out
     assert "Type a number from 1 to 2." in out and "picked blue" in out
+    assert "Type a Slack user id like U0123ABCD." in out and "user U0LAWYER1" in out
+    assert out.count("user U0") == 1 and out.count("  choose > ") == 5  # an empty answer gives up
 
 
 def test_a_second_session_on_the_same_database_is_not_taken_for_a_retry(services, with_test_form):

@@ -165,10 +165,13 @@ class SlackDriver:
     def click(self, user: str, action_id: str, value: str = "", *, block_id: str = "b",
               message: dict[str, Any] | None = None, channel: str | None = None,
               view_id: str | None = None, selected: str | None = None,
-              answers: Mapping[str, Any] | None = None) -> Sent:
+              answers: Mapping[str, Any] | None = None,
+              action_fields: Mapping[str, Any] | None = None) -> Sent:
         """Press a button (or choose an option) in a message or in an open view.
 
         In a view, `answers` (by block_id) become the view's state, as typed so far.
+        `action_fields` describes another element's action (e.g. `{"type": "users_select",
+        "selected_user": "U1"}`).
         """
         payload = self._base(user, "block_actions")
         action: dict[str, Any] = {"action_id": action_id, "block_id": block_id,
@@ -179,6 +182,9 @@ class SlackDriver:
         else:
             action.update({"type": "button", "value": value,
                            "text": {"type": "plain_text", "text": action_id}})
+        if action_fields:
+            action = {k: v for k, v in action.items() if k not in ("value", "text")}
+            action.update(action_fields)
         payload["actions"] = [action]
         if view_id:
             view = self.fake.views[view_id]

@@ -10,7 +10,7 @@ from typing import Any
 from bot.console.driver import Sent
 from bot.console.fake_slack import Call
 from bot.console.prompts import Escape, ask_input
-from bot.console.render import Clickable, initial_value, option_label, text_of
+from bot.console.render import initial_value, text_of
 from bot.console.session import ConsoleSlack
 
 MODAL_HELP = """In a modal: answer each field; an empty line keeps the shown value or skips an optional field,
@@ -36,21 +36,6 @@ class Outcome:
 def inputs_of(view: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The view's input blocks, in order."""
     return [b for b in view.get("blocks", []) if b.get("type") == "input" and b.get("block_id")]
-
-
-def choose_option(slack: ConsoleSlack, item: Clickable) -> str | None:
-    """For a menu, ask which option; None when the user gives up."""
-    if item.kind == "button":
-        return None
-    for i, opt in enumerate(item.options, 1):
-        slack.term.write(f"   {i}) {option_label(opt)}")
-    while True:
-        line = slack.term.ask("  choose > ").strip()
-        if not line or line.startswith(":"):
-            return ""
-        if line.isdigit() and 1 <= int(line) <= len(item.options):
-            return str(item.options[int(line) - 1]["value"])
-        slack.term.write(f"  ✗ Type a number from 1 to {len(item.options)}.")
 
 
 class ModalRunner:
@@ -175,21 +160,11 @@ class ModalRunner:
     def click(self, vid: str, form: Form, arg: str) -> Outcome | None:
         """Press a numbered button (in this modal or in a message)."""
         slack = self.slack
-        if not arg.isdigit() or not 1 <= int(arg) <= len(slack.clickables):
-            self.term.write(f"  ✗ There is no button {arg or '(number missing)'}.")
-            return None
-        item = slack.clickables[int(arg) - 1]
-        selected = choose_option(slack, item)
-        if selected == "":
-            return None
         before = slack.fake.views.get(vid, {}).get("hash")
-        sent, calls = slack.run(lambda: slack.driver.click(
-            slack.user, item.action_id, item.value, block_id=item.block_id, message=item.message,
-            view_id=item.view_id, selected=selected,
-            answers=self.answers(vid, form) if item.view_id == vid else None), ack_reply=True,
-            reply_in=(item.message or {}).get("channel"))
-        if sent is not None and sent.status != 200:
-            slack.say_status(sent, calls, f"button {item.label!r}")
+        done = slack.press(arg, answers=self.answers(vid, form), open_view=vid)
+        if done is None:
+            return None
+        calls = done[1]
         pushed = slack.opened_views(calls, "views.push")
         if pushed:
             return Outcome("push", pushed[-1])

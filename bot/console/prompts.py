@@ -236,3 +236,33 @@ def _external(term: Terminal, el: Mapping[str, Any], kind: str, query: str, *, s
             return _choose(options, str(line))
         except Invalid as exc:
             term.write(f"  ✗ {exc}")
+
+
+SELECTION_KEYS = {"users_select": ("selected_user", USER_ID, "a Slack user id like U0123ABCD"),
+                  "conversations_select": ("selected_conversation", CHANNEL_ID, "a channel id like C0123ABCD"),
+                  "channels_select": ("selected_channel", CHANNEL_ID, "a channel id like C0123ABCD")}
+
+
+def ask_selection(term: Terminal, kind: str, options: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """What the user picks in a menu outside a form, as the action's fields; None to give up."""
+    if kind == "button":
+        return {}
+    if kind in ("static_select", "overflow"):
+        _list_options(term, options)
+    while True:
+        line = _read(term, "  choose > ")
+        if isinstance(line, Escape) or line is SKIP or line == "":
+            return None
+        assert isinstance(line, str)
+        try:
+            if kind in ("static_select", "overflow"):
+                return {"type": kind, "selected_option": _choose(options, line)}
+            if kind == "datepicker":
+                try:
+                    return {"type": kind, "selected_date": date.fromisoformat(line).isoformat()}
+                except ValueError:
+                    raise Invalid("Type a date as YYYY-MM-DD.") from None
+            key, pattern, what = SELECTION_KEYS[kind]
+            return {"type": kind, key: _ids(line, pattern, what, many=False)}
+        except Invalid as exc:
+            term.write(f"  ✗ {exc}")

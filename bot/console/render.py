@@ -7,7 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-CLICKABLE = ("button", "static_select", "overflow")
+CLICKABLE = ("button", "static_select", "overflow", "users_select", "conversations_select",
+             "channels_select", "datepicker")
+EMOJI = {"white_check_mark": "✅", "heavy_check_mark": "✔", "x": "❌", "warning": "⚠️", "no_entry": "⛔",
+         "hourglass": "⏳", "hourglass_flowing_sand": "⏳", "bell": "🔔", "memo": "📝", "lock": "🔒",
+         "rotating_light": "🚨", "calendar": "📅", "date": "📅", "bust_in_silhouette": "👤",
+         "busts_in_silhouette": "👥", "mag": "🔍", "star": "⭐", "exclamation": "❗", "tada": "🎉",
+         "clipboard": "📋", "pushpin": "📌", "telephone_receiver": "📞", "email": "📧", "red_circle": "🔴",
+         "large_green_circle": "🟢", "large_yellow_circle": "🟡", "arrow_right": "➡️", "scales": "⚖️",
+         "briefcase": "💼", "speech_balloon": "💬", "fire": "🔥", "zzz": "💤", "sparkles": "✨"}
+_EMOJI = re.compile(r":([a-z0-9_+-]+):")
 _LINK = re.compile(r"<([^<>]*)>")
 
 
@@ -55,6 +64,7 @@ def _link(match: re.Match[str]) -> str:
 def mrkdwn_text(text: str) -> str:
     """Slack mrkdwn as plain terminal text: links, mentions and escapes resolved."""
     text = _LINK.sub(_link, text)
+    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -65,7 +75,9 @@ def text_of(obj: Any) -> str:
     if isinstance(obj, str):
         return obj
     text = str(obj.get("text", ""))
-    return mrkdwn_text(text) if obj.get("type") == "mrkdwn" else text
+    if obj.get("type") == "mrkdwn":
+        return mrkdwn_text(text)
+    return _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text) if obj.get("emoji", True) else text
 
 
 def option_label(option: Mapping[str, Any]) -> str:
@@ -156,8 +168,10 @@ class Renderer:
             style = {"primary": " ✓", "danger": " !"}.get(str(el.get("style")), "")
             link = f" → {el['url']}" if el.get("url") else ""
             return f"[{item.number}] {label}{style}{link}"
-        choices = " / ".join(option_label(o) for o in item.options)
-        return f"[{item.number}] ▾ {label} ({choices})"
+        if item.options:
+            return f"[{item.number}] ▾ {label} ({' / '.join(option_label(o) for o in item.options)})"
+        shown = initial_text(el)
+        return f"[{item.number}] ▾ {label if label != '…' else element_kind(el)}" + (f" ({shown})" if shown else "")
 
     # -- blocks --------------------------------------------------------------------------------
     def blocks(self, blocks: list[dict[str, Any]], *, where: Where, indent: str = "  ",

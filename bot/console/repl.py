@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from bot.console.commands import describe, run_jobs, seed_console_user, staff_command
 from bot.console.fake_slack import Call
-from bot.console.modal import ModalRunner, choose_option
+from bot.console.modal import ModalRunner
 from bot.console.session import ConsoleSlack
 from bot.console.terminal import Terminal
 from bot.services import Services
@@ -20,7 +20,7 @@ USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 HELP = """Type a slash command as in Slack, e.g. /lawcrm help, /lawcrm whoami, /intake, /note Acme: called.
 Console commands:
-  :click N           press button or menu N of the last output
+  :click N           press button or menu N (numbers stay valid until new buttons are shown)
   :as U0123ABCD      act as another Slack user      :whoami   who you are acting as
   :staff add U0123ABCD "Name" role [en|zh-CN] [--managing-partner]      :staff list
   :jobs              run every scheduled job once now (reminders, digests, alerts)
@@ -133,21 +133,9 @@ class Console:
 
     def click(self, arg: str) -> None:
         """Press a numbered button or menu of the last output."""
-        s = self.slack
-        if not arg.isdigit() or not 1 <= int(arg) <= len(s.clickables):
-            self.term.write(f"✗ There is no button {arg or '(number missing)'} in the last output.")
-            return
-        item = s.clickables[int(arg) - 1]
-        selected = choose_option(s, item)
-        if selected == "":
-            return
-        sent, calls = s.run(lambda: s.driver.click(
-            s.user, item.action_id, item.value, block_id=item.block_id, message=item.message,
-            view_id=item.view_id, selected=selected), ack_reply=True,
-            reply_in=(item.message or {}).get("channel"))
-        if sent is not None and sent.status != 200:
-            s.say_status(sent, calls, f"button {item.label!r}")
-        self.follow(calls)
+        done = self.slack.press(arg)
+        if done is not None:
+            self.follow(done[1])
 
     def home(self) -> None:
         """Open the App Home tab (app_home_opened)."""

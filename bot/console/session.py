@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.app import create_app
 from bot.console.driver import Sent, SlackDriver
 from bot.console.executor import TrackingExecutor
+from bot.console.prompts import ask_selection
 from bot.console.fake_slack import Call, FakeSlack
 from bot.console.render import Clickable, Renderer, Where
 from bot.console.terminal import Terminal
@@ -119,6 +120,7 @@ class ConsoleSlack:
         text = self.renderer.take()
         if text:
             self.term.write(text)
+        if self.renderer.clickables:  # numbers stay valid until new buttons are shown
             self.clickables = list(self.renderer.clickables)
 
     @staticmethod
@@ -190,6 +192,27 @@ class ConsoleSlack:
         replaced = ", replacing the original" if p.get("replace_original") in (True, "true") else ""
         r.say(f"▶ reply in {self.where(self.reply_in)} ({whom}{replaced})")
         r.message(p, where=Where(channel=self.reply_in, ts=None, text=str(p.get("text") or "")))
+
+    def press(self, number: str, *, answers: dict[str, Any] | None = None,
+              open_view: str | None = None) -> tuple[Sent | None, list[Call]] | None:
+        """Press numbered button or menu `number` of the last output (None if nothing was done).
+
+        Inside the open view `open_view`, `answers` are sent as the view's state.
+        """
+        if not number.isdigit() or not 1 <= int(number) <= len(self.clickables):
+            self.term.write(f"  ✗ There is no button {number or '(number missing)'} in the last output.")
+            return None
+        item = self.clickables[int(number) - 1]
+        fields = ask_selection(self.term, item.kind, item.options)
+        if fields is None:
+            return None
+        sent, calls = self.run(lambda: self.driver.click(
+            self.user, item.action_id, item.value, block_id=item.block_id, message=item.message,
+            view_id=item.view_id, answers=answers if item.view_id and item.view_id == open_view else None,
+            action_fields=fields or None), ack_reply=True, reply_in=(item.message or {}).get("channel"))
+        if sent is not None and sent.status != 200:
+            self.say_status(sent, calls, f"button {item.label!r}")
+        return sent, calls
 
     # -- helpers the REPL and the modal runner share -------------------------------------------------
     def opened_views(self, calls: list[Call], *methods: str) -> list[str]:
