@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -171,6 +172,8 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
                               option("VIP", "vip"), option("New", "new"), option("Referral", "ref")]}},
                          {"type": "input", "block_id": "due", "label": {"type": "plain_text", "text": "Due"},
                           "element": {"type": "datepicker", "action_id": "v"}},
+                         {"type": "input", "block_id": "when", "label": {"type": "plain_text", "text": "When"},
+                          "element": {"type": "datetimepicker", "action_id": "v"}},
                          {"type": "input", "block_id": "owner", "label": {"type": "plain_text", "text": "Owner"},
                           "element": {"type": "users_select", "action_id": "v"}},
                          {"type": "input", "block_id": "client", "label": {"type": "plain_text", "text": "Client"},
@@ -229,6 +232,7 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
             "kind": values["kind"]["selected_option"]["value"],
             "tags": [o["value"] for o in values["tags"]["selected_options"]],
             "due": values["due"]["selected_date"], "owner": values["owner"]["selected_user"],
+            "when": values["when"]["selected_date_time"],
             "client": values["client"]["selected_option"],
         }, ensure_ascii=False)
         client.chat_postMessage(channel=body["user"]["id"], text=summary, blocks=[
@@ -304,6 +308,7 @@ FILLED = [
     "3", "2",
     "1, 9", "1,3",
     "2026-13-01", "2026-12-01",
+    "tomorrow", "2026-12-01 09:30",
     "nobody", "u0lawyer1",
     "a", "zz", "acme", "2",
 ]
@@ -316,6 +321,7 @@ def test_modal_is_filled_in_validated_and_submitted(services, with_test_form):
     assert "At most 20 characters" in out
     assert "   1) Individual" in out and "Type a number from 1 to 2." in out
     assert "Type a date as YYYY-MM-DD." in out and "Type a Slack user id like U0123ABCD." in out
+    assert "(YYYY-MM-DD HH:MM, Asia/Shanghai)" in out and "Type a date and time as YYYY-MM-DD HH:MM" in out
     assert "Type at least 2 characters to search." in out and "Nothing matches" in out
     assert "   2) Acme 中国" in out
     assert "✗ Name: Not that name" in out
@@ -325,6 +331,7 @@ def test_modal_is_filled_in_validated_and_submitted(services, with_test_form):
     summary = json.loads(retry.split("▶ DM to U0CONSOLE (you)\n")[1].split("\n")[0])
     assert summary == {"name": "bob", "notes": "first line\n第二行", "kind": "enterprise",
                        "tags": ["vip", "ref"], "due": "2026-12-01", "owner": "U0LAWYER1",
+                       "when": int(datetime(2026, 12, 1, 1, 30, tzinfo=UTC).timestamp()),  # 09:30 in Shanghai
                        "client": {"text": {"type": "plain_text", "text": "Acme 中国", "emoji": True},
                                   "value": "id-1"}}
     assert "[1] Done" in retry
@@ -340,7 +347,7 @@ def test_modal_button_updates_the_view_and_cancel_notifies(services, with_test_f
     assert "role: *Partner*" in after(out, "> /lawcrm whoami")
 
 
-REST = ["", "1", "1", "2026-12-01", "U0A", "acme", "1"]  # notes … client, after the name
+REST = ["", "1", "1", "2026-12-01", "2026-12-01 09:00", "U0A", "acme", "1"]  # notes … client, after the name
 
 
 def test_modal_push_then_clear(services, with_test_form):

@@ -92,7 +92,7 @@ class ModalRunner:
                 if bid in form.answered:
                     continue
                 current = form.answers.get(bid, initial_value(block.get("element", {})))
-                answer = ask_input(self.term, block, current=current,
+                answer = ask_input(self.term, block, current=current, tz=self.slack.services.settings.tz,
                                    suggest=lambda a, b, q, v=vid: self.suggest(v, a, b, q))
                 if isinstance(answer, Escape):
                     outcome = self.escape(vid, form, answer.line)
@@ -136,7 +136,7 @@ class ModalRunner:
         if cmd == ":help":
             self.term.write(MODAL_HELP)
             return None
-        self.term.write(f"  ✗ {cmd} does not work inside a modal ({MODAL_HELP.splitlines()[-1].strip()})")
+        self.term.write(f"  ✗ {cmd} does not work inside a modal; :help lists what does.")
         return None
 
     # -- talking to the app ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,8 +33,9 @@ class Invalid(Exception):
 SKIP = object()
 
 
-def ask_input(term: Terminal, block: Mapping[str, Any], *, current: Any, suggest: Suggest) -> Any:
-    """Prompt until a valid answer (or an Escape); None means left empty."""
+def ask_input(term: Terminal, block: Mapping[str, Any], *, current: Any, suggest: Suggest,
+              tz: tzinfo = UTC) -> Any:
+    """Prompt until a valid answer (or an Escape); None means left empty (moments are in `tz`)."""
     el = block.get("element", {})
     kind = str(el.get("type", "plain_text_input"))
     label = text_of(block.get("label"))
@@ -46,14 +47,16 @@ def ask_input(term: Terminal, block: Mapping[str, Any], *, current: Any, suggest
     term.write(head)
     if kind in ("static_select", "radio_buttons", "multi_static_select", "checkboxes"):
         _list_options(term, all_options(el))
-    keep = "" if current in (None, "", []) else f"  (Enter keeps: {answer_text(el, current)}; '-' clears)"
+    if kind == "datetimepicker":
+        term.write(f"  (YYYY-MM-DD HH:MM, {tz})")
+    keep = "" if current in (None, "", []) else f"  (Enter keeps: {answer_text(el, current, tz)}; '-' clears)"
     if kind == "plain_text_input" and el.get("multiline") or kind == "rich_text_input":
         term.write("  (several lines; finish with a line containing only '.'; an empty first line skips)")
     if keep:
         term.write(keep)
     while True:
         try:
-            value = _ask_once(term, el, kind, current=current, suggest=suggest, block=block)
+            value = _ask_once(term, el, kind, current=current, suggest=suggest, block=block, tz=tz)
         except Invalid as exc:
             term.write(f"  ✗ {exc}")
             continue
@@ -88,7 +91,7 @@ def _read(term: Terminal, prompt: str = "  > ") -> str | Escape | object:
 
 
 def _ask_once(term: Terminal, el: Mapping[str, Any], kind: str, *, current: Any, suggest: Suggest,
-              block: Mapping[str, Any]) -> Any:
+              block: Mapping[str, Any], tz: tzinfo) -> Any:
     """Read and check one answer for an element kind."""
     if kind == "plain_text_input" and el.get("multiline") or kind == "rich_text_input":
         return _multiline(term, el)
@@ -121,8 +124,8 @@ def _ask_once(term: Terminal, el: Mapping[str, Any], kind: str, *, current: Any,
         try:
             moment = datetime.fromisoformat(line)
         except ValueError:
-            raise Invalid("Type a date and time as YYYY-MM-DD HH:MM (UTC).") from None
-        return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+            raise Invalid(f"Type a date and time as YYYY-MM-DD HH:MM ({tz}).") from None
+        return int((moment if moment.tzinfo else moment.replace(tzinfo=tz)).timestamp())
     if kind == "users_select":
         return _ids(line, USER_ID, "a Slack user id like U0123ABCD", many=False)
     if kind == "multi_users_select":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 CLICKABLE = ("button", "static_select", "overflow", "users_select", "conversations_select",
@@ -129,7 +130,8 @@ def _rich_inline(el: Mapping[str, Any]) -> str:
 class Renderer:
     """Turns blocks into indented lines and numbers clickables across one rendering."""
 
-    def __init__(self) -> None:
+    def __init__(self, tz: tzinfo = UTC) -> None:
+        self.tz = tz
         self.lines: list[str] = []
         self.clickables: list[Clickable] = []
 
@@ -170,7 +172,7 @@ class Renderer:
             return f"[{item.number}] {label}{style}{link}"
         if item.options:
             return f"[{item.number}] ▾ {label} ({' / '.join(option_label(o) for o in item.options)})"
-        shown = initial_text(el)
+        shown = initial_text(el, self.tz)
         return f"[{item.number}] ▾ {label if label != '…' else element_kind(el)}" + (f" ({shown})" if shown else "")
 
     # -- blocks --------------------------------------------------------------------------------
@@ -204,7 +206,7 @@ class Renderer:
             self.say("  ".join(self.element(e, block_id=block_id, where=where)
                                for e in block.get("elements", [])), indent)
         elif kind == "input":
-            self.say(input_summary(block, answers.get(block_id)), indent)
+            self.say(input_summary(block, answers.get(block_id), self.tz), indent)
         elif kind == "image":
             self.say(f"[image: {block.get('alt_text', '')}]", indent)
         elif kind == "rich_text":
@@ -231,12 +233,12 @@ class Renderer:
         self.say("└─" + (" " + "  ".join(footer) if footer else ""))
 
 
-def input_summary(block: Mapping[str, Any], answer: Any = None) -> str:
+def input_summary(block: Mapping[str, Any], answer: Any = None, tz: tzinfo = UTC) -> str:
     """An input block as one line: label, kind, required mark and the current answer."""
     el = block.get("element", {})
     label = text_of(block.get("label"))
     mark = "" if block.get("optional") else "*"
-    shown = answer_text(el, answer) if answer not in (None, "", []) else initial_text(el)
+    shown = answer_text(el, answer, tz) if answer not in (None, "", []) else initial_text(el, tz)
     return f"{label}{mark}: " + (shown if shown else f"<{element_kind(el)}>")
 
 
@@ -248,8 +250,10 @@ def element_kind(el: Mapping[str, Any]) -> str:
     return kind.replace("_", " ")
 
 
-def answer_text(el: Mapping[str, Any], answer: Any) -> str:
-    """A typed answer as text (option labels rather than values)."""
+def answer_text(el: Mapping[str, Any], answer: Any, tz: tzinfo = UTC) -> str:
+    """A typed answer as text (option labels rather than values; moments in `tz`)."""
+    if el.get("type") == "datetimepicker" and str(answer).isdigit():
+        return datetime.fromtimestamp(int(answer), tz).strftime("%Y-%m-%d %H:%M")
     opts = {o["value"]: option_label(o) for o in all_options(el)}
 
     def one(v: Any) -> str:
@@ -280,7 +284,7 @@ def initial_value(el: Mapping[str, Any]) -> Any:
     return None
 
 
-def initial_text(el: Mapping[str, Any]) -> str:
+def initial_text(el: Mapping[str, Any], tz: tzinfo = UTC) -> str:
     """The pre-filled value as text, or empty."""
     value = initial_value(el)
-    return "" if value in (None, "", []) else answer_text(el, value)
+    return "" if value in (None, "", []) else answer_text(el, value, tz)

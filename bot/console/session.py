@@ -61,7 +61,7 @@ class ConsoleSlack:
         self.driver = SlackDriver(self.app, signing_secret=secret, fake=self.fake)
         self.term, self.user, self.channel = term, user, GENERAL
         self.reply_in = GENERAL
-        self.renderer = Renderer()
+        self.renderer = Renderer(settings.tz)
         self.clickables: list[Clickable] = []
         self.seen = len(self.fake.calls)
 
