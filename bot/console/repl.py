@@ -34,9 +34,7 @@ def run_console(services: Services, *, as_user: str | None = None, stdin: TextIO
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout
     for stream in (stdin, stdout):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and not stream.closed:
-            reconfigure(errors="replace")
+        _tolerant(stream)
     term = Terminal(stdin, stdout)
     user = (as_user or DEFAULT_USER).strip().upper()
     if not USER_ID.match(user):
@@ -47,6 +45,17 @@ def run_console(services: Services, *, as_user: str | None = None, stdin: TextIO
         Console(slack).loop()
     finally:
         slack.close()
+
+
+def _tolerant(stream: TextIO) -> None:
+    """Never fail on a character: pipes speak UTF-8, a terminal keeps its own encoding."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is None or stream.closed:
+        return
+    if stream.isatty():
+        reconfigure(errors="replace")
+    else:
+        reconfigure(encoding="utf-8", errors="replace")
 
 
 def database_label(services: Services) -> str:
