@@ -107,6 +107,18 @@ def test_console_commands_and_bad_input(services):
     assert "(no handler for /nosuchcommand" in out
 
 
+def test_a_failing_line_does_not_end_the_session(services, monkeypatch):
+    import bot.console.repl as repl
+
+    def broken(*_args: Any) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(repl, "staff_command", broken)
+    out = console(services, ":staff list", "/lawcrm whoami")
+    assert "✗ The console failed on that line (RuntimeError); see the log." in out
+    assert "role: *Partner*" in after(out, "> /lawcrm whoami")
+
+
 def test_jobs_runs_every_job_and_delivers_due_notices(services):
     from jobs.ledger import enqueue
 
@@ -336,7 +348,7 @@ def test_modal_is_filled_in_validated_and_submitted(services, with_test_form):
                                   "value": "id-1"}}
     assert "[1] Done" in retry
     clicked = after(out, "> :click 1")
-    assert "▶ reply in DM to U0CONSOLE (you) (only you see this, replacing the original)" in clicked
+    assert "▶ DM to U0CONSOLE (you) — the message is replaced by" in clicked
     assert "done 42 in D0CONSOLE" in clicked
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from typing import TextIO
@@ -15,6 +16,7 @@ from bot.console.session import ConsoleSlack
 from bot.console.terminal import Terminal
 from bot.services import Services
 
+log = logging.getLogger(__name__)
 DEFAULT_USER = "U0CONSOLE"
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
@@ -101,6 +103,9 @@ class Console:
             except KeyboardInterrupt:
                 self.term.write("")
                 break
+            except Exception as exc:  # noqa: BLE001 - one bad line must not end the session
+                log.exception("console step failed")
+                self.term.write(f"✗ The console failed on that line ({type(exc).__name__}); see the log.")
         self.term.write("bye")
 
     def handle(self, line: str) -> bool:

@@ -13,8 +13,8 @@ from slack_sdk import WebClient
 from bot.app import create_app
 from bot.console.driver import Sent, SlackDriver
 from bot.console.executor import TrackingExecutor
-from bot.console.prompts import ask_selection
 from bot.console.fake_slack import Call, FakeSlack
+from bot.console.prompts import ask_selection
 from bot.console.render import Clickable, Renderer, Where
 from bot.console.terminal import Terminal
 from bot.services import Services
@@ -57,7 +57,11 @@ class ConsoleSlack:
         for cid, name in self.channel_names.items():
             self.fake.channels[cid] = {"name": name, "is_private": cid != GENERAL}
         self.executor = TrackingExecutor(max_workers=settings.listener_threads)
-        self.app, self.deps = create_app(services=self.services, listener_executor=self.executor)
+        try:
+            self.app, self.deps = create_app(services=self.services, listener_executor=self.executor)
+        except BaseException:
+            self.close()
+            raise
         self.driver = SlackDriver(self.app, signing_secret=secret, fake=self.fake)
         self.term, self.user, self.channel = term, user, GENERAL
         self.reply_in = GENERAL
@@ -188,9 +192,11 @@ class ConsoleSlack:
         if p.get("delete_original"):
             r.say("▶ the original message was deleted")
             return
-        whom = "in channel" if p.get("response_type") == "in_channel" else "only you see this"
-        replaced = ", replacing the original" if p.get("replace_original") in (True, "true") else ""
-        r.say(f"▶ reply in {self.where(self.reply_in)} ({whom}{replaced})")
+        if p.get("replace_original") in (True, "true"):
+            r.say(f"▶ {self.where(self.reply_in)} — the message is replaced by")
+        else:
+            whom = "in channel" if p.get("response_type") == "in_channel" else "only you see this"
+            r.say(f"▶ reply in {self.where(self.reply_in)} ({whom})")
         r.message(p, where=Where(channel=self.reply_in, ts=None, text=str(p.get("text") or "")))
 
     def press(self, number: str, *, answers: dict[str, Any] | None = None,
