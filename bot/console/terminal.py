@@ -34,13 +34,13 @@ class Terminal:
             self.stdout.write(prompt)
             self.stdout.flush()
             line = self.stdin.readline()
+            if not line:
+                self.stdout.write("\n")
+                raise EOFError
+            line = line.rstrip("\r\n")
+            self.stdout.write(line + "\n")  # the transcript shows what was typed
         except (ValueError, OSError):
             raise EOFError from None
-        if not line:
-            self.stdout.write("\n")
-            raise EOFError
-        line = line.rstrip("\r\n")
-        self.stdout.write(line + "\n")
         return line
 
 
