@@ -106,7 +106,10 @@ class Console:
             except Exception as exc:  # noqa: BLE001 - one bad line must not end the session
                 log.exception("console step failed")
                 self.term.write(f"✗ The console failed on that line ({type(exc).__name__}); see the log.")
-        self.term.write("bye")
+        try:
+            self.term.write("bye")
+        except EOFError:  # stdout is gone too
+            pass
 
     def handle(self, line: str) -> bool:
         """Do one line; False to stop."""
