@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import secrets
+from concurrent.futures import Executor, ThreadPoolExecutor
 from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
@@ -59,20 +60,25 @@ def make_web_client(services: Services) -> WebClient:
 
 def create_app(*, services: Services, client: WebClient | None = None,
                external_channels: frozenset[str] = frozenset(),
-               token_verification: bool = True) -> tuple[App, AppDeps]:
-    """Build the Bolt app with every feature's listeners, middleware and the error handler."""
+               token_verification: bool = True,
+               listener_executor: Executor | None = None) -> tuple[App, AppDeps]:
+    """Build the Bolt app with every feature's listeners, middleware and the error handler.
+
+    Signature verification is always on: Bolt itself skips it for Socket Mode envelopes
+    (authenticated by the app token), so an HTTP request is never accepted unsigned, even
+    when SLACK_APP_TOKEN is also set.
+    """
     settings = services.settings
-    socket_mode = settings.slack_app_token is not None
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    # Socket Mode needs no signing secret; an unguessable one then refuses every HTTP request.
+    secret = (settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret
+              else secrets.token_hex(32))
     app = LawCrmApp(
         client=client or make_web_client(services),
         signing_secret=secret,
-        # Socket Mode requests skip verification inside Bolt; HTTP requests are always
-        # verified when a secret exists (also if SLACK_APP_TOKEN is set next to it).
-        request_verification_enabled=bool(secret) or not socket_mode,
+        request_verification_enabled=True,
         token_verification_enabled=token_verification,
-        listener_executor=ThreadPoolExecutor(max_workers=settings.listener_threads,
-                                             thread_name_prefix="listener"),
+        listener_executor=listener_executor or ThreadPoolExecutor(
+            max_workers=settings.listener_threads, thread_name_prefix="listener"),
         logger=logging.getLogger("slack_bolt"),
     )
     deps = AppDeps(services=services, external_channels=external_channels)

@@ -26,9 +26,9 @@ def configured_channels(settings: Settings) -> dict[str, str]:
 def check_channels(client: WebClient, settings: Settings) -> frozenset[str]:
     """Refuse external (Slack Connect) channels; warn when the review channel is public.
 
-    Returns the set of external channel ids (the notifier refuses confidential posts there).
+    Returns the set of external channel ids the notifier must guard (empty: start-up refuses
+    them); the notifier and the sender still refuse any id passed to them at run time.
     """
-    external: set[str] = set()
     for setting, channel_id in configured_channels(settings).items():
         try:
             info = client.conversations_info(channel=channel_id)["channel"]
@@ -37,13 +37,19 @@ def check_channels(client: WebClient, settings: Settings) -> frozenset[str]:
                 f"{setting}={channel_id}: Slack says {exc.response.get('error', 'error')} "
                 "(invite the bot to the channel, and check the id)"
             ) from None
-        if info.get("is_ext_shared"):
-            external.add(channel_id)
+        except OSError as exc:
             raise ChannelConfigError(
-                f"{setting}={channel_id} is shared with another organisation (Slack Connect); "
+                f"{setting}={channel_id}: cannot reach Slack at {settings.slack_api_url} to check it "
+                f"({type(exc).__name__})"
+            ) from None
+        if info.get("is_ext_shared") or info.get("is_pending_ext_shared"):
+            pending = " (an invitation is pending)" if not info.get("is_ext_shared") else ""
+            raise ChannelConfigError(
+                f"{setting}={channel_id} is shared with another organisation (Slack Connect){pending}; "
                 "confidential posts are refused there: choose an internal channel"
             )
         if setting == "PARTNER_REVIEW_CHANNEL" and not info.get("is_private"):
             log.warning("partner review channel is public; it should be private to partners",
-                        extra={"channel": channel_id})
-    return frozenset(external)
+                        extra={"channel": channel_id, "setting": setting})
+    # Every external channel was refused above, so none remains for the notifier to guard.
+    return frozenset()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,10 +16,13 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+SLACK_PATH = "/slack/events"
+# Slack's largest payloads (a view_submission with a full modal's state) stay far below this.
+MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
 def database_ready(services: Services) -> bool:
-    """SELECT 1 against the database, failing fast."""
+    """SELECT 1 against the database (the engine's connect timeout bounds the wait)."""
     try:
         with services.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -28,19 +33,28 @@ def database_ready(services: Services) -> bool:
 
 
 def make_wsgi_app(app: App, services: Services) -> WSGIApp:
-    """Route Slack to Bolt; answer the probes ourselves."""
-    slack = SlackRequestHandler(app, path="/slack/events")
+    """Route Slack to Bolt; answer the probes ourselves (never with any data)."""
+    slack = SlackRequestHandler(app, path=SLACK_PATH)
 
-    def reply(start_response: Callable[..., Any], status: str, body: str) -> list[bytes]:
+    def reply(start_response: Callable[..., Any], status: str, body: str,
+              headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+        """A small plain-text answer."""
         data = body.encode()
         start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                                ("Content-Length", str(len(data)))])
+                                ("Content-Length", str(len(data))),
+                                ("Cache-Control", "no-store"), *(headers or [])])
         return [data]
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Dispatch one request by path."""
         path = environ.get("PATH_INFO", "")
-        if path == "/slack/events":
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == SLACK_PATH:
+            if method != "POST":
+                return reply(start_response, "405 Method Not Allowed", "POST only", [("Allow", "POST")])
             return slack(environ, start_response)
+        if path in ("/healthz", "/readyz") and method not in ("GET", "HEAD"):
+            return reply(start_response, "405 Method Not Allowed", "GET only", [("Allow", "GET, HEAD")])
         if path == "/healthz":
             return reply(start_response, "200 OK", "ok")
         if path == "/readyz":
@@ -52,11 +66,37 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
     return wsgi
 
 
-def serve_http(app: App, services: Services) -> None:
-    """Serve with waitress (a production WSGI server) until interrupted."""
+def create_http_server(app: App, services: Services, *, host: str | None = None,
+                       port: int | None = None) -> Any:
+    """A waitress server for the app (not yet running); port 0 picks a free port."""
     import waitress
 
     settings = services.settings
-    log.info("serving HTTP", extra={"host": settings.http_host, "port": settings.http_port})
-    waitress.serve(make_wsgi_app(app, services), host=settings.http_host, port=settings.http_port,
-                   threads=max(4, settings.listener_threads // 2), ident="lawcrm")
+    return waitress.create_server(
+        make_wsgi_app(app, services), host=settings.http_host if host is None else host,
+        port=settings.http_port if port is None else port,
+        threads=max(4, settings.listener_threads // 2), ident="lawcrm",
+        max_request_body_size=MAX_BODY_BYTES, clear_untrusted_proxy_headers=True,
+    )
+
+
+def serve_http(app: App, services: Services) -> None:
+    """Serve until SIGTERM or Ctrl-C, then let running listeners finish before exiting."""
+    server = create_http_server(app, services)
+    log.info("serving HTTP", extra={"host": services.settings.http_host,
+                                    "port": server.effective_port})
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        server.run()  # waitress stops its request threads on SystemExit / KeyboardInterrupt
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        log.info("stopping: waiting for running listeners")
+        app.listener_runner.listener_executor.shutdown(wait=True)
+        services.engine.dispose()
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM ends the server loop the way Ctrl-C does."""
+    raise SystemExit(0)

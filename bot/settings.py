@@ -180,4 +180,6 @@ def load_settings(**overrides: object) -> Settings:
         if not name and named:  # a rule across settings names the variable it needs
             name, msg = named.group(1), named.group(2)
         msg = " ".join(msg.split())
-        raise SettingsError(f"invalid setting {(name or 'settings').upper()}: {msg}") from None
+        if not name:  # a rule across settings: its message names them
+            raise SettingsError(f"invalid settings: {msg}") from None
+        raise SettingsError(f"invalid setting {name.upper()}: {msg}") from None

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
 
 from bot.cli import CliState, pass_state
 from bot.cli.db import ensure_schema
 from bot.logging_setup import setup_logging
 
 
-def _prepare(state: CliState, *, json_logs: bool | None = None):  # type: ignore[no-untyped-def]
+def _prepare(state: CliState, *, json_logs: bool | None = None,
+             level: str | None = None):  # type: ignore[no-untyped-def]
     """Settings, logging, services and an up-to-date schema."""
     settings = state.settings()
-    setup_logging(level=settings.log_level, json_lines=settings.log_json if json_logs is None else json_logs)
+    setup_logging(level=level or settings.log_level,
+                  json_lines=settings.log_json if json_logs is None else json_logs)
     services = state.services()
     ensure_schema(services)
     return services
@@ -31,7 +36,17 @@ def _slack_app(services):  # type: ignore[no-untyped-def]
     except ChannelConfigError as exc:
         click.echo(f"lawcrm: {exc}", err=True)
         sys.exit(2)
-    app, _ = create_app(services=services, client=client, external_channels=external)
+    try:
+        app, _ = create_app(services=services, client=client, external_channels=external)
+    except BoltError as exc:  # auth.test refused the bot token
+        cause = exc.__context__
+        code = cause.response.get("error") if isinstance(cause, SlackApiError) else "refused"
+        click.echo(f"lawcrm: invalid setting SLACK_BOT_TOKEN: Slack says {code}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"lawcrm: cannot reach Slack at {services.settings.slack_api_url} "
+                   f"({type(exc).__name__})", err=True)
+        sys.exit(2)
     return app
 
 
@@ -50,10 +65,12 @@ def register(main: click.Group) -> None:
     @pass_state
     def serve(state: CliState) -> None:
         """Serve Slack over HTTP (/slack/events, /healthz, /readyz) with waitress."""
+        settings = state.settings()
+        for name in ("slack_bot_token", "slack_signing_secret"):
+            if getattr(settings, name) is None:
+                click.echo(f"lawcrm: invalid setting {name.upper()}: required to serve HTTP", err=True)
+                sys.exit(2)
         services = _prepare(state)
-        if not services.settings.slack_signing_secret or not services.settings.slack_bot_token:
-            click.echo("lawcrm: invalid setting SLACK_SIGNING_SECRET: required to serve HTTP", err=True)
-            sys.exit(2)
         from bot.http import serve_http
 
         serve_http(_slack_app(services), services)
@@ -62,21 +79,28 @@ def register(main: click.Group) -> None:
     @pass_state
     def socket(state: CliState) -> None:
         """Connect to Slack in Socket Mode (SLACK_APP_TOKEN)."""
-        services = _prepare(state)
-        if not services.settings.slack_app_token:
+        if not state.settings().slack_app_token:
             click.echo("lawcrm: invalid setting SLACK_APP_TOKEN: required for Socket Mode", err=True)
             sys.exit(2)
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        services = _prepare(state)
+        from bot.socket_mode import SocketModeRefused, serve_socket_mode
 
-        app = _slack_app(services)
-        SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
+        try:
+            serve_socket_mode(_slack_app(services), services)
+        except SocketModeRefused as exc:
+            click.echo(f"lawcrm: {exc}", err=True)
+            sys.exit(2)
 
     @main.command()
     @click.option("--as", "as_user", default=None, help="Slack user id to act as.")
     @pass_state
     def console(state: CliState, as_user: str | None) -> None:
         """The local terminal console: the real app, a local fake Slack, text rendering."""
-        services = _prepare(state, json_logs=False)
+        level = state.settings().log_level
+        services = _prepare(state, json_logs=False, level="DEBUG" if level == "DEBUG" else "WARNING")
+        if level != "DEBUG":
+            # The console shows unhandled commands itself; Bolt's warning repeats it as code.
+            logging.getLogger("slack_bolt").setLevel(logging.ERROR)
         from bot.console.repl import run_console
 
         run_console(services, as_user=as_user)

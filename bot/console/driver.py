@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,14 +48,19 @@ def element_state(element: Mapping[str, Any], value: Any) -> dict[str, Any]:
     if kind in ("static_select", "external_select", "radio_buttons"):
         if value is None:
             return {"type": kind, "selected_option": None}
-        opts = element.get("options") or [o for g in element.get("option_groups", []) for o in g["options"]]
-        match = next((o for o in opts if o["value"] == value), None)
-        return {"type": kind, "selected_option": match or {"text": {"type": "plain_text", "text": str(value)},
-                                                           "value": str(value)}}
+        return {"type": kind, "selected_option": _option(element, value)}
     if kind in ("multi_static_select", "checkboxes", "multi_external_select"):
-        opts = {o["value"]: o for o in element.get("options", [])}
-        return {"type": kind, "selected_options": [
-            opts.get(v, {"text": {"type": "plain_text", "text": v}, "value": v}) for v in value or []]}
+        return {"type": kind, "selected_options": [_option(element, v) for v in value or []]}
+    if kind in ("conversations_select", "channels_select"):
+        key = "selected_conversation" if kind == "conversations_select" else "selected_channel"
+        return {"type": kind, key: value}
+    if kind in ("multi_conversations_select", "multi_channels_select"):
+        key = "selected_conversations" if kind == "multi_conversations_select" else "selected_channels"
+        return {"type": kind, key: list(value or [])}
+    if kind == "rich_text_input":
+        return {"type": kind, "rich_text_value": None if value is None else {
+            "type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
+                {"type": "text", "text": str(value)}]}]}}
     if kind == "users_select":
         return {"type": kind, "selected_user": value}
     if kind == "multi_users_select":
@@ -68,6 +74,15 @@ def element_state(element: Mapping[str, Any], value: Any) -> dict[str, Any]:
     if kind == "number_input":
         return {"type": kind, "value": None if value is None else str(value)}
     return {"type": kind, "value": value}
+
+
+def _option(element: Mapping[str, Any], value: Any) -> dict[str, Any]:
+    """The option object for a chosen value: given whole, found among the element's, or built."""
+    if isinstance(value, Mapping) and "value" in value:
+        return dict(value)
+    opts = element.get("options") or [o for g in element.get("option_groups", []) for o in g["options"]]
+    match = next((o for o in opts if o["value"] == value), None)
+    return match or {"text": {"type": "plain_text", "text": str(value)}, "value": str(value)}
 
 
 def view_state(view: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -111,8 +126,8 @@ class SlackDriver:
         return Sent(self.app.dispatch(BoltRequest(body=body, headers=headers)))
 
     def trigger_id(self) -> str:
-        """A fresh trigger id."""
-        return f"{next(self._ids)}.{int(time.time())}.trigger"
+        """A fresh trigger id, unique across drivers and processes (the dedupe table outlives us)."""
+        return f"{next(self._ids)}.{int(time.time())}.{secrets.token_hex(8)}"
 
     # -- request builders ------------------------------------------------------------------------
     def command_body(self, *, user: str, command: str, text: str = "", channel: str = "C0GENERAL",
@@ -149,8 +164,15 @@ class SlackDriver:
 
     def click(self, user: str, action_id: str, value: str = "", *, block_id: str = "b",
               message: dict[str, Any] | None = None, channel: str | None = None,
-              view_id: str | None = None, selected: str | None = None) -> Sent:
-        """Press a button (or choose an option) in a message or in an open view."""
+              view_id: str | None = None, selected: str | None = None,
+              answers: Mapping[str, Any] | None = None,
+              action_fields: Mapping[str, Any] | None = None) -> Sent:
+        """Press a button (or choose an option) in a message or in an open view.
+
+        In a view, `answers` (by block_id) become the view's state, as typed so far.
+        `action_fields` describes another element's action (e.g. `{"type": "users_select",
+        "selected_user": "U1"}`).
+        """
         payload = self._base(user, "block_actions")
         action: dict[str, Any] = {"action_id": action_id, "block_id": block_id,
                                   "action_ts": f"{time.time():.6f}"}
@@ -160,10 +182,14 @@ class SlackDriver:
         else:
             action.update({"type": "button", "value": value,
                            "text": {"type": "plain_text", "text": action_id}})
+        if action_fields:
+            action = {k: v for k, v in action.items() if k not in ("value", "text")}
+            action.update(action_fields)
         payload["actions"] = [action]
         if view_id:
             view = self.fake.views[view_id]
-            payload["view"] = {**view, "state": view.get("state") or {"values": {}}}
+            state = view_state(view, answers) if answers is not None else view.get("state")
+            payload["view"] = {**view, "state": state or {"values": {}}}
             payload["container"] = {"type": "view", "view_id": view_id}
         else:
             ch = channel or (message or {}).get("channel", "C0GENERAL")
@@ -210,7 +236,8 @@ class SlackDriver:
         """Deliver an Events API event_callback."""
         body = json.dumps({
             "token": "verification-token-unused", "team_id": TEAM["id"], "api_app_id": "A0LAWCRM",
-            "event": event, "type": "event_callback", "event_id": event_id or f"Ev{next(self._ids):08d}",
+            "event": event, "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids):04d}{secrets.token_hex(5).upper()}",
             "event_time": int(time.time()), "authorizations": [{"team_id": TEAM["id"], "user_id": "U0BOT",
                                                                 "is_bot": True}],
         })

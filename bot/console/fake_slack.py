@@ -25,6 +25,7 @@ class Call:
     params: dict[str, Any]
     token: str | None
     at: float = field(default_factory=time.monotonic)
+    answer: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,7 +80,7 @@ class FakeSlack:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), daemon=True,
                                         name="fake-slack")
         self._thread.start()
         return self
@@ -126,6 +127,11 @@ class FakeSlack:
         """The calls of one method, in order."""
         with self._cond:
             return [c for c in self.calls if c.method == method]
+
+    def calls_since(self, index: int) -> tuple[list[Call], int]:
+        """The calls recorded after the first `index` ones, and the new count."""
+        with self._cond:
+            return list(self.calls[index:]), len(self.calls)
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Wait until `method` was called at least `count` times; return those calls."""
@@ -178,7 +184,7 @@ class FakeSlack:
             method = path.path.removeprefix("/api/")
         status, body, headers = self._answer(method, params)
         with self._cond:
-            self.calls.append(Call(method=method, params=params, token=token))
+            self.calls.append(Call(method=method, params=params, token=token, answer=body))
             self._cond.notify_all()
         data = json.dumps(body).encode()
         req.send_response(status)
