@@ -262,15 +262,16 @@ def register_test_form(app, deps) -> None:  # type: ignore[no-untyped-def]
         client.chat_postMessage(channel=body["user"]["id"],
                                 text=f"sent {view['state']['values']['note']['v']['value']}")
 
-    @app.event("app_home_opened")
-    def home(event, client):  # type: ignore[no-untyped-def]
-        client.views_publish(user_id=event["user"], view={"type": "home", "blocks": [
+    def home(session, actor, locale):  # type: ignore[no-untyped-def]
+        return [
             section("Welcome *home* :white_check_mark: :no_such_emoji:"),
             actions(button("Ping", action_id="test-home-ping", value="p")),
             actions({"type": "users_select", "action_id": "test-home-user"}),
             actions({"type": "static_select", "action_id": "test-home-pick",
                      "placeholder": {"type": "plain_text", "text": "Pick"},
-                     "options": [option("Red", "red"), option("Blue", "blue")]})]})
+                     "options": [option("Red", "red"), option("Blue", "blue")]})]
+
+    deps.home_sections.append(home)  # the App Home (bot/handlers/home.py) shows this section
 
     @app.action("test-home-ping")
     def ping(ack, body, client):  # type: ignore[no-untyped-def]
