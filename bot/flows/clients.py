@@ -1,0 +1,190 @@
+"""Finding clients by name (fuzzy, English and Chinese) and the data of the profile card."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from opencc import OpenCC
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.flows import policy
+from bot.flows.actor import Actor
+from bot.flows.errors import NotFound
+from storage import audit
+from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
+                            Staff)
+from storage.models.enums import FollowUpStatus, MatterStatus
+
+LEGAL_SUFFIXES = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|集团|公司|律师事务所|"
+    r"\b(?:co|company|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|group)\b\.?)",
+    re.I,
+)
+EXACT, GOOD = 100.0, 82.0
+MAX_CHOICES = 10
+
+
+@cache
+def _t2s() -> OpenCC:
+    """Traditional → simplified Chinese converter (built on first use)."""
+    return OpenCC("t2s")
+
+
+def normalize_name(name: str) -> str:
+    """Width, case, traditional characters, legal-form words and punctuation folded."""
+    text = _t2s().convert(unicodedata.normalize("NFKC", name)).casefold()
+    text = LEGAL_SUFFIXES.sub(" ", text)
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class ClientMatch:
+    """A client whose name matched a query."""
+
+    client_id: int
+    name: str
+    score: float
+
+
+def _score(query: str, candidate: str, **_: object) -> float:
+    """How well a normalized query matches a normalized client name (0-100)."""
+    if not query or not candidate:
+        return 0.0
+    if query == candidate:
+        return EXACT
+    if query in candidate:
+        return max(90.0, 99.0 * len(query) / len(candidate)) if len(query) >= 2 else 0.0
+    return float(fuzz.WRatio(query, candidate))
+
+
+def search_clients(session: Session, *, actor: Actor, query: str,
+                   limit: int = MAX_CHOICES) -> list[ClientMatch]:
+    """Visible clients matching `query`, best first (exact matches alone when there are some)."""
+    q = normalize_name(query)
+    if not q:
+        return []
+    rows = session.execute(
+        select(Client.id, Client.name).where(policy.client_visibility(actor))
+    ).all()
+    choices = {r.id: normalize_name(r.name) for r in rows}
+    names = {r.id: r.name for r in rows}
+    found = process.extract(q, choices, scorer=_score, score_cutoff=GOOD, limit=limit * 3)
+    matches = sorted((ClientMatch(client_id=key, name=names[key], score=round(score, 1))
+                      for _, score, key in found), key=lambda m: (-m.score, m.name))
+    exact = [m for m in matches if m.score >= EXACT]
+    return (exact or matches)[:limit]
+
+
+def visible_client(session: Session, *, actor: Actor, client_id: int) -> Client:
+    """The client if the actor may see it; NotFound otherwise (never reveals existence)."""
+    client = session.execute(
+        select(Client).where(Client.id == client_id, policy.client_visibility(actor))
+    ).scalar_one_or_none()
+    if client is None:
+        raise NotFound("upkeep.client_not_found")
+    return client
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    """One recent contact on the card."""
+
+    occurred_on: date
+    channel: str
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """One upcoming important date on the card."""
+
+    on: date
+    kind: str
+    label: str | None
+
+
+@dataclass
+class ClientCard:
+    """Everything the profile card shows."""
+
+    client_id: int
+    name: str
+    tier: str
+    status: str
+    team: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[NoteLine] = field(default_factory=list)
+    next_follow_up: tuple[date, str] | None = None
+    open_matters: list[tuple[str, str]] = field(default_factory=list)
+    dates: list[DateLine] = field(default_factory=list)
+
+
+def next_occurrence(on: date, *, yearly: bool, today: date) -> date:
+    """The next time a (possibly yearly) date happens on or after today."""
+    if not yearly:
+        return on
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = on.replace(year=year)
+        except ValueError:
+            candidate = date(year, 3, 1)
+        if candidate >= today:
+            return candidate
+    return on
+
+
+def client_card(session: Session, *, actor: Actor, client_id: int, today: date, tz: ZoneInfo,
+                notes: int = 5) -> ClientCard:
+    """The card data; reading note texts and date labels is audited."""
+    client = visible_client(session, actor=actor, client_id=client_id)
+    card = ClientCard(client_id=client.id, name=client.name, tier=client.tier, status=client.status)
+    card.team = [(r.slack_user_id, r.role) for r in session.execute(
+        select(Staff.slack_user_id, ClientTeamMember.role)
+        .join(Staff, Staff.id == ClientTeamMember.staff_id)
+        .where(ClientTeamMember.client_id == client.id).order_by(ClientTeamMember.id)
+    )]
+    recent = session.execute(
+        select(ContactNote, Staff.slack_user_id).join(Staff, Staff.id == ContactNote.author_id)
+        .where(ContactNote.client_id == client.id)
+        .order_by(ContactNote.occurred_at.desc(), ContactNote.id.desc()).limit(notes)
+    ).all()
+    for note, author in recent:
+        card.notes.append(NoteLine(occurred_on=note.occurred_at.astimezone(tz).date(), channel=note.channel,
+                                   author=author, text=note.text))
+        audit.record(session, actor=actor.audit_name, action="read", entity="contact_note",
+                     entity_id=note.id, fields=["text"])
+    follow = session.execute(
+        select(FollowUp).where(FollowUp.client_id == client.id,
+                               FollowUp.status == FollowUpStatus.OPEN.value)
+        .order_by(FollowUp.due_on, FollowUp.id).limit(1)
+    ).scalar_one_or_none()
+    if follow is not None:
+        card.next_follow_up = (follow.due_on, follow.title)
+        audit.record(session, actor=actor.audit_name, action="read", entity="follow_up",
+                     entity_id=follow.id, fields=["title"])
+    card.open_matters = [(m.number, m.practice_area) for m in session.execute(
+        select(Matter.number, Matter.practice_area)
+        .where(Matter.client_id == client.id, Matter.status == MatterStatus.OPEN.value)
+        .order_by(Matter.opened_at)
+    )]
+    matter_ids = select(Matter.id).where(Matter.client_id == client.id)
+    rows = session.execute(
+        select(ImportantDate).where(
+            (ImportantDate.client_id == client.id) | ImportantDate.matter_id.in_(matter_ids))
+    ).scalars().all()
+    upcoming = sorted(
+        ((next_occurrence(d.on_date, yearly=d.yearly, today=today), d) for d in rows),
+        key=lambda pair: pair[0])
+    for on, d in [(on, d) for on, d in upcoming if on >= today][:5]:
+        card.dates.append(DateLine(on=on, kind=d.kind, label=d.label))
+        if d.label:
+            audit.record(session, actor=actor.audit_name, action="read", entity="important_date",
+                         entity_id=d.id, fields=["label"])
+    return card
