@@ -48,7 +48,8 @@ def register(app: App, deps: AppDeps) -> None:
     def update_item(client: WebClient, body: dict[str, Any], block_id: str, text: str) -> None:
         channel, ts, blocks = _message(body)
         if channel and ts and blocks:
-            client.chat_update(channel=channel, ts=ts, text=(body.get("message") or {}).get("text", ""),
+            fallback = (body.get("message") or {}).get("text") or text
+            client.chat_update(channel=channel, ts=ts, text=fallback,
                                blocks=replace_item(blocks, block_id=block_id, text=text))
 
     def refresh_alerts(client: WebClient, body: dict[str, Any]) -> None:
