@@ -62,8 +62,9 @@ def enqueue(session: Session, *, key: str, kind: str, channel: str, payload: dic
     stmt = insert(Notification).values(
         key=key, kind=kind, channel=channel, payload=payload, due_at=due_at,
         status=St.PENDING.value, attempts=0,
-    ).on_conflict_do_nothing(index_elements=["key"])
-    return session.execute(stmt).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(Notification.id)
+    # RETURNING, not rowcount: SQLAlchemy + psycopg report rowcount -1 for this statement
+    return session.execute(stmt).first() is not None
 
 
 def exists(session: Session, key: str) -> bool:

@@ -187,6 +187,7 @@ def test_client_card_shows_profile_and_audits_the_reads(services, slack, fake_sl
     assert client_el["initial_option"]["value"] == str(acme)
     # add follow-up: form validates, then stores
     slack.click("U0LAW1", A.ADD_FOLLOWUP, str(acme))
+    fake_slack.wait_for("views.open", 2)
     fview = slack.opened_view()
     bad = slack.submit("U0LAW1", fview["id"], {B.TITLE: "", B.DUE: "2026-11-01"}).json
     assert set(bad["errors"]) == {B.TITLE, B.DUE}

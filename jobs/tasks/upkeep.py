@@ -59,8 +59,9 @@ def rules_from(settings: Settings) -> Rules:
 def claim_day(session: Session, *, key: str, now: datetime) -> bool:
     """Insert the day's marker; False when another run already committed it."""
     insert = pg_insert if is_postgres(session) else sqlite_insert
-    stmt = insert(UpkeepRun).values(key=key, ran_at=now).on_conflict_do_nothing(index_elements=["key"])
-    return session.execute(stmt).rowcount == 1
+    stmt = (insert(UpkeepRun).values(key=key, ran_at=now)
+            .on_conflict_do_nothing(index_elements=["key"]).returning(UpkeepRun.key))
+    return session.execute(stmt).first() is not None
 
 
 def due_day(now: datetime, *, settings: Settings, cal: WorkCalendar) -> tuple[date, str | None]:
