@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.blocks.common import (Block, actions, button, context, divider, header, modal, option, plain,
                                section, static_select, text_input)
-from bot.flows.cadence import Digest
+from bot.flows.cadence import DIGEST_ITEMS, Digest
 from bot.flows.churn import LOST_REASONS, AlertView
 from bot.flows.clients import ClientCard, ClientMatch
 from bot.i18n import t
@@ -19,7 +19,7 @@ from bot.ids import UpkeepView as V
 from bot.slack_text import clamp, escape, mention
 from storage.models.enums import ContactChannel
 
-MAX_DIGEST_ITEMS = 20
+MAX_DIGEST_ITEMS = DIGEST_ITEMS
 ALERTS_PER_MESSAGE = 8
 
 
@@ -184,7 +184,7 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
             if not room():
                 break
             key = "upkeep.digest.overdue" if f.due_on < today else "upkeep.digest.due_today"
-            blocks.append(section(t(key, loc, title=escape(clamp(f.title, 300)), client=name(f.client_id),
+            blocks.append(section(t(key, loc, title=escape(clamp(f.title or "", 300)), client=name(f.client_id),
                                     due=f.due_on.isoformat())))
             blocks.append(actions(
                 button(t("upkeep.button.log", loc), action_id=A.LOG_CONTACT, value=str(f.client_id)),

@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from bot.flows.clients import next_occurrence
 from bot.flows.workdays import WorkCalendar
+from storage.db import is_postgres
 from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
                             MatterTeamMember, Staff, StaffAssistant, CadenceSnooze)
 from storage.models.enums import ClientStatus, FollowUpStatus, MatterStatus, Role, TeamRole, Tier
 
 MONTH_DAYS = 30
 DATE_WINDOW_DAYS = 7
+DIGEST_ITEMS = 20
 HEARING_KINDS = ("hearing",)
 LEAD_ROLES = (TeamRole.LEAD_LAWYER.value,)
 MANAGER_ROLES = (TeamRole.MANAGER.value,)
@@ -49,7 +51,7 @@ class FollowUpItem:
 
     follow_up_id: int
     client_id: int
-    title: str
+    title: str | None
     due_on: date
 
 
@@ -240,24 +242,38 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                 d.cadence.append(CadenceItem(client_id=r.id, tier=r.tier,
                                              rules=tuple(dict.fromkeys(names)), last_contact=last_day))
 
-    # --- follow-ups -------------------------------------------------------------------------
-    for f in session.execute(
-            select(FollowUp).where(
+    # --- follow-ups (titles decrypted only for those a digest shows) ---------------------------
+    due_rows: dict[int, list[tuple[int, int, date]]] = defaultdict(list)
+    for fid, cid, owner, due_on in session.execute(
+            select(FollowUp.id, FollowUp.client_id, FollowUp.owner_id, FollowUp.due_on).where(
                 FollowUp.status == FollowUpStatus.OPEN.value, FollowUp.due_on <= today,
                 or_(FollowUp.snoozed_until.is_(None), FollowUp.snoozed_until <= today))
-            .order_by(FollowUp.due_on, FollowUp.id)).scalars():
-        d = digest_of(f.owner_id)
+            .order_by(FollowUp.due_on, FollowUp.id)):
+        due_rows[owner].append((fid, cid, due_on))
+    shown = {fid for owner, items in due_rows.items() if owner in staff
+             for fid, _, _ in items[:DIGEST_ITEMS]}
+    titles: dict[int, str] = {}
+    ordered = sorted(shown)
+    for i in range(0, len(ordered), 5000):
+        titles.update(session.execute(select(FollowUp.id, FollowUp.title)
+                                      .where(FollowUp.id.in_(ordered[i:i + 5000]))).all())
+    for owner, items in due_rows.items():
+        d = digest_of(owner)
         if d is not None:
-            d.follow_ups.append(FollowUpItem(follow_up_id=f.id, client_id=f.client_id, title=f.title,
-                                             due_on=f.due_on))
+            d.follow_ups.extend(FollowUpItem(follow_up_id=fid, client_id=cid, title=titles.get(fid),
+                                             due_on=due_on) for fid, cid, due_on in items)
 
     # --- important dates and hearings ---------------------------------------------------------
     horizon = max(today + timedelta(days=DATE_WINDOW_DAYS), next_working_day(today, cal))
     next_work = next_working_day(today, cal)
+    days_md = {(today + timedelta(days=i)).strftime("%m-%d") for i in range((horizon - today).days + 1)}
+    if "03-01" in days_md:
+        days_md.add("02-29")
     cands = session.execute(
         select(ImportantDate.id, ImportantDate.client_id, ImportantDate.matter_id,
                ImportantDate.kind, ImportantDate.on_date, ImportantDate.yearly)
-        .where(or_(ImportantDate.yearly.is_(True),
+        .where(or_(and_(ImportantDate.yearly.is_(True),
+                        month_day(ImportantDate.on_date, session).in_(sorted(days_md))),
                    and_(ImportantDate.on_date >= today, ImportantDate.on_date <= horizon)))
     ).all()
     upcoming = {}
@@ -303,6 +319,13 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     names = _names(session, wanted)
     return DuePlan(day=today, digests={k: v for k, v in digests.items() if not v.empty},
                    churn=churn, lost=lost, client_names=names)
+
+
+def month_day(column: Any, session: Session) -> Any:
+    """The 'MM-DD' of a date column, in the bound database's dialect."""
+    if is_postgres(session):
+        return func.to_char(column, "MM-DD")
+    return func.strftime("%m-%d", column)
 
 
 def _names(session: Session, ids: set[int]) -> dict[int, str]:

@@ -88,8 +88,10 @@ def enqueue_plan(session: Session, *, plan: DuePlan, settings: Settings, cal: Wo
                           kind="upkeep.digest", channel=digest.slack_user_id,
                           payload={"text": text, "blocks": blocks}, due_at=now):
             report.digests += 1
-            audit.record(session, actor=SYSTEM_JOBS, action="digest", entity="staff",
-                         entity_id=digest.staff_id, fields=["follow_ups.title", "important_dates.label"])
+    if plan.digests:
+        audit.record(session, actor=SYSTEM_JOBS, action="read_for_digests", entity="upkeep_run",
+                     entity_id=f"daily:{plan.day.isoformat()}",
+                     fields=["follow_ups.title", "important_dates.label"])
     groups = [("churn", plan.churn, settings.alerts_channel, settings.churn_after_days),
               ("lost", plan.lost, settings.partner_review_channel or settings.alerts_channel,
                settings.lost_after_days)]
