@@ -168,7 +168,7 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                   lead_monthly: int) -> tuple[str, list[Block]]:
     """The morning digest (at most MAX_DIGEST_ITEMS items with buttons, the rest counted)."""
     loc = locale
-    total = len(digest.follow_ups) + len(digest.cadence) + len(digest.dates)
+    total = len(digest.follow_ups) + len(digest.cadence) + digest.cadence_more + len(digest.dates)
     blocks: list[Block] = [header(t("upkeep.digest.title", loc, day=today.isoformat()))]
     shown = 0
 

@@ -9,12 +9,13 @@ rules are applied in Python per client. Note texts are never read here.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from bot.flows.clients import next_occurrence
@@ -30,6 +31,7 @@ DIGEST_ITEMS = 20
 HEARING_KINDS = ("hearing",)
 LEAD_ROLES = (TeamRole.LEAD_LAWYER.value,)
 MANAGER_ROLES = (TeamRole.MANAGER.value,)
+PARTNER_ROLE = TeamRole.PARTNER.value
 DIGEST_ROLES = (Role.PARTNER.value, Role.LAWYER.value, Role.ASSISTANT.value,
                 Role.CLIENT_SERVICE.value)
 
@@ -87,6 +89,7 @@ class Digest:
     follow_ups: list[FollowUpItem] = field(default_factory=list)
     cadence: list[CadenceItem] = field(default_factory=list)
     dates: list[DateItem] = field(default_factory=list)
+    cadence_more: int = 0
 
     @property
     def empty(self) -> bool:
@@ -119,18 +122,15 @@ def _start_of(day: date, cal: WorkCalendar) -> datetime:
     return cal.at_local(day, time(0, 0))
 
 
-def _rule_columns(rules: Rules, today_start: datetime) -> dict[tuple[frozenset[str], int], Any]:
-    """One aggregate column per distinct (channels, period): 1 when a contact fell inside it."""
-    cols: dict[tuple[frozenset[str], int], Any] = {}
+def _rule_keys(rules: Rules) -> list[tuple[frozenset[str], int]]:
+    """The distinct (channels, period) pairs of every tier's rules."""
+    keys: list[tuple[frozenset[str], int]] = []
     for tier_rules in rules.tiers.values():
         for r in tier_rules:
             key = (frozenset(r["channels"]), int(r["every_days"]))
-            if key in cols:
-                continue
-            since = today_start - timedelta(days=key[1])
-            hit = and_(ContactNote.channel.in_(sorted(key[0])), ContactNote.occurred_at >= since)
-            cols[key] = func.max(case((hit, 1), else_=0)).label(f"r{len(cols)}")
-    return cols
+            if key not in keys:
+                keys.append(key)
+    return keys
 
 
 def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rules) -> DuePlan:
@@ -151,96 +151,119 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
             digests[staff_id] = Digest(staff_id=s.id, slack_user_id=s.slack_user_id, locale=s.locale)
         return digests[staff_id]
 
-    # --- last contacts per client, and which cadence rules are met -----------------------------
-    rule_cols = _rule_columns(rules, today_start)
-    agg = (select(ContactNote.client_id.label("client_id"),
-                  func.max(ContactNote.occurred_at).label("last_at"), *rule_cols.values())
-           .group_by(ContactNote.client_id).subquery())
-    open_matter = (select(Matter.client_id).where(Matter.status == MatterStatus.OPEN.value)
-                   .distinct().subquery())
-    matter_last = (select(Matter.client_id.label("client_id"),
-                          func.max(func.coalesce(Matter.closed_at, Matter.opened_at)).label("m_at"))
-                   .group_by(Matter.client_id).subquery())
+    # --- per client: last contact (one index seek each), churn and lost flags, in SQL -------
+    keys = _rule_keys(rules)
+    last_at = (select(func.max(ContactNote.occurred_at)).where(ContactNote.client_id == Client.id)
+               .correlate(Client).scalar_subquery())
+    m_at = (select(func.max(func.coalesce(Matter.closed_at, Matter.opened_at)))
+            .where(Matter.client_id == Client.id).correlate(Client).scalar_subquery())
+    has_open = (select(Matter.id).where(Matter.client_id == Client.id,
+                                        Matter.status == MatterStatus.OPEN.value)
+                .correlate(Client).exists())
+    inner = (select(Client.id, Client.tier, Client.status, Client.created_at,
+                    Client.churn_snoozed_until, last_at.label("last_at"), m_at.label("m_at"),
+                    case((has_open, 1), else_=0).label("has_open"))
+             .where(Client.tier != Tier.LOST.value, Client.status != ClientStatus.LOST.value)
+             .subquery())
+    churn_at = _start_of(today - timedelta(days=rules.churn_days - 1), cal)
+    lost_at = _start_of(today - timedelta(days=rules.lost_days - 1), cal)
+    quiet_since = func.coalesce(inner.c.last_at, inner.c.created_at)
+    churn_flag = case((and_(quiet_since < churn_at,
+                            or_(inner.c.churn_snoozed_until.is_(None),
+                                inner.c.churn_snoozed_until <= today)), 1), else_=0)
+    lost_flag = case((and_(inner.c.has_open == 0, quiet_since < lost_at, inner.c.created_at < lost_at,
+                           or_(inner.c.m_at.is_(None), inner.c.m_at < lost_at)), 1), else_=0)
+    fresh = [case((inner.c.created_at > today_start - timedelta(days=k[1]), 1), else_=0) for k in keys]
+    mature = case((inner.c.created_at <= today_start - timedelta(days=MONTH_DAYS), 1), else_=0)
     rows = session.execute(
-        select(Client.id, Client.tier, Client.status, Client.created_at, Client.churn_snoozed_until,
-               agg.c.last_at, open_matter.c.client_id.label("has_open"), matter_last.c.m_at,
-               *[agg.c[c.name] for c in rule_cols.values()])
-        .outerjoin(agg, agg.c.client_id == Client.id)
-        .outerjoin(open_matter, open_matter.c.client_id == Client.id)
-        .outerjoin(matter_last, matter_last.c.client_id == Client.id)
-        .where(Client.tier != Tier.LOST.value, Client.status != ClientStatus.LOST.value)
+        select(inner.c.id, inner.c.tier, inner.c.status, churn_flag, lost_flag, mature,
+               type_coerce(inner.c.last_at, String), *fresh)
     ).all()
-    col_names = {key: c.name for key, c in rule_cols.items()}
+    # --- recent notes per (client, author): which rules are met, and monthly counts -----------
+    window = max([MONTH_DAYS] + [k[1] for k in keys])
+    met_cols = [func.max(case((and_(ContactNote.channel.in_(sorted(k[0])),
+                                    ContactNote.occurred_at >= today_start - timedelta(days=k[1])), 1),
+                              else_=0)) for k in keys]
+    met: dict[int, list[int]] = {}
+    month_counts: dict[tuple[int, int], int] = {}
+    for cid, aid, n, *flags in session.execute(
+            select(ContactNote.client_id, ContactNote.author_id,
+                   func.sum(case((ContactNote.occurred_at >= month_ago, 1), else_=0)), *met_cols)
+            .where(ContactNote.occurred_at >= today_start - timedelta(days=window))
+            .group_by(ContactNote.client_id, ContactNote.author_id)):
+        month_counts[(cid, aid)] = int(n or 0)
+        seen = met.get(cid)
+        met[cid] = list(flags) if seen is None else [x or y for x, y in zip(seen, flags)]
+    tier_rules = {tier: [(keys.index((frozenset(r["channels"]), int(r["every_days"]))), str(r["rule"]))
+                         for r in rs] for tier, rs in rules.tiers.items()}
 
     # --- teams ------------------------------------------------------------------------------
-    team: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    leads: dict[int, list[int]] = defaultdict(list)
+    partners: dict[int, list[int]] = defaultdict(list)
+    managers: dict[int, list[int]] = defaultdict(list)
+    team: dict[int, list[int]] = defaultdict(list)
     for cid, sid, role in session.execute(
             select(ClientTeamMember.client_id, ClientTeamMember.staff_id, ClientTeamMember.role)):
-        team[cid].append((sid, role))
+        team[cid].append(sid)
+        if role in LEAD_ROLES:
+            leads[cid].append(sid)
+        elif role == PARTNER_ROLE:
+            partners[cid].append(sid)
+        elif role in MANAGER_ROLES:
+            managers[cid].append(sid)
     for cid, sid in session.execute(
             select(Matter.client_id, Matter.lead_lawyer_id)
             .where(Matter.status == MatterStatus.OPEN.value, Matter.lead_lawyer_id.is_not(None))):
-        if (sid, TeamRole.LEAD_LAWYER.value) not in team[cid]:
-            team[cid].append((sid, TeamRole.LEAD_LAWYER.value))
+        if sid not in leads[cid]:
+            leads[cid].append(sid)
+            team[cid].append(sid)
     assistants: dict[int, list[int]] = defaultdict(list)
     for aid, lid in session.execute(select(StaffAssistant.assistant_id, StaffAssistant.lawyer_id)):
         assistants[lid].append(aid)
-    month_counts: dict[tuple[int, int], int] = {
-        (cid, aid): n for cid, aid, n in session.execute(
-            select(ContactNote.client_id, ContactNote.author_id, func.count())
-            .where(ContactNote.occurred_at >= month_ago)
-            .group_by(ContactNote.client_id, ContactNote.author_id))
-    }
     snoozed = {(sid, cid) for sid, cid in session.execute(
         select(CadenceSnooze.staff_id, CadenceSnooze.client_id).where(CadenceSnooze.until > today))}
 
-    churn: list[Quiet] = []
-    lost: list[Quiet] = []
-    churn_cut = today - timedelta(days=rules.churn_days)
-    lost_cut = today - timedelta(days=rules.lost_days)
-    for r in rows:
-        last_at: datetime | None = r.last_at
-        last_day = cal.local_date(last_at) if last_at else None
-        created_day = cal.local_date(r.created_at)
-        quiet_since = last_day or created_day
-        # churn: no recorded contact for churn_days (unless snoozed)
-        if quiet_since <= churn_cut and (r.churn_snoozed_until is None
-                                         or r.churn_snoozed_until <= today):
-            basis = max(quiet_since, r.churn_snoozed_until or quiet_since)
-            churn.append(Quiet(client_id=r.id, basis=basis, last_contact=last_day))
-        # lost: no engagement (contact or matter activity, no open matter) for lost_days
-        engaged = max(d for d in (quiet_since, cal.local_date(r.m_at) if r.m_at else None) if d)
-        if r.has_open is None and engaged <= lost_cut:
-            lost.append(Quiet(client_id=r.id, basis=engaged, last_contact=last_day))
-        # tier cadence: for the lead lawyer(s), else the partner(s)
-        members = team.get(r.id, [])
-        missing = []
-        if r.status in (ClientStatus.ACTIVE.value, ClientStatus.PROSPECT.value):
-            for rule in rules.tiers.get(r.tier, []):
-                key = (frozenset(rule["channels"]), int(rule["every_days"]))
-                fresh = created_day > today - timedelta(days=key[1])
-                if not fresh and not getattr(r, col_names[key]):
-                    missing.append(str(rule["rule"]))
-        leads = [sid for sid, role in members if role in LEAD_ROLES]
-        owners = leads or [sid for sid, role in members if role == TeamRole.PARTNER.value]
-        per_person: dict[int, list[str]] = defaultdict(list)
-        if missing:
-            for sid in owners:
-                per_person[sid].extend(missing)
-        if r.status == ClientStatus.ACTIVE.value and created_day <= today - timedelta(days=MONTH_DAYS):
-            for sid in set(leads):
-                if month_counts.get((r.id, sid), 0) < rules.lead_monthly:
-                    per_person[sid].append("lead_monthly")
-            for sid in {sid for sid, role in members if role in MANAGER_ROLES}:
-                if month_counts.get((r.id, sid), 0) < rules.manager_monthly:
-                    per_person[sid].append("manager_monthly")
+    churn_ids: list[int] = []
+    lost_ids: list[int] = []
+    below: dict[int, list[tuple[Any, int, str, tuple[str, ...]]]] = defaultdict(list)
+    active, prospect = ClientStatus.ACTIVE.value, ClientStatus.PROSPECT.value
+    lead_min, manager_min = rules.lead_monthly, rules.manager_monthly
+    no_rules: list[tuple[int, str]] = []
+    nothing_met = [0] * len(keys)
+    for cid, tier, status, is_churn, is_lost, is_mature, last_raw, *is_fresh in rows:
+        if is_churn:
+            churn_ids.append(cid)
+        if is_lost:
+            lost_ids.append(cid)
+        per_person: dict[int, list[str]] = {}
+        if status == active or status == prospect:
+            flags = met.get(cid, nothing_met)
+            missing = [name for i, name in tier_rules.get(tier, no_rules)
+                       if not flags[i] and not is_fresh[i]]
+            if missing:
+                for sid in leads.get(cid) or partners.get(cid) or ():
+                    per_person[sid] = list(missing)
+        if status == active and is_mature:
+            for sid in leads.get(cid, ()):
+                if month_counts.get((cid, sid), 0) < lead_min:
+                    per_person.setdefault(sid, []).append("lead_monthly")
+            for sid in managers.get(cid, ()):
+                if month_counts.get((cid, sid), 0) < manager_min:
+                    per_person.setdefault(sid, []).append("manager_monthly")
         for sid, names in per_person.items():
-            if (sid, r.id) in snoozed:
-                continue
-            d = digest_of(sid)
-            if d is not None:
-                d.cadence.append(CadenceItem(client_id=r.id, tier=r.tier,
-                                             rules=tuple(dict.fromkeys(names)), last_contact=last_day))
+            if sid in staff and (sid, cid) not in snoozed:
+                below[sid].append((last_raw or "", cid, tier, tuple(dict.fromkeys(names))))
+    # each person's longest-neglected clients first (raw timestamps sort within one backend;
+    # never contacted = "" first); only the shown ones become items, the rest are counted
+    for sid, items in below.items():
+        d = digest_of(sid)
+        assert d is not None
+        top = heapq.nsmallest(DIGEST_ITEMS, items, key=lambda it: (it[0] != "", it[0]))
+        d.cadence = [CadenceItem(client_id=cid, tier=tier, rules=names,
+                                 last_contact=_local_day(raw, cal) if raw else None)
+                     for raw, cid, tier, names in top]
+        d.cadence_more = len(items) - len(top)
+    churn, lost = _quiet(session, churn_ids=churn_ids, lost_ids=lost_ids, cal=cal)
 
     # --- follow-ups (titles decrypted only for those a digest shows) ---------------------------
     due_rows: dict[int, list[tuple[int, int, date]]] = defaultdict(list)
@@ -304,7 +327,7 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                 continue
             people = set(matter_team.get(c.matter_id, set())) if c.matter_id else set()
             if not people:
-                people = {sid for sid, _ in team.get(client_id, [])}
+                people = set(team.get(client_id, []))
             for sid in list(people):
                 people.update(assistants.get(sid, []))
             is_tomorrow = c.kind in HEARING_KINDS and today < on <= next_work
@@ -319,6 +342,46 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     names = _names(session, wanted)
     return DuePlan(day=today, digests={k: v for k, v in digests.items() if not v.empty},
                    churn=churn, lost=lost, client_names=names)
+
+
+def _local_day(raw: Any, cal: WorkCalendar) -> date:
+    """The firm-local date of a raw UTC timestamp (a string on SQLite, a datetime on PostgreSQL)."""
+    moment = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return cal.local_date(moment)
+
+
+def _quiet(session: Session, *, churn_ids: list[int], lost_ids: list[int],
+           cal: WorkCalendar) -> tuple[list[Quiet], list[Quiet]]:
+    """Churn and lost candidates with their basis dates (only these clients are looked at)."""
+    wanted = sorted(set(churn_ids) | set(lost_ids))
+    info: dict[int, tuple[datetime, date | None, datetime | None, datetime | None]] = {}
+    for i in range(0, len(wanted), 2000):
+        chunk = wanted[i:i + 2000]
+        last = dict(session.execute(
+            select(ContactNote.client_id, func.max(ContactNote.occurred_at))
+            .where(ContactNote.client_id.in_(chunk)).group_by(ContactNote.client_id)).all())
+        m_at = dict(session.execute(
+            select(Matter.client_id, func.max(func.coalesce(Matter.closed_at, Matter.opened_at)))
+            .where(Matter.client_id.in_(chunk)).group_by(Matter.client_id)).all())
+        for cid, created, snooze in session.execute(
+                select(Client.id, Client.created_at, Client.churn_snoozed_until)
+                .where(Client.id.in_(chunk))):
+            info[cid] = (created, snooze, last.get(cid), m_at.get(cid))
+    churn, lost = [], []
+    for cid in churn_ids:
+        created, snooze, last, _ = info[cid]
+        last_day = cal.local_date(last) if last else None
+        since = last_day or cal.local_date(created)
+        churn.append(Quiet(client_id=cid, basis=max(since, snooze or since), last_contact=last_day))
+    for cid in lost_ids:
+        created, _, last, m_at = info[cid]
+        last_day = cal.local_date(last) if last else None
+        engaged = max(d for d in (last_day or cal.local_date(created),
+                                  cal.local_date(m_at) if m_at else None) if d)
+        lost.append(Quiet(client_id=cid, basis=engaged, last_contact=last_day))
+    return churn, lost
 
 
 def month_day(column: Any, session: Session) -> Any:
