@@ -277,13 +277,32 @@ def test_lost_proposal_is_confirmed_by_a_partner_only(services, slack, fake_slac
 def test_alerts_are_grouped_and_paced_per_channel(services, fake_slack, clock):
     make_staff(services, "U0LEAD", "lawyer")
     make_staff(services, "U0PARTNER", "partner")
-    for i in range(10):
+    for i in range(25):
         _quiet_client(services, f"Quiet {i}", clock=clock)
     report = plan_daily(job_context(services))
-    assert (report.churn_alerts, report.messages) == (10, 2)
+    assert (report.churn_alerts, report.messages) == (25, 2)
     sleeps: list[float] = []
     deliver(job_context(services), pacer=ChannelPacer(interval=1.0, sleep=sleeps.append))
     alerts = fake_slack.messages_to(ALERTS_CHANNEL)
     assert len(alerts) == 2
-    assert sum(str(a["blocks"]).count(A.CHURN_SNOOZE) for a in alerts) == 10
+    assert sum(str(a["blocks"]).count(A.CHURN_SNOOZE) for a in alerts) == 25
+    assert all(len(a["blocks"]) <= 50 for a in alerts)
     assert len(sleeps) == 1 and 0 < sleeps[0] <= 1.0       # the second alert message waited
+
+
+def test_a_large_backlog_of_quiet_clients_is_alerted_over_several_days(services, fake_slack, clock,
+                                                                        monkeypatch):
+    import jobs.tasks.upkeep as planner
+
+    monkeypatch.setattr(planner, "MAX_ALERTS_PER_DAY", 3)
+    make_staff(services, "U0LEAD", "lawyer")
+    make_staff(services, "U0PARTNER", "partner")
+    ids = [_quiet_client(services, f"Quiet {i}", days=95 + i, clock=clock) for i in range(5)]
+    assert run_jobs(job_context(services))[0].churn_alerts == 3
+    first = str(fake_slack.messages_to(ALERTS_CHANNEL)[0]["blocks"])
+    assert "Quiet 4" in first and "Quiet 0" not in first          # the longest quiet first
+    clock.advance(days=1)
+    assert run_jobs(job_context(services))[0].churn_alerts == 2
+    clock.advance(days=1)
+    assert run_jobs(job_context(services))[0].churn_alerts == 0
+    assert len(ids) == 5

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bot.blocks.common import (Block, actions, button, context, divider, header, modal, option, plain,
+from bot.blocks.common import (Block, actions, button, context, header, modal, option, plain,
                                section, static_select, text_input)
 from bot.flows.cadence import DIGEST_ITEMS, Digest
 from bot.flows.churn import LOST_REASONS, AlertView
@@ -20,7 +20,7 @@ from bot.slack_text import clamp, escape, mention
 from storage.models.enums import ContactChannel
 
 MAX_DIGEST_ITEMS = DIGEST_ITEMS
-ALERTS_PER_MESSAGE = 8
+ALERTS_PER_MESSAGE = 20
 
 
 def _label(prefix: str, value: str, locale: str | None, **params: Any) -> str:
@@ -253,7 +253,6 @@ def alert_blocks(*, locale: str | None, kind: str, views: Sequence[AlertView],
         last = (v.last_contact or v.basis).isoformat() if kind == "churn" else v.basis.isoformat()
         if kind == "churn" and v.last_contact is None:
             last = t("upkeep.digest.never", loc)
-        blocks.append(divider())
         blocks.append(section(t(f"{prefix}.item", loc, client=escape(v.client_name),
                                 tier=_label("upkeep.tier", v.tier, loc), last=last,
                                 team=_team_text(v, loc))))

@@ -31,22 +31,28 @@ TEAM_ORDER = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole
               TeamRole.LAWYER.value: 3}
 
 
-def record_alerts(session: Session, *, kind: str, quiet: Sequence[Quiet],
-                  now: datetime) -> list[tuple[int, Quiet]]:
-    """Insert one alert per (kind, client, basis); return only those this call created."""
+def record_alerts(session: Session, *, kind: str, quiet: Sequence[Quiet], now: datetime,
+                  limit: int | None = None) -> list[tuple[int, Quiet]]:
+    """Record alerts not raised before for (kind, client, basis), in order, at most `limit`.
+
+    Returns (alert id, Quiet) for the alerts this call created. Callers hold the day's run
+    marker, so no other writer races here; ON CONFLICT DO NOTHING stays as a safety net.
+    """
+    existing = {(cid, basis) for cid, basis in session.execute(
+        select(UpkeepAlert.client_id, UpkeepAlert.basis).where(UpkeepAlert.kind == kind))}
+    fresh = [q for q in dict.fromkeys(quiet) if (q.client_id, q.basis) not in existing]
+    fresh = fresh[:limit] if limit is not None else fresh
+    if not fresh:
+        return []
     insert = pg_insert if is_postgres(session) else sqlite_insert
-    by_key = {(q.client_id, q.basis): q for q in quiet}
-    created: list[tuple[int, Quiet]] = []
-    items = list(by_key.values())
-    for i in range(0, len(items), 500):
-        chunk = items[i:i + 500]
-        stmt = (insert(UpkeepAlert)
-                .values([{"kind": kind, "client_id": q.client_id, "basis": q.basis, "status": OPEN,
-                          "created_at": now} for q in chunk])
-                .on_conflict_do_nothing(index_elements=["kind", "client_id", "basis"])
-                .returning(UpkeepAlert.id, UpkeepAlert.client_id, UpkeepAlert.basis))
-        for row in session.execute(stmt):
-            created.append((row.id, by_key[(row.client_id, row.basis)]))
+    session.execute(
+        insert(UpkeepAlert.__table__).on_conflict_do_nothing(index_elements=["kind", "client_id", "basis"]),
+        [{"kind": kind, "client_id": q.client_id, "basis": q.basis, "status": OPEN, "created_at": now}
+         for q in fresh])
+    by_key = {(q.client_id, q.basis): q for q in fresh}
+    created = [(aid, by_key[(cid, basis)]) for aid, cid, basis in session.execute(
+        select(UpkeepAlert.id, UpkeepAlert.client_id, UpkeepAlert.basis)
+        .where(UpkeepAlert.kind == kind, UpkeepAlert.created_at == now)) if (cid, basis) in by_key]
     return sorted(created)
 
 

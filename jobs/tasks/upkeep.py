@@ -7,6 +7,12 @@ key. A second process blocks on the marker insert until the first commits, then 
 marker and does nothing; a crash rolls the marker back with the notices, so the next tick
 redoes the whole day. A morning missed because no process ran is caught up at the next tick
 (that day only: the marker is per day and earlier days are not revisited).
+
+Churn alerts and lost proposals are grouped (ALERTS_PER_MESSAGE clients per message, each
+with its own buttons) and at most MAX_ALERTS_PER_DAY new ones of each kind are raised per
+day, oldest quiet period first; the rest stay candidates and are raised on the next days,
+so a first run over a large imported book does not flood the channel. Delivery paces every
+channel to one message per second.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from storage.models import UpkeepRun
 
 log = logging.getLogger(__name__)
 PENDING_NOTE_DAYS = 7
+MAX_ALERTS_PER_DAY = 400
 
 
 @dataclass
@@ -101,7 +108,9 @@ def enqueue_plan(session: Session, *, plan: DuePlan, settings: Settings, cal: Wo
         if channel is None:
             log.warning("no channel configured for upkeep alerts", extra={"kind": kind})
             continue
-        created = churn.record_alerts(session, kind=kind, quiet=quiet, now=now)
+        oldest_first = sorted(quiet, key=lambda q: (q.basis, q.client_id))
+        created = churn.record_alerts(session, kind=kind, quiet=oldest_first, now=now,
+                                      limit=MAX_ALERTS_PER_DAY)
         if kind == "churn":
             report.churn_alerts += len(created)
         else:
