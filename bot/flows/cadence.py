@@ -177,7 +177,8 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     mature = case((inner.c.created_at <= today_start - timedelta(days=MONTH_DAYS), 1), else_=0)
     rows = session.execute(
         select(inner.c.id, inner.c.tier, inner.c.status, churn_flag, lost_flag, mature,
-               type_coerce(inner.c.last_at, String), *fresh)
+               type_coerce(inner.c.last_at, String), type_coerce(inner.c.created_at, String),
+               type_coerce(inner.c.m_at, String), inner.c.churn_snoozed_until, *fresh)
     ).all()
     # --- recent notes per (client, author): which rules are met, and monthly counts -----------
     window = max([MONTH_DAYS] + [k[1] for k in keys])
@@ -202,8 +203,8 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     partners: dict[int, list[int]] = defaultdict(list)
     managers: dict[int, list[int]] = defaultdict(list)
     team: dict[int, list[int]] = defaultdict(list)
-    for cid, sid, role in session.execute(
-            select(ClientTeamMember.client_id, ClientTeamMember.staff_id, ClientTeamMember.role)):
+    for cid, sid, role in _plain_rows(session, select(ClientTeamMember.client_id,
+                                                      ClientTeamMember.staff_id, ClientTeamMember.role)):
         team[cid].append(sid)
         if role in LEAD_ROLES:
             leads[cid].append(sid)
@@ -223,18 +224,24 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     snoozed = {(sid, cid) for sid, cid in session.execute(
         select(CadenceSnooze.staff_id, CadenceSnooze.client_id).where(CadenceSnooze.until > today))}
 
-    churn_ids: list[int] = []
-    lost_ids: list[int] = []
     below: dict[int, list[tuple[Any, int, str, tuple[str, ...]]]] = defaultdict(list)
     active, prospect = ClientStatus.ACTIVE.value, ClientStatus.PROSPECT.value
     lead_min, manager_min = rules.lead_monthly, rules.manager_monthly
     no_rules: list[tuple[int, str]] = []
     nothing_met = [0] * len(keys)
-    for cid, tier, status, is_churn, is_lost, is_mature, last_raw, *is_fresh in rows:
-        if is_churn:
-            churn_ids.append(cid)
-        if is_lost:
-            lost_ids.append(cid)
+    churn: list[Quiet] = []
+    lost: list[Quiet] = []
+    for (cid, tier, status, is_churn, is_lost, is_mature, last_raw, created_raw, m_raw, snooze,
+         *is_fresh) in rows:
+        if is_churn or is_lost:
+            last_day = _local_day(last_raw, cal) if last_raw else None
+            since = last_day or _local_day(created_raw, cal)
+            if is_churn:
+                churn.append(Quiet(client_id=cid, basis=max(since, snooze or since),
+                                   last_contact=last_day))
+            if is_lost:
+                engaged = max(since, _local_day(m_raw, cal)) if m_raw else since
+                lost.append(Quiet(client_id=cid, basis=engaged, last_contact=last_day))
         per_person: dict[int, list[str]] = {}
         if status == active or status == prospect:
             flags = met.get(cid, nothing_met)
@@ -263,7 +270,6 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                                  last_contact=_local_day(raw, cal) if raw else None)
                      for raw, cid, tier, names in top]
         d.cadence_more = len(items) - len(top)
-    churn, lost = _quiet(session, churn_ids=churn_ids, lost_ids=lost_ids, cal=cal)
 
     # --- follow-ups (titles decrypted only for those a digest shows) ---------------------------
     due_rows: dict[int, list[tuple[int, int, date]]] = defaultdict(list)
@@ -352,36 +358,15 @@ def _local_day(raw: Any, cal: WorkCalendar) -> date:
     return cal.local_date(moment)
 
 
-def _quiet(session: Session, *, churn_ids: list[int], lost_ids: list[int],
-           cal: WorkCalendar) -> tuple[list[Quiet], list[Quiet]]:
-    """Churn and lost candidates with their basis dates (only these clients are looked at)."""
-    wanted = sorted(set(churn_ids) | set(lost_ids))
-    info: dict[int, tuple[datetime, date | None, datetime | None, datetime | None]] = {}
-    for i in range(0, len(wanted), 2000):
-        chunk = wanted[i:i + 2000]
-        last = dict(session.execute(
-            select(ContactNote.client_id, func.max(ContactNote.occurred_at))
-            .where(ContactNote.client_id.in_(chunk)).group_by(ContactNote.client_id)).all())
-        m_at = dict(session.execute(
-            select(Matter.client_id, func.max(func.coalesce(Matter.closed_at, Matter.opened_at)))
-            .where(Matter.client_id.in_(chunk)).group_by(Matter.client_id)).all())
-        for cid, created, snooze in session.execute(
-                select(Client.id, Client.created_at, Client.churn_snoozed_until)
-                .where(Client.id.in_(chunk))):
-            info[cid] = (created, snooze, last.get(cid), m_at.get(cid))
-    churn, lost = [], []
-    for cid in churn_ids:
-        created, snooze, last, _ = info[cid]
-        last_day = cal.local_date(last) if last else None
-        since = last_day or cal.local_date(created)
-        churn.append(Quiet(client_id=cid, basis=max(since, snooze or since), last_contact=last_day))
-    for cid in lost_ids:
-        created, _, last, m_at = info[cid]
-        last_day = cal.local_date(last) if last else None
-        engaged = max(d for d in (last_day or cal.local_date(created),
-                                  cal.local_date(m_at) if m_at else None) if d)
-        lost.append(Quiet(client_id=cid, basis=engaged, last_contact=last_day))
-    return churn, lost
+def _plain_rows(session: Session, stmt: Any) -> list[tuple[Any, ...]]:
+    """Rows of a parameterless, untyped statement as plain tuples from the driver (fast path)."""
+    sql = str(stmt.compile(dialect=session.get_bind().dialect))
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def month_day(column: Any, session: Session) -> Any:
