@@ -214,7 +214,7 @@ def main() -> None:
                         keyring=keyring, clock=lambda: clock["now"])
     ctx = JobContext(services=services, sender=NoSender())
     say(f"{engine.dialect.name}: {n_notes:,} notes")
-    for label, moment in (("day 1 (first run, every quiet client)", DAY1),
+    for label, moment in (("day 1 (first run over the whole book)", DAY1),
                           ("day 2 (steady state)", DAY1 + timedelta(days=1)),
                           ("day 2 re-run", DAY1 + timedelta(days=1, minutes=1))):
         clock["now"] = moment

@@ -306,3 +306,13 @@ def test_a_large_backlog_of_quiet_clients_is_alerted_over_several_days(services,
     clock.advance(days=1)
     assert run_jobs(job_context(services))[0].churn_alerts == 0
     assert len(ids) == 5
+
+
+def test_digest_is_in_the_recipients_language(services, fake_slack):
+    make_staff(services, "U0ZH", "lawyer", "王律师", locale="zh-CN")
+    c = make_client(services, "华为技术有限公司", tier="potential", team={"U0ZH": "lead_lawyer"})
+    add_follow_up(services, c, "U0ZH", date(2026, 11, 23), title="发送合同")
+    run_jobs(job_context(services))
+    [dm] = fake_slack.messages_to("U0ZH")
+    body = str(dm["blocks"])
+    assert "今日提醒" in body and "今天到期" in body and "应每周联系" in body and "华为技术有限公司" in body
