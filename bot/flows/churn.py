@@ -78,21 +78,18 @@ def snooze_churn(session: Session, *, actor: Actor, alert_id: int, today: date,
                  days: int = SNOOZE_DAYS) -> UpkeepAlert:
     """No churn alert for this client for `days` days."""
     alert = _open_alert(session, actor=actor, alert_id=alert_id, kind=CHURN)
-    client = session.get(Client, alert.client_id)
-    assert client is not None
-    client.churn_snoozed_until = today + timedelta(days=days)
+    session.execute(update(Client).where(Client.id == alert.client_id)
+                    .values(churn_snoozed_until=today + timedelta(days=days)))
     alert.status, alert.handled_by = "snoozed", actor.slack_user_id
     audit.record(session, actor=actor.audit_name, action="snooze_churn", entity="client",
-                 entity_id=client.id, fields=["churn_snoozed_until"])
+                 entity_id=alert.client_id, fields=["churn_snoozed_until"])
     return alert
 
 
 def _set_lost(session: Session, *, actor: Actor, client_id: int, reason: str, now: datetime) -> None:
     """Tier and status lost, with the reason; other open alerts of the client are closed."""
-    client = session.get(Client, client_id)
-    assert client is not None
-    client.tier, client.status = Tier.LOST.value, ClientStatus.LOST.value
-    client.lost_reason, client.lost_at = reason, now
+    session.execute(update(Client).where(Client.id == client_id).values(
+        tier=Tier.LOST.value, status=ClientStatus.LOST.value, lost_reason=reason, lost_at=now))
     session.execute(update(UpkeepAlert).where(UpkeepAlert.client_id == client_id,
                                               UpkeepAlert.status == OPEN).values(status="closed"))
     audit.record(session, actor=actor.audit_name, action="mark_lost", entity="client",
@@ -205,5 +202,4 @@ def open_churn_client_name(session: Session, *, actor: Actor, alert_id: int) -> 
         raise NotFound("upkeep.client_not_found")
     if alert.status != OPEN:
         raise Conflict("upkeep.alert_handled")
-    client = session.get(Client, alert.client_id)
-    return client.name if client else ""
+    return session.execute(select(Client.name).where(Client.id == alert.client_id)).scalar_one()

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from opencc import OpenCC
@@ -37,6 +37,7 @@ def _t2s() -> OpenCC:
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=262144)
 def normalize_name(name: str) -> str:
     """Width, case, traditional characters, legal-form words and punctuation folded."""
     text = _t2s().convert(unicodedata.normalize("NFKC", name)).casefold()
@@ -82,14 +83,28 @@ def search_clients(session: Session, *, actor: Actor, query: str,
     return (exact or matches)[:limit]
 
 
-def visible_client(session: Session, *, actor: Actor, client_id: int) -> Client:
-    """The client if the actor may see it; NotFound otherwise (never reveals existence)."""
-    client = session.execute(
-        select(Client).where(Client.id == client_id, policy.client_visibility(actor))
-    ).scalar_one_or_none()
-    if client is None:
+@dataclass(frozen=True)
+class ClientRef:
+    """The plain, non-confidential columns of a client."""
+
+    id: int
+    name: str
+    tier: str
+    status: str
+
+
+def visible_client(session: Session, *, actor: Actor, client_id: int) -> ClientRef:
+    """The client if the actor may see it; NotFound otherwise (never reveals existence).
+
+    Only plain columns are read, so no encrypted field is decrypted on the way.
+    """
+    row = session.execute(
+        select(Client.id, Client.name, Client.tier, Client.status)
+        .where(Client.id == client_id, policy.client_visibility(actor))
+    ).first()
+    if row is None:
         raise NotFound("upkeep.client_not_found")
-    return client
+    return ClientRef(id=row.id, name=row.name, tier=row.tier, status=row.status)
 
 
 @dataclass(frozen=True)
