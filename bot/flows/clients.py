@@ -54,33 +54,35 @@ class ClientMatch:
     score: float
 
 
-def _score(query: str, candidate: str, **_: object) -> float:
-    """How well a normalized query matches a normalized client name (0-100)."""
-    if not query or not candidate:
-        return 0.0
-    if query == candidate:
-        return EXACT
-    if query in candidate:
-        return max(90.0, 99.0 * len(query) / len(candidate)) if len(query) >= 2 else 0.0
-    return float(fuzz.WRatio(query, candidate))
-
-
 def search_clients(session: Session, *, actor: Actor, query: str,
                    limit: int = MAX_CHOICES) -> list[ClientMatch]:
-    """Visible clients matching `query`, best first (exact matches alone when there are some)."""
+    """Visible clients matching `query`, best first.
+
+    Exact matches (after folding) alone when there are some; else names containing the query
+    (90-99.9, the closer in length the higher), then fuzzy matches (rapidfuzz WRatio, capped
+    below any containing match).
+    """
     q = normalize_name(query)
     if not q:
         return []
     rows = session.execute(
         select(Client.id, Client.name).where(policy.client_visibility(actor))
     ).all()
-    choices = {r.id: normalize_name(r.name) for r in rows}
     names = {r.id: r.name for r in rows}
-    found = process.extract(q, choices, scorer=_score, score_cutoff=GOOD, limit=limit * 3)
-    matches = sorted((ClientMatch(client_id=key, name=names[key], score=round(score, 1))
-                      for _, score, key in found), key=lambda m: (-m.score, m.name))
-    exact = [m for m in matches if m.score >= EXACT]
-    return (exact or matches)[:limit]
+    choices = {r.id: normalize_name(r.name) for r in rows}
+    exact = [cid for cid, c in choices.items() if c == q]
+    if exact:
+        found = {cid: EXACT for cid in exact}
+    else:
+        found = {cid: 90.0 + 9.9 * len(q) / len(c) for cid, c in choices.items()
+                 if len(q) >= 2 and q in c}
+        if len(found) < limit:
+            for _, score, cid in process.extract(q, choices, scorer=fuzz.WRatio, score_cutoff=GOOD,
+                                                 limit=limit):
+                found.setdefault(cid, min(float(score), 89.9))
+    matches = sorted((ClientMatch(client_id=cid, name=names[cid], score=round(score, 1))
+                      for cid, score in found.items()), key=lambda m: (-m.score, m.name))
+    return matches[:limit]
 
 
 @dataclass(frozen=True)
