@@ -152,6 +152,7 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
         return digests[staff_id]
 
     # --- per client: last contact (one index seek each), churn and lost flags, in SQL -------
+    # (a materialized CTE, so PostgreSQL does not re-run the correlated seeks per reference)
     keys = _rule_keys(rules)
     last_at = (select(func.max(ContactNote.occurred_at)).where(ContactNote.client_id == Client.id)
                .correlate(Client).scalar_subquery())
@@ -164,7 +165,7 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                     Client.churn_snoozed_until, last_at.label("last_at"), m_at.label("m_at"),
                     case((has_open, 1), else_=0).label("has_open"))
              .where(Client.tier != Tier.LOST.value, Client.status != ClientStatus.LOST.value)
-             .subquery())
+             .cte("due_clients").prefix_with("MATERIALIZED", dialect="postgresql"))
     churn_at = _start_of(today - timedelta(days=rules.churn_days - 1), cal)
     lost_at = _start_of(today - timedelta(days=rules.lost_days - 1), cal)
     quiet_since = func.coalesce(inner.c.last_at, inner.c.created_at)
