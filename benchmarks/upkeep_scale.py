@@ -34,7 +34,8 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from jobs.registry import JobContext  # noqa: E402
-from jobs.tasks.upkeep import plan_daily  # noqa: E402
+from bot.flows.cadence import compute_due  # noqa: E402
+from jobs.tasks.upkeep import plan_daily, rules_from  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.crypto import Keyring, _decode_index_key, generate_key_material  # noqa: E402
 from storage.db import make_engine, make_session_factory  # noqa: E402
@@ -214,6 +215,14 @@ def main() -> None:
                         keyring=keyring, clock=lambda: clock["now"])
     ctx = JobContext(services=services, sender=NoSender())
     say(f"{engine.dialect.name}: {n_notes:,} notes")
+    with services.session() as session:
+        t0 = time.perf_counter()
+        plan = compute_due(session, today=DAY1.astimezone(settings.tz).date(), cal=ctx.calendar,
+                           rules=rules_from(settings))
+        say(f"compute only (what is due, no rendering or enqueueing): "
+            f"{time.perf_counter() - t0:.2f}s — {len(plan.digests)} people with a digest, "
+            f"{len(plan.churn):,} churn candidates, {len(plan.lost):,} lost candidates")
+        session.rollback()
     for label, moment in (("day 1 (first run over the whole book)", DAY1),
                           ("day 2 (steady state)", DAY1 + timedelta(days=1)),
                           ("day 2 re-run", DAY1 + timedelta(days=1, minutes=1))):
