@@ -316,3 +316,37 @@ def test_digest_is_in_the_recipients_language(services, fake_slack):
     [dm] = fake_slack.messages_to("U0ZH")
     body = str(dm["blocks"])
     assert "今日提醒" in body and "今天到期" in body and "应每周联系" in body and "华为技术有限公司" in body
+
+
+def test_cadence_snooze_button_hides_the_client_for_a_week(services, slack, fake_slack, clock):
+    make_staff(services, "U0LEAD", "lawyer")
+    c = make_client(services, "Weekly Co", tier="potential", team={"U0LEAD": "lead_lawyer"})
+    run_jobs(job_context(services))
+    [dm] = _digests(fake_slack, "U0LEAD")
+    snooze = next(b for b in _buttons(dm["blocks"]) if b["action_id"] == A.CADENCE_SNOOZE)
+    assert snooze["value"] == str(c)
+    slack.click("U0LEAD", A.CADENCE_SNOOZE, snooze["value"],
+                message={"channel": "D0LEAD", "ts": "1700000001.000100", "blocks": dm["blocks"]})
+    update = fake_slack.wait_for("chat.update")[0].params
+    assert "Snoozed until 2026-11-30" in str(update["blocks"])
+    clock.advance(days=1)
+    assert run_jobs(job_context(services))[0].digests == 0
+    clock.set(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
+    assert run_jobs(job_context(services))[0].digests == 1
+
+
+def test_a_partner_can_keep_a_client_proposed_as_lost(services, slack, fake_slack, clock):
+    make_staff(services, "U0LEAD", "lawyer")
+    make_staff(services, "U0PARTNER", "partner")
+    c = _quiet_client(services, "Sleepy Ltd", days=400, clock=clock)
+    run_jobs(job_context(services))
+    [proposal] = fake_slack.messages_to(REVIEW_CHANNEL)
+    keep = next(b for b in _buttons(proposal["blocks"]) if b["action_id"] == A.LOST_KEEP)
+    slack.click("U0PARTNER", A.LOST_KEEP, keep["value"],
+                message={"channel": REVIEW_CHANNEL, "ts": "1700000002.000100",
+                         "blocks": proposal["blocks"]})
+    assert "Kept by <@U0PARTNER>" in str(fake_slack.wait_for("chat.update")[0].params["blocks"])
+    with services.session() as session:
+        assert session.get(Client, c).tier == "core"
+    clock.advance(days=1)
+    assert run_jobs(job_context(services))[0].lost_proposals == 0

@@ -224,3 +224,15 @@ def test_assistant_sees_the_clients_of_the_lawyer_they_assist(services, slack, f
     slack.command("U0ASSIST", "/client", "acme")
     reply = fake_slack.wait_for("response_url")[0].params
     assert "Acme Holdings" in str(reply["blocks"]) and "Acme Trading" not in str(reply["blocks"])
+
+
+def test_a_refused_one_liner_shows_the_text_back(services, slack, fake_slack):
+    _seed(services)
+    slack.command("U0LAW1", "/note", "Acme call without a colon")
+    first = fake_slack.wait_for("response_url")[0].params["text"]
+    assert "/note CLIENT" in first and "Acme call without a colon" in first
+    long_text = "Acme: " + "很长的记录" * 1000
+    slack.command("U0LAW1", "/note", long_text)
+    second = fake_slack.wait_for("response_url", 2)[1].params["text"]
+    assert "at most 4000" in second and "很长的记录" in second
+    assert _notes(services) == []
