@@ -173,9 +173,11 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
     shown = 0
 
     def room() -> bool:
+        """Whether another item fits."""
         return shown < MAX_DIGEST_ITEMS
 
     def name(cid: int) -> str:
+        """A client's escaped name."""
         return escape(names.get(cid, "?"))
 
     if digest.follow_ups:

@@ -144,6 +144,7 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     digests: dict[int, Digest] = {}
 
     def digest_of(staff_id: int) -> Digest | None:
+        """This person's digest (created on first use), or None for someone without one."""
         s = staff.get(staff_id)
         if s is None:
             return None

@@ -46,6 +46,7 @@ def register(app: App, deps: AppDeps) -> None:
     services = deps.services
 
     def update_item(client: WebClient, body: dict[str, Any], block_id: str, text: str) -> None:
+        """Replace one item's buttons in the clicked message with a status line."""
         channel, ts, blocks = _message(body)
         if channel and ts and blocks:
             fallback = (body.get("message") or {}).get("text") or text
@@ -53,6 +54,7 @@ def register(app: App, deps: AppDeps) -> None:
                                blocks=replace_item(blocks, block_id=block_id, text=text))
 
     def refresh_alerts(client: WebClient, body: dict[str, Any]) -> None:
+        """Re-render the clicked grouped alert message from the database."""
         channel, ts, blocks = _message(body)
         ids = alert_ids_in(blocks)
         if channel and ts and ids:
@@ -138,6 +140,7 @@ def register(app: App, deps: AppDeps) -> None:
                                   ts=meta["ts"], alert_ids=meta["alerts"])
 
     def decide(body: dict[str, Any], context: BoltContext, client: WebClient, confirm: bool) -> None:
+        """A partner confirms or declines a lost proposal."""
         actor = require_actor(context)
         with services.session() as session:
             churn.decide_lost(session, actor=actor, alert_id=_int_value(body), confirm=confirm,
