@@ -185,3 +185,25 @@ def test_churn_and_lost_candidates(services):
     plan = _plan(services)
     assert {q.client_id for q in plan.churn} == {quiet, never, busy_matter}
     assert {q.client_id for q in plan.lost} == {never}
+
+
+def test_a_long_digest_keeps_every_section_visible_within_slack_limits():
+    from bot.blocks.upkeep import digest_blocks, section_caps
+    from bot.flows.cadence import CadenceItem, DateItem, Digest, FollowUpItem
+
+    assert section_caps([30, 30, 2]) == [12, 6, 2]
+    assert section_caps([0, 3, 40]) == [0, 3, 17]
+    assert section_caps([1, 1, 1]) == [1, 1, 1]
+    d = Digest(staff_id=1, slack_user_id="U0LEAD", locale="en")
+    d.follow_ups = [FollowUpItem(follow_up_id=i, client_id=1, title=f"task {i}", due_on=TODAY)
+                    for i in range(30)]
+    d.cadence = [CadenceItem(client_id=i, tier="core", rules=("call",), last_contact=None)
+                 for i in range(20)]
+    d.cadence_more = 100
+    d.dates = [DateItem(date_id=1, client_id=1, kind="hearing", on=TODAY + timedelta(days=1),
+                        label="<Court>", tomorrow=True)]
+    _, blocks = digest_blocks(locale="en", digest=d, names={1: "A & B"}, today=TODAY, lead_monthly=3)
+    assert len(blocks) <= 50
+    text = str(blocks)
+    assert "Tomorrow: hearing" in text and "&lt;Court&gt;" in text and "A &amp; B" in text
+    assert "and 131 more" in text                        # 30 + 120 + 1 items, 20 shown

@@ -164,17 +164,29 @@ def _rules_text(rules: Sequence[str], locale: str | None, lead_monthly: int) -> 
     return "; ".join(_label("upkeep.rule", r, locale, n=lead_monthly) for r in rules)
 
 
+SECTION_SHARES = (8, 6, 6)
+
+
+def section_caps(sizes: Sequence[int]) -> list[int]:
+    """How many follow-ups, cadence items and dates a digest shows (20 in all, a fair share
+    each, unused room going to the sections that need it, in that order)."""
+    caps = [min(n, share) for n, share in zip(sizes, SECTION_SHARES)]
+    left = MAX_DIGEST_ITEMS - sum(caps)
+    for i, n in enumerate(sizes):
+        extra = min(left, n - caps[i])
+        caps[i] += extra
+        left -= extra
+    return caps
+
+
 def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], today: date,
                   lead_monthly: int) -> tuple[str, list[Block]]:
     """The morning digest (at most MAX_DIGEST_ITEMS items with buttons, the rest counted)."""
     loc = locale
     total = len(digest.follow_ups) + len(digest.cadence) + digest.cadence_more + len(digest.dates)
     blocks: list[Block] = [header(t("upkeep.digest.title", loc, day=today.isoformat()))]
-    shown = 0
-
-    def room() -> bool:
-        """Whether another item fits."""
-        return shown < MAX_DIGEST_ITEMS
+    caps = section_caps([len(digest.follow_ups), len(digest.cadence), len(digest.dates)])
+    shown = sum(caps)
 
     def name(cid: int) -> str:
         """A client's escaped name."""
@@ -182,9 +194,7 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
 
     if digest.follow_ups:
         blocks.append(section(t("upkeep.digest.follow_ups", loc)))
-        for f in digest.follow_ups:
-            if not room():
-                break
+        for f in digest.follow_ups[:caps[0]]:
             key = "upkeep.digest.overdue" if f.due_on < today else "upkeep.digest.due_today"
             blocks.append(section(t(key, loc, title=escape(clamp(f.title or "", 300)), client=name(f.client_id),
                                     due=f.due_on.isoformat())))
@@ -195,12 +205,9 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                 button(t("upkeep.button.done", loc), action_id=A.FOLLOWUP_DONE,
                        value=str(f.follow_up_id), style="primary"),
                 block_id=f"{B.ITEM_PREFIX}fu-{f.follow_up_id}"))
-            shown += 1
-    if digest.cadence and room():
+    if digest.cadence:
         blocks.append(section(t("upkeep.digest.cadence", loc)))
-        for c in digest.cadence:
-            if not room():
-                break
+        for c in digest.cadence[:caps[1]]:
             last = c.last_contact.isoformat() if c.last_contact else t("upkeep.digest.never", loc)
             blocks.append(section(t("upkeep.digest.cadence_item", loc, client=name(c.client_id),
                                     tier=_label("upkeep.tier", c.tier, loc),
@@ -211,12 +218,9 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                 button(t("upkeep.button.snooze", loc), action_id=A.CADENCE_SNOOZE,
                        value=str(c.client_id)),
                 block_id=f"{B.ITEM_PREFIX}cad-{c.client_id}"))
-            shown += 1
-    if digest.dates and room():
+    if digest.dates:
         blocks.append(section(t("upkeep.digest.dates", loc)))
-        for d in digest.dates:
-            if not room():
-                break
+        for d in digest.dates[:caps[2]]:
             label = f" ({escape(clamp(d.label, 200))})" if d.label else ""
             kind = _label("upkeep.kind", d.kind, loc)
             if d.tomorrow:
@@ -226,7 +230,6 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                          client=name(d.client_id), label=label)
             blocks.append(section(text, accessory=button(
                 t("upkeep.button.log", loc), action_id=A.LOG_CONTACT, value=str(d.client_id))))
-            shown += 1
     if total > shown:
         blocks.append(context(t("upkeep.digest.more", loc, count=total - shown)))
     return t("upkeep.digest.text", loc, count=total), blocks
