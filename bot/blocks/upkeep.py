@@ -12,6 +12,7 @@ from bot.blocks.common import (Block, actions, button, context, header, modal, o
 from bot.flows.cadence import DIGEST_ITEMS, Digest
 from bot.flows.churn import LOST_REASONS, AlertView
 from bot.flows.clients import ClientCard, ClientMatch
+from bot.flows.notes import ParsedNote
 from bot.i18n import t
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
@@ -36,7 +37,8 @@ def client_option(client_id: int, name: str) -> dict[str, Any]:
 
 
 def note_modal(*, locale: str | None, today: date, client: tuple[int, str] | None = None,
-               text: str | None = None, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+               kept: ParsedNote | None = None,
+               metadata: dict[str, Any] | None = None) -> dict[str, Any]:
     """The `/note` form: client type-ahead, channel, date, text, next step and due date."""
     client_el: dict[str, Any] = {"type": "external_select", "action_id": A.CLIENT_SELECT,
                                  "min_query_length": 1,
@@ -50,16 +52,19 @@ def note_modal(*, locale: str | None, today: date, client: tuple[int, str] | Non
     due_block = {"type": "input", "block_id": B.DUE, "optional": True,
                  "label": plain(t("upkeep.field.due", locale)),
                  "element": {"type": "datepicker", "action_id": A.DUE}}
+    if kept and kept.due_on:
+        due_block["element"]["initial_date"] = kept.due_on.isoformat()
     blocks: list[Block] = [
         {"type": "input", "block_id": B.CLIENT, "label": plain(t("upkeep.field.client", locale)),
          "element": client_el},
         static_select(t("upkeep.field.channel", locale), block_id=B.CHANNEL, action_id=A.CHANNEL,
-                      options=channels, initial=ContactChannel.CALL.value),
+                      options=channels,
+                      initial=kept.channel if kept and kept.channel != "other" else ContactChannel.CALL.value),
         date_block,
         text_input(t("upkeep.field.text", locale), block_id=B.TEXT, action_id=A.TEXT, multiline=True,
-                   initial=text, max_length=4000),
+                   initial=kept.text[:4000] if kept else None, max_length=4000),
         text_input(t("upkeep.field.next", locale), block_id=B.NEXT, action_id=A.NEXT, optional=True,
-                   max_length=500),
+                   initial=kept.next_step if kept else None, max_length=500),
         due_block,
     ]
     return modal(title=t("upkeep.modal.note_title", locale), callback_id=V.NOTE, blocks=blocks,

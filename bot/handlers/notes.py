@@ -48,21 +48,25 @@ def open_note_modal(*, deps: AppDeps, client: WebClient, trigger_id: str, actor:
     """Open the note form, optionally with a client chosen and a kept text filled in."""
     services = deps.services
     today = local_today(services)
-    chosen, text = None, None
+    chosen, kept = None, None
     with services.session() as session:
         if client_id is not None:
             c = clients.visible_client(session, actor=actor, client_id=client_id)
             chosen = (c.id, c.name)
         if pending_id is not None:
             raw = notes.read_pending(session, actor=actor, pending_id=pending_id)
-            text = raw.split(":", 1)[-1].split("：", 1)[-1].strip() or raw
+            try:
+                kept = notes.parse_one_liner(raw, today=today)
+            except InvalidInput:
+                kept = notes.ParsedNote(client_query="", text=raw, channel="other", next_step=None,
+                                        due_on=None)
     metadata: dict[str, Any] = {}
     if pending_id is not None:
         metadata["pending"] = pending_id
     if message:
         metadata["message"] = message
     client.views_open(trigger_id=trigger_id, view=note_modal(
-        locale=actor.locale, today=today, client=chosen, text=text, metadata=metadata))
+        locale=actor.locale, today=today, client=chosen, kept=kept, metadata=metadata))
 
 
 def confirmation(*, locale: str, client_name: str, recorded: notes.Recorded, channel: str,
