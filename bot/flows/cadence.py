@@ -345,8 +345,8 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                     d.dates.append(DateItem(date_id=did, client_id=client_id, kind=c.kind, on=on,
                                             label=labels.get(did), tomorrow=is_tomorrow))
 
-    wanted = {i.client_id for d in digests.values() for i in (*d.follow_ups, *d.cadence, *d.dates)}
-    wanted |= {q.client_id for q in (*churn, *lost)}
+    wanted = {i.client_id for d in digests.values()
+              for i in (*d.follow_ups[:DIGEST_ITEMS], *d.cadence[:DIGEST_ITEMS], *d.dates[:DIGEST_ITEMS])}
     names = _names(session, wanted)
     return DuePlan(day=today, digests={k: v for k, v in digests.items() if not v.empty},
                    churn=churn, lost=lost, client_names=names)
