@@ -6,7 +6,7 @@ import re
 import string
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -18,6 +18,15 @@ from sqlalchemy.exc import ArgumentError
 Locale = Literal["en", "zh-CN"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 NAMED_MESSAGE = re.compile(r"^([A-Z][A-Z0-9_]+): (.*)$", re.S)
+
+CONTACT_CHANNELS = ("call", "meeting", "email", "wechat", "visit", "other")
+DEFAULT_CADENCE: dict[str, list[dict[str, Any]]] = {
+    "strategic": [{"rule": "face_to_face", "channels": ["meeting", "visit"], "every_days": 30},
+                  {"rule": "call_or_email", "channels": ["call", "email", "wechat"], "every_days": 14}],
+    "core": [{"rule": "call", "channels": ["call", "wechat", "meeting", "visit"], "every_days": 14},
+             {"rule": "written_summary", "channels": ["email"], "every_days": 30}],
+    "potential": [{"rule": "any", "channels": list(CONTACT_CHANNELS), "every_days": 7}],
+}
 
 
 class SettingsError(Exception):
@@ -61,11 +70,29 @@ class Settings(BaseSettings):
     churn_after_days: int = Field(default=90, ge=1)
     lost_after_days: int = Field(default=365, ge=1)
     jobs_tick_seconds: int = Field(default=60, ge=5)
+    cadence: dict[str, list[dict[str, Any]]] = Field(default_factory=lambda: dict(DEFAULT_CADENCE))
+    lead_lawyer_monthly_contacts: int = Field(default=3, ge=0)
+    manager_monthly_contacts: int = Field(default=1, ge=0)
 
     complaint_reminder_hours: int = Field(default=12, ge=1)
     complaint_escalation_hours: int = Field(default=24, ge=1)
     complaint_answer_working_days: int = Field(default=3, ge=1)
     survey_within_days: int = Field(default=30, ge=1)
+
+    @field_validator("cadence")
+    @classmethod
+    def _cadence(cls, value: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+        """Each tier lists rules {rule, channels, every_days} over known contact channels."""
+        for tier, rules in value.items():
+            for r in rules:
+                if not isinstance(r.get("rule"), str) or not isinstance(r.get("every_days"), int) \
+                        or r["every_days"] < 1:
+                    raise ValueError(f"tier {tier!r}: each rule needs a name and every_days >= 1")
+                bad = set(r.get("channels") or []) - set(CONTACT_CHANNELS)
+                if bad or not r.get("channels"):
+                    raise ValueError(f"tier {tier!r} rule {r['rule']!r}: channels must be some of "
+                                     f"{', '.join(CONTACT_CHANNELS)}")
+        return value
 
     @field_validator("firm_timezone")
     @classmethod

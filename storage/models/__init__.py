@@ -11,10 +11,12 @@ from storage.models.notes import ContactNote, FollowUp
 from storage.models.parties import Party, PartyAlias
 from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
+from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
 
 __all__ = [
     "AuditEvent", "Base", "Client", "ClientContact", "ClientTeamMember", "Complaint",
     "ComplaintEvent", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft", "IntakeRequest",
     "Matter", "MatterCounter", "MatterTeamMember", "Notification", "ServiceReview", "Survey",
     "Party", "PartyAlias", "SlackReceipt", "Staff", "StaffAssistant", "UTCDateTime", "utcnow",
+    "CadenceSnooze", "PendingNote", "UpkeepAlert", "UpkeepRun",
 ]

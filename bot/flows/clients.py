@@ -1,0 +1,207 @@
+"""Finding clients by name (fuzzy, English and Chinese) and the data of the profile card."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache, lru_cache
+from zoneinfo import ZoneInfo
+
+from opencc import OpenCC
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.flows import policy
+from bot.flows.actor import Actor
+from bot.flows.errors import NotFound
+from storage import audit
+from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
+                            Staff)
+from storage.models.enums import FollowUpStatus, MatterStatus
+
+LEGAL_SUFFIXES = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|集团|公司|律师事务所|"
+    r"\b(?:co|company|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|group)\b\.?)",
+    re.I,
+)
+EXACT, GOOD = 100.0, 82.0
+MAX_CHOICES = 10
+
+
+@cache
+def _t2s() -> OpenCC:
+    """Traditional → simplified Chinese converter (built on first use)."""
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=262144)
+def normalize_name(name: str) -> str:
+    """Width, case, traditional characters, legal-form words and punctuation folded."""
+    text = _t2s().convert(unicodedata.normalize("NFKC", name)).casefold()
+    text = LEGAL_SUFFIXES.sub(" ", text)
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class ClientMatch:
+    """A client whose name matched a query."""
+
+    client_id: int
+    name: str
+    score: float
+
+
+def search_clients(session: Session, *, actor: Actor, query: str,
+                   limit: int = MAX_CHOICES) -> list[ClientMatch]:
+    """Visible clients matching `query`, best first.
+
+    Exact matches (after folding) alone when there are some; else names containing the query
+    (90-99.9, the closer in length the higher), then fuzzy matches (rapidfuzz WRatio, capped
+    below any containing match).
+    """
+    q = normalize_name(query)
+    if not q:
+        return []
+    rows = session.execute(
+        select(Client.id, Client.name).where(policy.client_visibility(actor))
+    ).all()
+    names = {r.id: r.name for r in rows}
+    choices = {r.id: normalize_name(r.name) for r in rows}
+    exact = [cid for cid, c in choices.items() if c == q]
+    if exact:
+        found = {cid: EXACT for cid in exact}
+    else:
+        found = {cid: 90.0 + 9.9 * len(q) / len(c) for cid, c in choices.items()
+                 if len(q) >= 2 and q in c}
+        if len(found) < limit:
+            for _, score, cid in process.extract(q, choices, scorer=fuzz.WRatio, score_cutoff=GOOD,
+                                                 limit=limit):
+                found.setdefault(cid, min(float(score), 89.9))
+    matches = sorted((ClientMatch(client_id=cid, name=names[cid], score=round(score, 1))
+                      for cid, score in found.items()), key=lambda m: (-m.score, m.name))
+    return matches[:limit]
+
+
+@dataclass(frozen=True)
+class ClientRef:
+    """The plain, non-confidential columns of a client."""
+
+    id: int
+    name: str
+    tier: str
+    status: str
+
+
+def visible_client(session: Session, *, actor: Actor, client_id: int) -> ClientRef:
+    """The client if the actor may see it; NotFound otherwise (never reveals existence).
+
+    Only plain columns are read, so no encrypted field is decrypted on the way.
+    """
+    row = session.execute(
+        select(Client.id, Client.name, Client.tier, Client.status)
+        .where(Client.id == client_id, policy.client_visibility(actor))
+    ).first()
+    if row is None:
+        raise NotFound("upkeep.client_not_found")
+    return ClientRef(id=row.id, name=row.name, tier=row.tier, status=row.status)
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    """One recent contact on the card."""
+
+    occurred_on: date
+    channel: str
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DateLine:
+    """One upcoming important date on the card."""
+
+    on: date
+    kind: str
+    label: str | None
+
+
+@dataclass
+class ClientCard:
+    """Everything the profile card shows."""
+
+    client_id: int
+    name: str
+    tier: str
+    status: str
+    team: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[NoteLine] = field(default_factory=list)
+    next_follow_up: tuple[date, str] | None = None
+    open_matters: list[tuple[str, str]] = field(default_factory=list)
+    dates: list[DateLine] = field(default_factory=list)
+
+
+def next_occurrence(on: date, *, yearly: bool, today: date) -> date:
+    """The next time a (possibly yearly) date happens on or after today."""
+    if not yearly:
+        return on
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = on.replace(year=year)
+        except ValueError:
+            candidate = date(year, 3, 1)
+        if candidate >= today:
+            return candidate
+    return on
+
+
+def client_card(session: Session, *, actor: Actor, client_id: int, today: date, tz: ZoneInfo,
+                notes: int = 5) -> ClientCard:
+    """The card data; reading note texts and date labels is audited."""
+    client = visible_client(session, actor=actor, client_id=client_id)
+    card = ClientCard(client_id=client.id, name=client.name, tier=client.tier, status=client.status)
+    card.team = [(r.slack_user_id, r.role) for r in session.execute(
+        select(Staff.slack_user_id, ClientTeamMember.role)
+        .join(Staff, Staff.id == ClientTeamMember.staff_id)
+        .where(ClientTeamMember.client_id == client.id).order_by(ClientTeamMember.id)
+    )]
+    recent = session.execute(
+        select(ContactNote, Staff.slack_user_id).join(Staff, Staff.id == ContactNote.author_id)
+        .where(ContactNote.client_id == client.id)
+        .order_by(ContactNote.occurred_at.desc(), ContactNote.id.desc()).limit(notes)
+    ).all()
+    for note, author in recent:
+        card.notes.append(NoteLine(occurred_on=note.occurred_at.astimezone(tz).date(), channel=note.channel,
+                                   author=author, text=note.text))
+        audit.record(session, actor=actor.audit_name, action="read", entity="contact_note",
+                     entity_id=note.id, fields=["text"])
+    follow = session.execute(
+        select(FollowUp).where(FollowUp.client_id == client.id,
+                               FollowUp.status == FollowUpStatus.OPEN.value)
+        .order_by(FollowUp.due_on, FollowUp.id).limit(1)
+    ).scalar_one_or_none()
+    if follow is not None:
+        card.next_follow_up = (follow.due_on, follow.title)
+        audit.record(session, actor=actor.audit_name, action="read", entity="follow_up",
+                     entity_id=follow.id, fields=["title"])
+    card.open_matters = [(m.number, m.practice_area) for m in session.execute(
+        select(Matter.number, Matter.practice_area)
+        .where(Matter.client_id == client.id, Matter.status == MatterStatus.OPEN.value)
+        .order_by(Matter.opened_at)
+    )]
+    matter_ids = select(Matter.id).where(Matter.client_id == client.id)
+    rows = session.execute(
+        select(ImportantDate).where(
+            (ImportantDate.client_id == client.id) | ImportantDate.matter_id.in_(matter_ids))
+    ).scalars().all()
+    upcoming = sorted(
+        ((next_occurrence(d.on_date, yearly=d.yearly, today=today), d) for d in rows),
+        key=lambda pair: pair[0])
+    for on, d in [(on, d) for on, d in upcoming if on >= today][:5]:
+        card.dates.append(DateLine(on=on, kind=d.kind, label=d.label))
+        if d.label:
+            audit.record(session, actor=actor.audit_name, action="read", entity="important_date",
+                         entity_id=d.id, fields=["label"])
+    return card

@@ -1,0 +1,119 @@
+"""`/client NAME`: the private profile card, its pick list and the add-follow-up form."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.blocks.common import view_values
+from bot.blocks.upkeep import card_blocks, followup_modal, pick_blocks
+from bot.deps import AppDeps
+from bot.errors import require_actor
+from bot.flows import clients, followups
+from bot.flows.actor import Actor
+from bot.flows.errors import InvalidInput
+from bot.handlers.notes import local_today
+from bot.i18n import t
+from bot.ids import Command
+from bot.ids import UpkeepAction as A
+from bot.ids import UpkeepBlock as B
+from bot.ids import UpkeepView as V
+from bot.services import Services
+from bot.slack_text import escape
+
+PICK_CARD = re.compile(rf"^{A.PICK_CARD_CLIENT}-\d+$")
+
+
+def show_card(*, services: Services, actor: Actor, client_id: int, respond: Respond,
+              replace: bool = False) -> None:
+    """Answer privately with the client's card (NotFound when not visible)."""
+    with services.session() as session:
+        card = clients.client_card(session, actor=actor, client_id=client_id,
+                                   today=local_today(services), tz=services.settings.tz)
+    respond(text=card.name, blocks=card_blocks(locale=actor.locale, card=card),
+            response_type="ephemeral", replace_original=replace)
+
+
+def register(app: App, deps: AppDeps) -> None:
+    """Register `/client`, its pick buttons and the follow-up form."""
+    services = deps.services
+
+    @app.command(Command.CLIENT)
+    def handle_client_command(ack: Ack, body: dict[str, Any], context: BoltContext,
+                              respond: Respond) -> None:
+        ack()
+        actor = require_actor(context)
+        query = (body.get("text") or "").strip()
+        if not query:
+            respond(text=t("upkeep.client_usage", actor.locale), response_type="ephemeral")
+            return
+        with services.session() as session:
+            matches = clients.search_clients(session, actor=actor, query=query)
+        if not matches:
+            respond(text=t("upkeep.client_not_found", actor.locale), response_type="ephemeral")
+            return
+        if len(matches) == 1:
+            show_card(services=services, actor=actor, client_id=matches[0].client_id, respond=respond)
+            return
+        prompt = t("upkeep.card_pick", actor.locale, query=escape(query))
+        respond(text=prompt, response_type="ephemeral",
+                blocks=pick_blocks(prompt=prompt, matches=matches, action_id=A.PICK_CARD_CLIENT,
+                                   value_of=lambda m: str(m.client_id)))
+
+    @app.action(PICK_CARD)
+    def handle_pick_card(ack: Ack, body: dict[str, Any], context: BoltContext,
+                         respond: Respond) -> None:
+        ack()
+        actor = require_actor(context)
+        value = str(body["actions"][0].get("value") or "")
+        if not value.isdigit():
+            raise InvalidInput()
+        show_card(services=services, actor=actor, client_id=int(value), respond=respond, replace=True)
+
+    @app.action(A.ADD_FOLLOWUP)
+    def handle_add_followup(ack: Ack, body: dict[str, Any], context: BoltContext,
+                            client: WebClient) -> None:
+        ack()
+        actor = require_actor(context)
+        value = str(body["actions"][0].get("value") or "")
+        if not value.isdigit():
+            raise InvalidInput()
+        with services.session() as session:
+            c = clients.visible_client(session, actor=actor, client_id=int(value))
+            name = c.name
+        client.views_open(trigger_id=body["trigger_id"], view=followup_modal(
+            locale=actor.locale, client_id=int(value), client_name=name, today=local_today(services)))
+
+    @app.view(V.FOLLOWUP)
+    def handle_followup_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
+                                   view: dict[str, Any], client: WebClient) -> None:
+        locale = context.get("locale") or services.settings.default_locale
+        values = view_values(view)
+        today = local_today(services)
+        title = (values.get(B.TITLE) or "").strip()
+        due = date.fromisoformat(values[B.DUE]) if values.get(B.DUE) else None
+        errors = {}
+        if not title:
+            errors[B.TITLE] = t("upkeep.followup_empty", locale)
+        if due is None:
+            errors[B.DUE] = t("upkeep.need_due", locale)
+        elif due < today:
+            errors[B.DUE] = t("upkeep.due_in_past", locale)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        actor = require_actor(context)
+        client_id = int(json.loads(view.get("private_metadata") or "{}")["client_id"])
+        assert due is not None
+        with services.session() as session:
+            follow = followups.create_follow_up(session, actor=actor, client_id=client_id, title=title,
+                                                due_on=due, today=today, now=services.now())
+            due_on = follow.due_on
+        client.chat_postMessage(channel=actor.slack_user_id,
+                                text=t("upkeep.followup_added", actor.locale, due=due_on.isoformat()))
