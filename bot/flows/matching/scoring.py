@@ -52,7 +52,7 @@ def _exact(q: NameFeatures, r: NameFeatures) -> Match | None:
             reasons.append("region")
         if _trad(q, r):
             reasons.append("trad_simp")
-        if not reasons and q.person and r.person and q.order != r.order:
+        if not reasons and q.person and r.person and (q.order != r.order or q.plain != r.plain):
             reasons.append("name_order")
         if not reasons and q.han and q.region:
             reasons.append("region")
