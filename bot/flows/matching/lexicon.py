@@ -9,7 +9,7 @@ from __future__ import annotations
 LATIN_LEGAL_FORMS = (
     "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "co", "company", "corp",
     "corporation", "gmbh", "plc", "ag", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "pte",
-    "pty", "kk", "kg", "oy", "ab", "pc", "pllc", "lllp", "ulc",
+    "pty", "kk", "kg", "oy", "ab", "pc", "pllc", "lllp", "ulc", "aktiengesellschaft",
 )
 
 # Latin words dropped anywhere in an organisation name.

@@ -13,6 +13,7 @@ from pypinyin import Style, pinyin
 from bot.flows.matching import lexicon
 
 BRACKETED = re.compile(r"[(\[{（【〔［｛「『《]([^)\]}）】〕］｝」』》]*)[)\]}）】〕］｝」』》]")
+DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 MAX_PERSON_KEYS = 4
 
 
@@ -162,6 +163,7 @@ class Normalizer:
     def _latin_tokens(folded: str) -> list[str]:
         """Words of a Latin name: '&' read as 'and', apostrophes joined, punctuation split."""
         text = folded.replace("&", " and ").replace("'", "").replace("’", "")
+        text = DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
         return re.findall(r"[^\W_]+", text)
 
     # ---- organisations -------------------------------------------------------------------
@@ -297,5 +299,8 @@ class Normalizer:
             keys.append(" ".join(sorted(combo)))
         formal = [self.nicknames.get(t, (t,))[0] for t in full]
         keys.insert(1 if keys else 0, " ".join(sorted(formal)))
+        if len(full) >= 3:
+            for first in (full[0], *self.nicknames.get(full[0], ())):
+                keys.append(" ".join(sorted((first, full[-1]))))
         keys.append("".join(full))
         return tuple(dict.fromkeys(keys)), tuple(full), initials, tuple(sorted(full))

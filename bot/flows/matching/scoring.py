@@ -69,14 +69,15 @@ def _person(q: NameFeatures, r: NameFeatures) -> Match | None:
     if q.han != r.han:
         return Match(92.0, ("pinyin",))
     reasons = []
-    if q.raw_tokens != r.raw_tokens:
-        if q.raw_tokens and r.raw_tokens and len(q.raw_tokens) == len(r.raw_tokens):
+    qa, ra = set(q.raw_tokens), set(r.raw_tokens)
+    if qa != ra:
+        if not (qa <= ra or ra <= qa):
             reasons.append("nickname")
-        else:
-            reasons.append("nickname" if set(q.raw_tokens) ^ set(r.raw_tokens) else "name_order")
+        if len(qa) != len(ra):
+            reasons.append("initials")
     elif q.order != r.order:
         reasons.append("name_order")
-    if q.initials != r.initials:
+    if q.initials != r.initials and "initials" not in reasons:
         reasons.append("initials")
     score = 95.0 - (6.0 if "nickname" in reasons else 0.0) - (2.0 if "initials" in reasons else 0.0)
     return Match(score, tuple(reasons) or ("same_name",))

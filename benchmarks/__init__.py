@@ -1,0 +1,1 @@
+"""Speed, memory and quality measurements (not part of the test suite)."""
