@@ -59,9 +59,8 @@ def record_party(session: Session, *, name: str, role: str, kind: str | None = N
     """Add a party to the conflict index (visible to the next check in every process).
 
     Party inserts are serialised (an advisory lock on PostgreSQL, IMMEDIATE transactions on
-    SQLite) so ids become visible in order and every process can catch up by "id > last seen".
-    Take this lock last: never record an audit event after it in the same transaction order
-    the other way round.
+    SQLite), so ids become visible in commit order and every process catches up with
+    "id > last seen". The lock is held until the caller's transaction ends: commit soon after.
     """
     advisory_xact_lock(session, PARTIES_LOCK)
     keyring = keyring_of(session.get_bind().dialect)

@@ -123,7 +123,7 @@ def _typo(q: NameFeatures, r: NameFeatures) -> Match | None:
         return Match(78.0, ("typo",))
     pairs = [(q.core, r.core)]
     if q.person and r.person:
-        pairs += [(a, b) for a in q.person_keys[:3] for b in r.person_keys[:3]]
+        pairs += [(a, b) for a in q.person_keys[:3] for b in r.person_keys[:3] if " " in a and " " in b]
     best = None
     for a, b in pairs:
         if not a or not b:

@@ -7,10 +7,15 @@ Revises: 0001
 from alembic import op
 import sqlalchemy as sa
 
+from storage.db import lock_key
+
 revision = '0002'
 down_revision = '0001'
 branch_labels = ('matcher',)
 depends_on = None
+
+# The lock record_party and the import take, so change ids become visible in order (PostgreSQL).
+PARTIES_LOCK_KEY = lock_key("lawcrm:parties")
 
 # (trigger name, table, event, party id expression)
 TRIGGERS = (
@@ -34,7 +39,8 @@ def upgrade() -> None:
         for name, table, verb, expr in TRIGGERS:
             op.execute(
                 f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$ "
-                f"BEGIN INSERT INTO party_changes (party_id) VALUES ({expr}); RETURN NULL; END $$ "
+                f"BEGIN PERFORM pg_advisory_xact_lock({PARTIES_LOCK_KEY}); "
+                f"INSERT INTO party_changes (party_id) VALUES ({expr}); RETURN NULL; END $$ "
                 "LANGUAGE plpgsql"
             )
             op.execute(f"CREATE TRIGGER {name} AFTER {verb} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
