@@ -9,20 +9,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from bot.flows.conflicts import PARTIES_LOCK
 from bot.flows.errors import DomainError
 from storage.audit import record
 from storage.crypto import normalize_identifier
 from storage.db import advisory_xact_lock, session_scope
-from storage.models import Party
+from storage.models import Party, utcnow
 from storage.models.enums import PartyKind, PartyRole
 from storage.types import keyring_of
 
 COLUMNS = ("name", "role", "kind", "matter", "id_number")
 BATCH = 5000
+INSERT_COLUMNS = ("name", "role", "kind", "matter_ref", "id_number", "id_number_bidx", "source", "import_key",
+                  "created_at")
 MAX_NAME = 300
 MAX_MATTER = 100
 MAX_ID = 64
@@ -136,6 +138,20 @@ def import_key(clean: dict[str, str | None], bidx: str | None) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
+    """Write prepared rows (values already encrypted and converted): COPY on PostgreSQL."""
+    cols = ", ".join(INSERT_COLUMNS)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        dbapi = conn.connection.dbapi_connection
+        with dbapi.cursor() as cur, cur.copy(f"COPY parties ({cols}) FROM STDIN") as copy:  # type: ignore[union-attr]
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in INSERT_COLUMNS)
+    conn.exec_driver_sql(f"INSERT OR IGNORE INTO parties ({cols}) VALUES ({marks})", rows)
+
+
 def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
                 progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Import every valid row in batches; bad rows are reported by line and skipped."""
@@ -145,7 +161,8 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
     started = time.monotonic()
     keyring = keyring_of(engine.dialect)
     factory = sessionmaker(bind=engine)
-    pending: dict[str, dict[str, object]] = {}
+    pending: dict[str, tuple[object, ...]] = {}
+    to_db = Party.__table__.c.created_at.type.bind_processor(engine.dialect)
 
     def flush() -> None:
         if not pending:
@@ -154,13 +171,11 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
             advisory_xact_lock(session, PARTIES_LOCK)
             existing = set(session.execute(
                 select(Party.import_key).where(Party.import_key.in_(list(pending)))).scalars())
-            rows = [r for k, r in pending.items() if k not in existing]
+            created = to_db(utcnow()) if to_db else utcnow()
+            rows = [(*r, created) for k, r in pending.items() if k not in existing]
             report.duplicates += len(existing)
             if rows:
-                stmt = (pg_insert(Party.__table__).on_conflict_do_nothing(index_elements=["import_key"])
-                        if engine.dialect.name == "postgresql"
-                        else insert(Party.__table__).prefix_with("OR IGNORE"))
-                session.execute(stmt, rows)
+                _insert(session, rows)
             report.imported += len(rows)
         pending.clear()
         if progress:
@@ -178,9 +193,8 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
         if key in pending:
             report.duplicates += 1
             continue
-        pending[key] = {"name": clean["name"], "role": clean["role"], "kind": clean["kind"],
-                        "matter_ref": clean["matter"], "id_number": clean["id_number"],
-                        "id_number_bidx": bidx, "source": "import", "import_key": key}
+        token = keyring.encrypt(clean["id_number"]) if clean["id_number"] else None
+        pending[key] = (clean["name"], clean["role"], clean["kind"], clean["matter"], token, bidx, "import", key)
         if len(pending) >= batch:
             flush()
     flush()
