@@ -60,6 +60,12 @@ class Normalizer:
         self.han_legal = tuple(sorted(set(lexicon.HAN_LEGAL_FORMS), key=len, reverse=True))
         self.han_regions = tuple(sorted(set(lexicon.HAN_REGIONS), key=len, reverse=True))
         self.han_region_suffixes = tuple(sorted(lexicon.HAN_REGION_SUFFIXES, key=len, reverse=True))
+        self.han_legal_set = frozenset(self.han_legal)
+        self.han_legal_lengths = tuple(sorted({len(w) for w in self.han_legal}, reverse=True))
+        self.han_region_set = frozenset(self.han_regions)
+        self.han_region_lengths = tuple(sorted({len(w) for w in self.han_regions}, reverse=True))
+        self.han_suffix_set = frozenset(self.han_region_suffixes)
+        self.han_suffix_lengths = tuple(sorted({len(w) for w in self.han_region_suffixes}, reverse=True))
         self.han_generic = tuple(sorted(set(lexicon.HAN_GENERIC), key=len, reverse=True))
         self.han_org = tuple(lexicon.ORG_MARKERS_HAN)
         self.nicknames = {k: tuple(v.split()) for k, v in lexicon.NICKNAMES.items()}
@@ -201,42 +207,49 @@ class Normalizer:
             core = core.replace(word, "")
         return core
 
+    def _suffix(self, text: str, words: frozenset[str], lengths: tuple[int, ...]) -> str | None:
+        """The longest word of `words` that ends `text` and leaves something before it."""
+        for n in lengths:
+            if len(text) > n and text[-n:] in words:
+                return text[-n:]
+        return None
+
+    def _prefix(self, text: str, words: frozenset[str], lengths: tuple[int, ...]) -> str | None:
+        """The longest word of `words` that starts `text`."""
+        for n in lengths:
+            if text[:n] in words:
+                return text[:n]
+        return None
+
     def _han_core(self, folded: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         """Chinese organisation core: legal forms off the end, regions off the front or brackets."""
         text, regions = self._strip_region_brackets(folded, True)
         core = self.simplify("".join(ch for ch in text if ch.isalnum()))
         legal: list[str] = []
-        changed = True
-        while changed:
-            changed = False
-            for form in self.han_legal:
-                if core.endswith(form) and len(core) > len(form):
-                    legal.append(form)
-                    core = core[: -len(form)]
-                    changed = True
-                    break
-            for reg in self.han_regions:
-                if core.endswith(reg) and len(core) > len(reg) and legal:
-                    rest = core[: -len(reg)]
-                    if self._distinctive(rest):
-                        regions.append(reg)
-                        core = rest
-                        changed = True
-                    break
+        while True:
+            form = self._suffix(core, self.han_legal_set, self.han_legal_lengths)
+            if form:
+                legal.append(form)
+                core = core[: -len(form)]
+                continue
+            reg = self._suffix(core, self.han_region_set, self.han_region_lengths) if legal else None
+            if reg and self._distinctive(core[: -len(reg)]):
+                regions.append(reg)
+                core = core[: -len(reg)]
+                continue
+            break
         for _ in range(3):
-            for reg in self.han_regions:
-                if core.startswith(reg):
-                    rest = core[len(reg):]
-                    for suf in self.han_region_suffixes:
-                        if rest.startswith(suf) and self._distinctive(rest[len(suf):]):
-                            rest = rest[len(suf):]
-                            break
-                    if len(rest) >= 2 and self._distinctive(rest):
-                        regions.append(reg)
-                        core = rest
-                        break
-            else:
+            reg = self._prefix(core, self.han_region_set, self.han_region_lengths)
+            if not reg:
                 break
+            rest = core[len(reg):]
+            suf = self._prefix(rest, self.han_suffix_set, self.han_suffix_lengths)
+            if suf and self._distinctive(rest[len(suf):]):
+                rest = rest[len(suf):]
+            if len(rest) < 2 or not self._distinctive(rest):
+                break
+            regions.append(reg)
+            core = rest
         return core, tuple(sorted(legal)), tuple(sorted(regions))
 
     def _latin_core(self, folded: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
