@@ -66,6 +66,7 @@ def register(main: click.Group) -> None:
         last = [time.monotonic()]
 
         def progress(report: ImportReport) -> None:
+            """At most one progress line a second, on stderr."""
             if quiet or time.monotonic() - last[0] < 1.0:
                 return
             last[0] = time.monotonic()

@@ -165,6 +165,7 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
     to_db = Party.__table__.c.created_at.type.bind_processor(engine.dialect)
 
     def flush() -> None:
+        """Write the pending batch under the parties lock, skipping rows already imported."""
         if not pending:
             return
         with session_scope(factory) as session:

@@ -68,6 +68,7 @@ class NameIndex:
         self.bulk = True
 
     def __len__(self) -> int:
+        """How many slots were filed."""
         return len(self.party)
 
     # ---- filing ------------------------------------------------------------------------------
@@ -199,6 +200,7 @@ class NameIndex:
         found: dict[int, float] = {}
 
         def offer(slot: int, score: float) -> None:
+            """Keep the best preliminary score of a slot."""
             if score > found.get(slot, 0.0):
                 found[slot] = score
 

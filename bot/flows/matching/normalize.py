@@ -12,8 +12,8 @@ from pypinyin import Style, pinyin
 
 from bot.flows.matching import lexicon
 
-BRACKETED = re.compile(r"[(\[{（【〔［｛「『《]([^)\]}）】〕］｝」』》]*)[)\]}）】〕］｝」』》]")
-DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
+BRACKETED = r"[(\[{（【〔［｛「『《]([^)\]}）】〕］｝」』》]*)[)\]}）】〕］｝」』》]"
+DOTTED = r"\b(?:[^\W\d_]\.){2,}"
 MAX_PERSON_KEYS = 4
 
 
@@ -47,6 +47,8 @@ class Normalizer:
     """Builds NameFeatures; holds the converters and per-character caches of one process."""
 
     def __init__(self) -> None:
+        self._bracketed = re.compile(BRACKETED)
+        self._dotted = re.compile(DOTTED)
         self._t2s = opencc.OpenCC("t2s")
         self._hk2s = opencc.OpenCC("hk2s")
         self._simp: dict[str, str] = {}
@@ -165,11 +167,10 @@ class Normalizer:
         return not any(t in self.latin_org or t in self.latin_legal or t == "and" or t.isdigit()
                        for t in tokens)
 
-    @staticmethod
-    def _latin_tokens(folded: str) -> list[str]:
+    def _latin_tokens(self, folded: str) -> list[str]:
         """Words of a Latin name: '&' read as 'and', apostrophes joined, punctuation split."""
         text = folded.replace("&", " and ").replace("'", "").replace("’", "")
-        text = DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+        text = self._dotted.sub(lambda m: m.group(0).replace(".", ""), text)
         return re.findall(r"[^\W_]+", text)
 
     # ---- organisations -------------------------------------------------------------------
@@ -178,6 +179,7 @@ class Normalizer:
         regions: list[str] = []
 
         def repl(m: re.Match[str]) -> str:
+            """A bracketed region becomes a space; other bracketed words stay."""
             inner = m.group(1).strip()
             if han:
                 inner_s = self.simplify("".join(ch for ch in inner if ch.isalnum()))
@@ -192,7 +194,7 @@ class Normalizer:
                     return " "
             return f" {inner} "
 
-        return BRACKETED.sub(repl, folded), regions
+        return self._bracketed.sub(repl, folded), regions
 
     def _strip_region_suffix(self, text: str) -> str:
         """'北京市' -> '北京'."""
