@@ -49,11 +49,13 @@ class ConflictEngine:
         self.last_change = 0
 
     # ---- keeping level with the database ---------------------------------------------------
-    def _rows(self, bind: Engine, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple]:
+    def _rows(self, bind: Engine, sql: str, params: Sequence[Any] = (), *, stream: bool = False) -> Iterator[tuple]:
         """Committed rows read on a raw connection of their own (never the caller's transaction)."""
         raw = bind.raw_connection()
         try:
-            cur = raw.cursor()
+            # PostgreSQL start-up: a server-side cursor streams instead of buffering every row.
+            server_side = stream and bind.dialect.name == "postgresql"
+            cur = raw.cursor(name="conflict_index") if server_side else raw.cursor()
             cur.execute(sql.replace("?", _placeholder(bind)), tuple(params))
             while True:
                 batch = cur.fetchmany(LOAD_BATCH)
@@ -82,10 +84,10 @@ class ConflictEngine:
         with self.lock:
             change = list(self._rows(bind, "SELECT MAX(id) FROM party_changes"))
             self.last_change = change[0][0] or 0
-            self._add_parties(self._rows(bind, "SELECT id, name, kind FROM parties ORDER BY id"))
+            self._add_parties(self._rows(bind, "SELECT id, name, kind FROM parties ORDER BY id", stream=True))
             self._add_aliases(self._rows(
                 bind, "SELECT a.id, a.party_id, a.name, p.kind FROM party_aliases a "
-                      "JOIN parties p ON p.id = a.party_id ORDER BY a.id"))
+                      "JOIN parties p ON p.id = a.party_id ORDER BY a.id", stream=True))
             self.index.finish_bulk()
             self.loaded = True
 
