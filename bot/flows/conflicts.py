@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows.matching.engine import Found, engine_for
 from bot.i18n import t
+from storage.audit import AUDIT_LOCK
 from storage.db import advisory_xact_lock
 from storage.models import Matter, Party, PartyAlias
 from storage.types import keyring_of
@@ -43,7 +44,9 @@ class QueryResult:
     hits: list[Hit] = field(default_factory=list)
 
 
-PARTIES_LOCK = "lawcrm:parties"
+# Party inserts share the audit chain's lock: every audited write already takes it, so one lock
+# (never two in opposite orders) keeps party ids visible in commit order without deadlocks.
+PARTIES_LOCK = AUDIT_LOCK
 DEFAULT_MAX_HITS = 25
 
 
@@ -58,9 +61,9 @@ def record_party(session: Session, *, name: str, role: str, kind: str | None = N
                  aliases: Iterable[str] = (), source: str = "intake") -> Party:
     """Add a party to the conflict index (visible to the next check in every process).
 
-    Party inserts are serialised (an advisory lock on PostgreSQL, IMMEDIATE transactions on
-    SQLite), so ids become visible in commit order and every process catches up with
-    "id > last seen". The lock is held until the caller's transaction ends: commit soon after.
+    Party inserts are serialised (the audit chain's advisory lock on PostgreSQL, IMMEDIATE
+    transactions on SQLite), so ids become visible in commit order and every process catches up
+    with "id > last seen". The lock is held until the caller's transaction ends.
     """
     advisory_xact_lock(session, PARTIES_LOCK)
     keyring = keyring_of(session.get_bind().dialect)

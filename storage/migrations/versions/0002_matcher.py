@@ -14,8 +14,9 @@ down_revision = '0001'
 branch_labels = ('matcher',)
 depends_on = None
 
-# The lock record_party and the import take, so change ids become visible in order (PostgreSQL).
-PARTIES_LOCK_KEY = lock_key("lawcrm:parties")
+# The lock record_party and the import take (the audit chain's), so change ids become visible
+# in commit order (PostgreSQL). The name is fixed here: a migration must not change with the code.
+PARTIES_LOCK_KEY = lock_key("lawcrm:audit-chain")
 
 # (trigger name, table, event, party id expression)
 TRIGGERS = (
