@@ -89,7 +89,8 @@ def register(main: click.Group) -> None:
                   help="A file with one name per line.")
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per query.")
     @pass_state
-    def check(state: CliState, names: tuple[str, ...], file: click.utils.LazyFile | None, as_json: bool) -> None:
+    def check(state: CliState, names: tuple[str, ...], file: click.utils.LazyFile | None,
+              as_json: bool) -> None:
         """Check names against every recorded party, in input order."""
         queries = list(names)
         if file is not None:

@@ -107,7 +107,10 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     return _csv_rows(path)
 
 
-def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[None, tuple[str, dict[str, str]]]:
+Refusal = tuple[str, dict[str, str]]
+
+
+def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[None, Refusal]:
     """A clean row, or the reason (message key and parameters) it is refused."""
     name = " ".join((row.get("name") or "").split())
     role = (row.get("role") or "").strip().lower().replace("-", "_").replace(" ", "_")
@@ -144,7 +147,8 @@ def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         dbapi = conn.connection.dbapi_connection
-        with dbapi.cursor() as cur, cur.copy(f"COPY parties ({cols}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        copy_sql = f"COPY parties ({cols}) FROM STDIN"
+        with dbapi.cursor() as cur, cur.copy(copy_sql) as copy:  # type: ignore[union-attr]
             for row in rows:
                 copy.write_row(row)
         return
@@ -195,7 +199,8 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
             report.duplicates += 1
             continue
         token = keyring.encrypt(clean["id_number"]) if clean["id_number"] else None
-        pending[key] = (clean["name"], clean["role"], clean["kind"], clean["matter"], token, bidx, "import", key)
+        pending[key] = (clean["name"], clean["role"], clean["kind"], clean["matter"], token, bidx,
+                        "import", key)
         if len(pending) >= batch:
             flush()
     flush()

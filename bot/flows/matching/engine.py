@@ -49,7 +49,8 @@ class ConflictEngine:
         self.last_change = 0
 
     # ---- keeping level with the database ---------------------------------------------------
-    def _rows(self, bind: Engine, sql: str, params: Sequence[Any] = (), *, stream: bool = False) -> Iterator[tuple]:
+    def _rows(self, bind: Engine, sql: str, params: Sequence[Any] = (), *,
+              stream: bool = False) -> Iterator[tuple]:
         """Committed rows read on a raw connection of their own (never the caller's transaction)."""
         raw = bind.raw_connection()
         try:
@@ -133,8 +134,10 @@ class ConflictEngine:
         parties = {r.id: r for r in session.execute(
             select(Party.id, Party.name, Party.kind, Party.role, Party.matter_ref, Matter.number)
             .outerjoin(Matter, Matter.id == Party.matter_id).where(Party.id.in_(party_ids)))}
-        aliases = dict(session.execute(
-            select(PartyAlias.id, PartyAlias.name).where(PartyAlias.id.in_(alias_ids))).all()) if alias_ids else {}
+        aliases: dict[int, str] = {}
+        if alias_ids:
+            aliases = dict(session.execute(
+                select(PartyAlias.id, PartyAlias.name).where(PartyAlias.id.in_(alias_ids))).all())
         best: dict[int, Found] = {}
         for _slot, pid, aid in slots:
             row = parties.get(pid)

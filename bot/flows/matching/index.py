@@ -147,7 +147,10 @@ class NameIndex:
 
     def _word_slots(self, word: str) -> tuple[int, list[str]]:
         """How many slots a query word (with its typo variants) would bring, and the variants."""
-        variants = sorted(self.expansions(word)) if len(word) >= 4 else ([word] if word in self.vocab_ids else [])
+        if len(word) >= 4:
+            variants = sorted(self.expansions(word))
+        else:
+            variants = [word] if word in self.vocab_ids else []
         return sum(self.words.count(key_hash(w)) for w in variants), variants
 
     def _latin_typos(self, q: NameFeatures) -> set[int]:

@@ -134,7 +134,8 @@ class Normalizer:
         else:
             core, legal, region = self._latin_core(folded)
             pinyin_core = ""
-        person_like = kind == "person" or (kind is None and not legal and self._looks_like_person(folded, han))
+        person_like = kind == "person" or (
+            kind is None and not legal and self._looks_like_person(folded, han))
         order: tuple[str, ...] = ()
         initials: tuple[str, ...] = ()
         raw_tokens: tuple[str, ...] = ()
@@ -295,7 +296,7 @@ class Normalizer:
             keys.append("".join(sy))
         return tuple(dict.fromkeys(keys)), tuple(syllables)
 
-    def _latin_person(self, folded: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    def _latin_person(self, folded: str) -> tuple[tuple[str, ...], ...]:
         """Keys of a Latin personal name: order-free, initials dropped, nicknames mapped."""
         if folded.count(",") == 1:
             last, first = folded.split(",")
