@@ -17,6 +17,7 @@ from bot.flows.matching.scoring import ALIAS_PENALTY, Match, compare
 CACHE_KEY = "conflicts.engine"
 MAX_FETCH = 60
 LOAD_BATCH = 20_000
+CATCH_UP_BATCH = 5_000
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,19 @@ class ConflictEngine:
             if not self.loaded:
                 self.load(bind)
                 return
-            self._add_parties(self._rows(
-                bind, "SELECT id, name, kind FROM parties WHERE id > ? ORDER BY id", (self.last_party,)))
-            self._add_aliases(self._rows(
-                bind, "SELECT a.id, a.party_id, a.name, p.kind FROM party_aliases a "
-                      "JOIN parties p ON p.id = a.party_id WHERE a.id > ? ORDER BY a.id", (self.last_alias,)))
+            # LIMIT keeps the plan an index range scan whatever the statistics say.
+            while True:
+                rows = list(self._rows(bind, "SELECT id, name, kind FROM parties WHERE id > ? ORDER BY id "
+                                             f"LIMIT {CATCH_UP_BATCH}", (self.last_party,)))
+                self._add_parties(iter(rows))
+                if len(rows) < CATCH_UP_BATCH:
+                    break
+            while True:
+                rows = list(self._rows(bind, "SELECT id, party_id, name FROM party_aliases WHERE id > ? "
+                                             f"ORDER BY id LIMIT {CATCH_UP_BATCH}", (self.last_alias,)))
+                self._add_aliases(iter(self._with_kinds(bind, rows)))
+                if len(rows) < CATCH_UP_BATCH:
+                    break
             changes = list(self._rows(
                 bind, "SELECT id, party_id FROM party_changes WHERE id > ? ORDER BY id", (self.last_change,)))
             if not changes:
@@ -114,6 +123,15 @@ class ConflictEngine:
                 self._add_aliases(self._rows(
                     bind, "SELECT a.id, a.party_id, a.name, p.kind FROM party_aliases a "
                           "JOIN parties p ON p.id = a.party_id WHERE a.party_id = ? ORDER BY a.id", (pid,)))
+
+    def _with_kinds(self, bind: Engine, rows: list[tuple]) -> list[tuple]:
+        """Alias rows (id, party id, name) with their party's kind appended."""
+        if not rows:
+            return []
+        pids = sorted({r[1] for r in rows})
+        marks = ", ".join("?" for _ in pids)
+        kinds = dict(self._rows(bind, f"SELECT id, kind FROM parties WHERE id IN ({marks})", pids))
+        return [(aid, pid, name, kinds.get(pid)) for aid, pid, name in rows]
 
     # ---- searching -----------------------------------------------------------------------------
     def find(self, session: Session, query: str, *, max_hits: int) -> list[Found]:
