@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,41 @@ def _placeholder(bind: Engine) -> str:
     return "?" if bind.dialect.paramstyle == "qmark" else "%s"
 
 
+class Reader:
+    """One raw connection of the engine's own: committed rows only, never the caller's transaction."""
+
+    def __init__(self, bind: Engine) -> None:
+        self.bind = bind
+        self.mark = _placeholder(bind)
+        self.raw: Any = None
+
+    def __enter__(self) -> Reader:
+        """Check out the connection."""
+        self.raw = self.bind.raw_connection()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """End its read transaction and give it back to the pool."""
+        try:
+            self.raw.rollback()
+        finally:
+            self.raw.close()
+
+    def rows(self, sql: str, params: Sequence[Any] = (), *, stream: bool = False) -> Iterator[tuple]:
+        """The rows of one query (PostgreSQL start-up streams through a server-side cursor)."""
+        server_side = stream and self.bind.dialect.name == "postgresql"
+        cur = self.raw.cursor(name="conflict_index") if server_side else self.raw.cursor()
+        try:
+            cur.execute(sql.replace("?", self.mark), tuple(params))
+            while True:
+                batch = cur.fetchmany(LOAD_BATCH)
+                if not batch:
+                    break
+                yield from batch
+        finally:
+            cur.close()
+
+
 class ConflictEngine:
     """An index of every party name and alias, caught up with the database before each search."""
 
@@ -50,32 +85,13 @@ class ConflictEngine:
         self.last_change = 0
 
     # ---- keeping level with the database ---------------------------------------------------
-    def _rows(self, bind: Engine, sql: str, params: Sequence[Any] = (), *,
-              stream: bool = False) -> Iterator[tuple]:
-        """Committed rows read on a raw connection of their own (never the caller's transaction)."""
-        raw = bind.raw_connection()
-        try:
-            # PostgreSQL start-up: a server-side cursor streams instead of buffering every row.
-            server_side = stream and bind.dialect.name == "postgresql"
-            cur = raw.cursor(name="conflict_index") if server_side else raw.cursor()
-            cur.execute(sql.replace("?", _placeholder(bind)), tuple(params))
-            while True:
-                batch = cur.fetchmany(LOAD_BATCH)
-                if not batch:
-                    break
-                yield from batch
-            cur.close()
-            raw.rollback()
-        finally:
-            raw.close()
-
-    def _add_parties(self, rows: Iterator[tuple]) -> None:
+    def _add_parties(self, rows: Iterable[tuple]) -> None:
         """File party rows (id, name, kind)."""
         for pid, name, kind in rows:
             self.index.add(party_id=pid, alias_id=0, name=name, kind=kind)
             self.last_party = max(self.last_party, pid)
 
-    def _add_aliases(self, rows: Iterator[tuple]) -> None:
+    def _add_aliases(self, rows: Iterable[tuple]) -> None:
         """File alias rows (id, party id, name, party kind)."""
         for aid, pid, name, kind in rows:
             self.index.add(party_id=pid, alias_id=aid, name=name, kind=kind)
@@ -83,13 +99,11 @@ class ConflictEngine:
 
     def load(self, bind: Engine) -> None:
         """Read every party and alias (start-up)."""
-        with self.lock:
-            change = list(self._rows(bind, "SELECT MAX(id) FROM party_changes"))
-            self.last_change = change[0][0] or 0
-            self._add_parties(self._rows(bind, "SELECT id, name, kind FROM parties ORDER BY id", stream=True))
-            self._add_aliases(self._rows(
-                bind, "SELECT a.id, a.party_id, a.name, p.kind FROM party_aliases a "
-                      "JOIN parties p ON p.id = a.party_id ORDER BY a.id", stream=True))
+        with self.lock, Reader(bind) as db:
+            self.last_change = list(db.rows("SELECT MAX(id) FROM party_changes"))[0][0] or 0
+            self._add_parties(db.rows("SELECT id, name, kind FROM parties ORDER BY id", stream=True))
+            self._add_aliases(db.rows("SELECT a.id, a.party_id, a.name, p.kind FROM party_aliases a "
+                                      "JOIN parties p ON p.id = a.party_id ORDER BY a.id", stream=True))
             self.index.finish_bulk()
             self.loaded = True
 
@@ -99,38 +113,43 @@ class ConflictEngine:
             if not self.loaded:
                 self.load(bind)
                 return
-            # LIMIT keeps the plan an index range scan whatever the statistics say.
-            while True:
-                rows = list(self._rows(bind, "SELECT id, name, kind FROM parties WHERE id > ? ORDER BY id "
-                                             f"LIMIT {CATCH_UP_BATCH}", (self.last_party,)))
-                self._add_parties(iter(rows))
-                if len(rows) < CATCH_UP_BATCH:
-                    break
-            while True:
-                rows = list(self._rows(bind, "SELECT id, party_id, name FROM party_aliases WHERE id > ? "
-                                             f"ORDER BY id LIMIT {CATCH_UP_BATCH}", (self.last_alias,)))
-                self._add_aliases(iter(self._with_kinds(bind, rows)))
-                if len(rows) < CATCH_UP_BATCH:
-                    break
-            changes = list(self._rows(
-                bind, "SELECT id, party_id FROM party_changes WHERE id > ? ORDER BY id", (self.last_change,)))
-            if not changes:
-                return
-            self.last_change = max(c[0] for c in changes)
-            for pid in sorted({c[1] for c in changes}):
-                self.index.forget_party(pid)
-                self._add_parties(self._rows(bind, "SELECT id, name, kind FROM parties WHERE id = ?", (pid,)))
-                self._add_aliases(self._rows(
-                    bind, "SELECT a.id, a.party_id, a.name, p.kind FROM party_aliases a "
-                          "JOIN parties p ON p.id = a.party_id WHERE a.party_id = ? ORDER BY a.id", (pid,)))
+            with Reader(bind) as db:
+                self._catch_up(db)
 
-    def _with_kinds(self, bind: Engine, rows: list[tuple]) -> list[tuple]:
+    def _catch_up(self, db: Reader) -> None:
+        """New parties, new aliases, then changed parties (LIMIT keeps plans on the indexes)."""
+        while True:
+            rows = list(db.rows("SELECT id, name, kind FROM parties WHERE id > ? ORDER BY id "
+                                f"LIMIT {CATCH_UP_BATCH}", (self.last_party,)))
+            self._add_parties(rows)
+            if len(rows) < CATCH_UP_BATCH:
+                break
+        while True:
+            rows = list(db.rows("SELECT id, party_id, name FROM party_aliases WHERE id > ? "
+                                f"ORDER BY id LIMIT {CATCH_UP_BATCH}", (self.last_alias,)))
+            self._add_aliases(self._with_kinds(db, rows))
+            if len(rows) < CATCH_UP_BATCH:
+                break
+        changes = list(db.rows("SELECT id, party_id FROM party_changes WHERE id > ? ORDER BY id",
+                               (self.last_change,)))
+        if not changes:
+            return
+        self.last_change = max(c[0] for c in changes)
+        for pid in sorted({c[1] for c in changes}):
+            self.index.forget_party(pid)
+            self._add_parties(list(db.rows("SELECT id, name, kind FROM parties WHERE id = ?", (pid,))))
+            rows = list(db.rows("SELECT id, party_id, name FROM party_aliases WHERE party_id = ? ORDER BY id",
+                                (pid,)))
+            self._add_aliases(self._with_kinds(db, rows))
+
+    @staticmethod
+    def _with_kinds(db: Reader, rows: list[tuple]) -> list[tuple]:
         """Alias rows (id, party id, name) with their party's kind appended."""
         if not rows:
             return []
         pids = sorted({r[1] for r in rows})
         marks = ", ".join("?" for _ in pids)
-        kinds = dict(self._rows(bind, f"SELECT id, kind FROM parties WHERE id IN ({marks})", pids))
+        kinds = dict(db.rows(f"SELECT id, kind FROM parties WHERE id IN ({marks})", pids))
         return [(aid, pid, name, kinds.get(pid)) for aid, pid, name in rows]
 
     # ---- searching -----------------------------------------------------------------------------
