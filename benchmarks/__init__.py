@@ -1,1 +1,0 @@
-"""Speed, memory and quality measurements (not part of the test suite)."""
