@@ -106,3 +106,14 @@ def test_works_without_a_cache(services: Services) -> None:
     with services.session() as session:
         [res] = search_conflicts(session, names=["Zhang Wei"])
     assert res.hits[0].party_id == ids["张伟"]
+
+
+def test_warm_up_builds_the_index_before_the_first_check(services: Services) -> None:
+    from bot.flows.conflicts import warm_up
+    from bot.flows.matching.engine import engine_for
+
+    ids = seed(services)
+    warm_up(services.engine, cache=services.cache)
+    engine = engine_for(services.cache)
+    assert engine.loaded and len(engine.index) >= len(ids)
+    assert hits_for(services, "Zhang Wei")[0].party_id == ids["张伟"]

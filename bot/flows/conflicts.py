@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.flows.matching.engine import Found, engine_for
@@ -53,6 +53,11 @@ DEFAULT_MAX_HITS = 25
 def why_text(reasons: Sequence[str], locale: str = "en") -> str:
     """The reason codes as one readable phrase."""
     return "; ".join(t(f"conflict.why.{code}", locale) for code in reasons)
+
+
+def warm_up(bind: Engine, *, cache: dict) -> None:
+    """Build this process's index now (start-up) instead of on the first check."""
+    engine_for(cache).catch_up(bind)
 
 
 def record_party(session: Session, *, name: str, role: str, kind: str | None = None,
