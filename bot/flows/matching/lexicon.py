@@ -107,6 +107,12 @@ SURNAME_READINGS = {
     "沈": "shen", "石": "shi", "重": "chong", "都": "du", "洗": "xian", "句": "gou", "员": "yun",
 }
 
+# Two-character surnames: their pinyin is also filed joined ("Ouyang Nana" = 欧阳娜娜).
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "夏侯", "令狐", "端木", "西门", "南宫", "独孤", "澹台", "轩辕", "申屠", "太史", "钟离", "闻人",
+)
+
 # Words that make a name an organisation when the kind is not given.
 ORG_MARKERS_HAN = (
     "公司", "集团", "银行", "事务所", "中心", "协会", "学会", "大学", "学院", "学校", "医院",

@@ -72,6 +72,7 @@ class Normalizer:
         self.han_org = tuple(lexicon.ORG_MARKERS_HAN)
         self.nicknames = {k: tuple(v.split()) for k, v in lexicon.NICKNAMES.items()}
         self.surnames = dict(lexicon.SURNAME_READINGS)
+        self.compound_surnames = frozenset(lexicon.COMPOUND_SURNAMES)
 
     # ---- characters -------------------------------------------------------------------
     def simplify(self, text: str) -> str:
@@ -293,6 +294,8 @@ class Normalizer:
             keys.append(" ".join(sorted(sy)))
             if len(sy) >= 3:
                 keys.append(" ".join(sorted([sy[0], "".join(sy[1:])])))
+            if len(sy) >= 3 and (len(sy) == 4 or "".join(chars[:2]) in self.compound_surnames):
+                keys.append(" ".join(sorted([sy[0] + sy[1], "".join(sy[2:])])))
             keys.append("".join(sy))
         return tuple(dict.fromkeys(keys)), tuple(syllables)
 
