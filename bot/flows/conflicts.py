@@ -9,14 +9,16 @@ initials, typo, alias, id_number. Roles render with `t("conflict.role.<role>")`.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot.flows.matching.engine import Found, engine_for
+from bot.i18n import t
+from storage.audit import AUDIT_LOCK
+from storage.db import advisory_xact_lock
 from storage.models import Matter, Party, PartyAlias
 from storage.types import keyring_of
 
@@ -42,17 +44,33 @@ class QueryResult:
     hits: list[Hit] = field(default_factory=list)
 
 
-def _norm(text: str) -> str:
-    """Width, case and punctuation folded."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+# Party inserts share the audit chain's lock: every audited write already takes it, so one lock
+# (never two in opposite orders) keeps party ids visible in commit order without deadlocks.
+PARTIES_LOCK = AUDIT_LOCK
+DEFAULT_MAX_HITS = 25
+
+
+def why_text(reasons: Sequence[str], locale: str = "en") -> str:
+    """The reason codes as one readable phrase."""
+    return "; ".join(t(f"conflict.why.{code}", locale) for code in reasons)
+
+
+def warm_up(bind: Engine, *, cache: dict) -> None:
+    """Build this process's index now (start-up) instead of on the first check."""
+    engine_for(cache).catch_up(bind)
 
 
 def record_party(session: Session, *, name: str, role: str, kind: str | None = None,
                  matter_id: int | None = None, matter_ref: str | None = None,
                  client_id: int | None = None, id_number: str | None = None,
                  aliases: Iterable[str] = (), source: str = "intake") -> Party:
-    """Add a party to the conflict index (visible to the next check in every process)."""
+    """Add a party to the conflict index (visible to the next check in every process).
+
+    Party inserts are serialised (the audit chain's advisory lock on PostgreSQL, IMMEDIATE
+    transactions on SQLite), so ids become visible in commit order and every process catches up
+    with "id > last seen". The lock is held until the caller's transaction ends.
+    """
+    advisory_xact_lock(session, PARTIES_LOCK)
     keyring = keyring_of(session.get_bind().dialect)
     party = Party(name=name.strip(), role=role, kind=kind, matter_id=matter_id, matter_ref=matter_ref,
                   client_id=client_id, id_number=id_number or None,
@@ -67,44 +85,35 @@ def record_party(session: Session, *, name: str, role: str, kind: str | None = N
 
 
 def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequence[str] = (),
-                     cache: dict | None = None) -> list[QueryResult]:
+                     cache: dict | None = None, locale: str = "en",
+                     max_hits: int = DEFAULT_MAX_HITS) -> list[QueryResult]:
     """For each name (in order), the recorded parties it may conflict with.
 
     `id_numbers` are searched exactly (blind index) and their hits added to every query
-    whose position they share (id_numbers[i] belongs to names[i] when given).
+    whose position they share (id_numbers[i] belongs to names[i] when given). `cache` is the
+    process's `services.cache`: the index lives there and catches up with the database (what
+    any process recorded) before each search. `why` is rendered in `locale`.
     """
+    engine = engine_for(cache)
+    engine.catch_up(session.get_bind())
     keyring = keyring_of(session.get_bind().dialect)
-    rows = session.execute(
-        select(Party.id, Party.name, Party.role, Party.matter_ref, Matter.number, Party.id_number_bidx)
-        .outerjoin(Matter, Matter.id == Party.matter_id)
-    ).all()
-    aliases = session.execute(select(PartyAlias.party_id, PartyAlias.name)).all()
-    by_id = {r.id: r for r in rows}
-    candidates = [(r.id, r.name, False) for r in rows] + [(a.party_id, a.name, True) for a in aliases]
     results = []
     for i, query in enumerate(names):
-        q = _norm(query)
-        best: dict[int, Hit] = {}
-        for pid, cand, is_alias in candidates:
-            c = _norm(cand)
-            if not q or not c:
-                continue
-            score = 100.0 if q == c else fuzz.ratio(q, c)
-            if score < 90:
-                continue
-            reason = ("alias",) if is_alias else (("same_name",) if score == 100 else ("typo",))
-            r = by_id[pid]
-            hit = Hit(party_id=pid, name=r.name, role=r.role, matter=r.number or r.matter_ref,
-                      score=round(score, 1), reasons=reason, why=", ".join(reason))
-            if pid not in best or best[pid].score < hit.score:
-                best[pid] = hit
+        found = {f.party_id: f for f in engine.find(session, query, max_hits=max_hits)}
         idn = id_numbers[i] if i < len(id_numbers) else None
-        if idn:
-            bidx = keyring.blind_index(idn)
+        if idn and idn.strip():
+            rows = session.execute(
+                select(Party.id, Party.name, Party.role, Party.matter_ref, Matter.number)
+                .outerjoin(Matter, Matter.id == Party.matter_id)
+                .where(Party.id_number_bidx == keyring.blind_index(idn))
+            ).all()
             for r in rows:
-                if r.id_number_bidx == bidx:
-                    best[r.id] = Hit(party_id=r.id, name=r.name, role=r.role,
-                                     matter=r.number or r.matter_ref, score=100.0,
-                                     reasons=("id_number",), why="id_number")
-        results.append(QueryResult(query=query, hits=sorted(best.values(), key=lambda h: -h.score)))
+                prior = found.get(r.id)
+                reasons = ("id_number", *(prior.reasons if prior else ()))
+                found[r.id] = Found(party_id=r.id, name=r.name, role=r.role, matter=r.number or r.matter_ref,
+                                    score=100.0, reasons=tuple(dict.fromkeys(reasons)))
+        ordered = sorted(found.values(), key=lambda f: (-f.score, f.party_id))
+        hits = [Hit(party_id=f.party_id, name=f.name, role=f.role, matter=f.matter, score=f.score,
+                    reasons=f.reasons, why=why_text(f.reasons, locale)) for f in ordered]
+        results.append(QueryResult(query=query, hits=hits))
     return results

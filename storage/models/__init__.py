@@ -6,6 +6,7 @@ from storage.models.clients import Client, ClientContact, ClientTeamMember, Impo
 from storage.models.complaints import Complaint, ComplaintEvent, ServiceReview, Survey
 from storage.models.intake import IntakeDraft, IntakeRequest
 from storage.models.ledger import Notification
+from storage.models.matching import PartyChange
 from storage.models.matters import Matter, MatterCounter, MatterTeamMember
 from storage.models.notes import ContactNote, FollowUp
 from storage.models.parties import Party, PartyAlias
@@ -14,9 +15,9 @@ from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
 
 __all__ = [
-    "AuditEvent", "Base", "Client", "ClientContact", "ClientTeamMember", "Complaint",
-    "ComplaintEvent", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft", "IntakeRequest",
-    "Matter", "MatterCounter", "MatterTeamMember", "Notification", "ServiceReview", "Survey",
-    "Party", "PartyAlias", "SlackReceipt", "Staff", "StaffAssistant", "UTCDateTime", "utcnow",
-    "CadenceSnooze", "PendingNote", "UpkeepAlert", "UpkeepRun",
+    "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
+    "Complaint", "ComplaintEvent", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
+    "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
+    "PartyAlias", "PartyChange", "PendingNote", "ServiceReview", "SlackReceipt", "Staff",
+    "StaffAssistant", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "utcnow",
 ]

@@ -1,0 +1,1 @@
+"""The conflict matcher's evaluation set and name pools."""

@@ -1,0 +1,1 @@
+"""The conflict matching engine: normalisation, keys, an in-process index and scoring."""

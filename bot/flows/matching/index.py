@@ -1,0 +1,224 @@
+"""The in-process index: every party name and alias filed under exact keys, words and characters."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein, OSA
+
+from bot.flows.matching.multimap import MultiMap, key_hash
+from bot.flows.matching.normalize import NameFeatures, Normalizer
+from bot.flows.matching.scoring import allowed_typos, token_typos
+
+# A word or character filed under more entries than this is too common to anchor a typo search.
+ANCHOR_CAP = 40_000
+HAN_TYPO_MIN = 5
+# Up to this many typo candidates are checked word by word; more go through a C prefilter first.
+DIRECT_CHECK = 400
+FLAG_HAN = 1
+
+# Preliminary scores by the kind of key that matched (the scorer decides the final score).
+PRE_CORE, PRE_PERSON, PRE_PINYIN, PRE_HOMOPHONE, PRE_TYPO = 97.0, 93.0, 92.0, 71.0, 80.0
+
+
+def exact_keys(f: NameFeatures) -> set[str]:
+    """The exact keys a name is filed under (and looked up by)."""
+    keys = set()
+    if f.core:
+        keys.add("c|" + f.core)
+    for k in f.person_keys:
+        keys.add("p|" + k)
+    if f.han and f.pinyin_core and not f.person:
+        keys.add("y|" + f.pinyin_core)
+    return keys
+
+
+def deletes(word: str) -> set[str]:
+    """Every string one deletion away from a word."""
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+@dataclass
+class Candidate:
+    """A slot that may match, with a preliminary score."""
+
+    slot: int
+    score: float
+
+
+class NameIndex:
+    """Slots (one per party name or alias) and the maps that find them."""
+
+    def __init__(self, normalizer: Normalizer) -> None:
+        self.norm = normalizer
+        self.exact = MultiMap()
+        self.words = MultiMap()
+        self.chars = MultiMap()
+        self.variants = MultiMap()
+        self.vocab: list[str] = []
+        self.vocab_ids: dict[str, int] = {}
+        self.party = array("i")
+        self.alias = array("i")
+        self.flags = bytearray()
+        self.latin: list[str | None] = []
+        self.hancore: list[str | None] = []
+        self.dead_before: dict[int, int] = {}
+        self.bulk = True
+
+    def __len__(self) -> int:
+        """How many slots were filed."""
+        return len(self.party)
+
+    # ---- filing ------------------------------------------------------------------------------
+    def _file(self, mm: MultiMap, h: int, value: int) -> None:
+        """Stage while bulk loading, add at once afterwards."""
+        if self.bulk:
+            mm.stage(h, value)
+        else:
+            mm.add(h, value)
+
+    def _word_id(self, word: str) -> int:
+        """The vocabulary id of a word, filing its one-deletion variants when new."""
+        wid = self.vocab_ids.get(word)
+        if wid is None:
+            wid = len(self.vocab)
+            self.vocab.append(word)
+            self.vocab_ids[word] = wid
+            if len(word) >= 4:
+                for d in deletes(word):
+                    self._file(self.variants, key_hash(d), wid)
+        return wid
+
+    def add(self, *, party_id: int, alias_id: int, name: str, kind: str | None) -> int:
+        """File one name (a party's own name when alias_id is 0); returns its slot."""
+        f = self.norm.features(name, kind)
+        slot = len(self.party)
+        self.party.append(party_id)
+        self.alias.append(alias_id)
+        self.flags.append(FLAG_HAN if f.han else 0)
+        self.latin.append(None if f.han else (f.latin or None))
+        long_han = f.han and not f.person and len(f.core) >= HAN_TYPO_MIN
+        self.hancore.append(f.core if long_han else None)
+        for key in exact_keys(f):
+            self._file(self.exact, key_hash(key), slot)
+        if not f.han:
+            for word in set(f.core.split()) | set(f.latin.split()):
+                self._word_id(word)
+                self._file(self.words, key_hash(word), slot)
+        elif long_han:
+            for ch in set(f.core):
+                self._file(self.chars, key_hash(ch), slot)
+        return slot
+
+    def finish_bulk(self) -> None:
+        """Sort everything staged; later additions go straight into the maps."""
+        for mm in (self.exact, self.words, self.chars, self.variants):
+            mm.build()
+        self.bulk = False
+
+    def forget_party(self, party_id: int) -> None:
+        """Every slot filed so far for this party is stale (edited or deleted)."""
+        self.dead_before[party_id] = len(self.party)
+
+    def alive(self, slot: int) -> bool:
+        """Whether a slot still describes its party."""
+        limit = self.dead_before.get(self.party[slot])
+        return limit is None or slot >= limit
+
+    # ---- finding -----------------------------------------------------------------------------
+    def expansions(self, word: str) -> set[str]:
+        """Recorded words equal to or one typo away from a word."""
+        found = set()
+        if word in self.vocab_ids:
+            found.add(word)
+        if len(word) >= 3:
+            for wid in self.variants.get(key_hash(word)):
+                found.add(self.vocab[wid])
+        if len(word) >= 4:
+            for d in deletes(word):
+                if d in self.vocab_ids:
+                    found.add(d)
+                for wid in self.variants.get(key_hash(d)):
+                    found.add(self.vocab[wid])
+        limit = max(1, allowed_typos(len(word) + 1))
+        return {w for w in found if OSA.distance(word, w, score_cutoff=limit) <= limit}
+
+    def _word_slots(self, word: str) -> tuple[int, list[str]]:
+        """How many slots a query word (with its typo variants) would bring, and the variants."""
+        if len(word) >= 4:
+            variants = sorted(self.expansions(word))
+        else:
+            variants = [word] if word in self.vocab_ids else []
+        return sum(self.words.count(key_hash(w)) for w in variants), variants
+
+    def _latin_typos(self, q: NameFeatures) -> set[int]:
+        """Slots whose Latin words all sit within typo distance of the query's rarest words."""
+        words = set(q.core.split())
+        if not words:
+            return set()
+        sized = sorted((self._word_slots(w) for w in words), key=lambda t: t[0])
+        slots: set[int] | None = None
+        for size, variants in sized[:2]:
+            if size == 0 or size > ANCHOR_CAP:
+                continue
+            found: set[int] = set()
+            for w in variants:
+                found.update(self.words.get(key_hash(w)))
+            slots = found if slots is None else slots & found
+        if not slots:
+            return set()
+        targets = {q.latin, q.core, *q.person_keys[:3]} - {""}
+        if len(slots) <= DIRECT_CHECK:
+            split_targets = [tuple(t.split()) for t in targets]
+            return {s for s in slots if self.latin[s] and any(
+                token_typos(tt, tuple(self.latin[s].split())) is not None for tt in split_targets)}
+        ordered = list(slots)
+        choices = [self.latin[s] or "" for s in ordered]
+        keep: set[int] = set()
+        for target in targets:
+            cutoff = allowed_typos(len(target)) + 1
+            for _choice, _dist, i in process.extract(target, choices, scorer=Levenshtein.distance,
+                                                     score_cutoff=cutoff, limit=None):
+                keep.add(ordered[i])
+        return keep
+
+    def _han_typos(self, q: NameFeatures) -> set[int]:
+        """Slots whose Chinese core is one character edit from the query's."""
+        if q.person or len(q.core) < HAN_TYPO_MIN:
+            return set()
+        counts = sorted((self.chars.count(key_hash(ch)), ch) for ch in set(q.core))
+        slots: set[int] = set()
+        for size, ch in counts[:2]:
+            if 0 < size <= ANCHOR_CAP:
+                slots.update(self.chars.get(key_hash(ch)))
+        ordered = list(slots)
+        choices = [self.hancore[s] or "" for s in ordered]
+        return {ordered[i] for _c, _d, i in process.extract(q.core, choices, scorer=Levenshtein.distance,
+                                                               score_cutoff=1, limit=None)}
+
+    def candidates(self, q: NameFeatures) -> dict[int, float]:
+        """Slots that may match the query, with a preliminary score each."""
+        found: dict[int, float] = {}
+
+        def offer(slot: int, score: float) -> None:
+            """Keep the best preliminary score of a slot."""
+            if score > found.get(slot, 0.0):
+                found[slot] = score
+
+        for key in exact_keys(q):
+            kind = key[0]
+            for slot in self.exact.get(key_hash(key)):
+                if kind == "c":
+                    offer(slot, PRE_CORE)
+                elif kind == "y":
+                    offer(slot, PRE_HOMOPHONE)
+                elif q.han and self.flags[slot] & FLAG_HAN:
+                    offer(slot, PRE_HOMOPHONE)
+                else:
+                    offer(slot, PRE_PINYIN if q.han or self.flags[slot] & FLAG_HAN else PRE_PERSON)
+        typo_slots = self._han_typos(q) if q.han else self._latin_typos(q)
+        for slot in typo_slots:
+            offer(slot, PRE_TYPO)
+        return {s: v for s, v in found.items() if self.alive(s)}
