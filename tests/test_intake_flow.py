@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.ids import IntakeAction
 from storage.models import (AuditEvent, Client, ClientTeamMember, Matter, MatterTeamMember, Party)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
-from storage.models import Client, IntakeRequest, Matter, Party
+from storage.models import Client, Matter, Party
 from tests.intake_helpers import (REVIEW, answers, open_form, requests, review_ref, section_text,
                                   send_for_approval, submit_form)
 from tests.support import make_staff

@@ -47,7 +47,18 @@ def _slack_app(services):  # type: ignore[no-untyped-def]
         click.echo(f"lawcrm: cannot reach Slack at {services.settings.slack_api_url} "
                    f"({type(exc).__name__})", err=True)
         sys.exit(2)
+    _warm_conflict_index(services)
     return app
+
+
+def _warm_conflict_index(services) -> None:  # type: ignore[no-untyped-def]
+    """Build the conflict index in the background so the first check doesn't pay for it."""
+    import threading
+
+    from bot.flows.conflicts import warm_up
+
+    threading.Thread(target=warm_up, args=(services.engine,), kwargs={"cache": services.cache},
+                     name="conflict-index-warm-up", daemon=True).start()
 
 
 def register(main: click.Group) -> None:

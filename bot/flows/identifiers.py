@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -47,6 +47,8 @@ def valid_resident_id(value: str) -> bool:
     try:
         born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
+        return False
+    if born > datetime.now(UTC).date():  # nobody is born in the future
         return False
     return resident_id_check_char(v[:17]) == v[17]
 

@@ -13,10 +13,10 @@ from slack_sdk import WebClient
 from bot.blocks.common import view_values
 from bot.blocks.upkeep import card_blocks, followup_modal, pick_blocks
 from bot.deps import AppDeps
+from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import clients, followups
 from bot.flows.actor import Actor
-from bot.flows.errors import InvalidInput
 from bot.handlers.notes import local_today
 from bot.i18n import t
 from bot.ids import Command
@@ -70,24 +70,20 @@ def register(app: App, deps: AppDeps) -> None:
                          respond: Respond) -> None:
         ack()
         actor = require_actor(context)
-        value = str(body["actions"][0].get("value") or "")
-        if not value.isdigit():
-            raise InvalidInput()
-        show_card(services=services, actor=actor, client_id=int(value), respond=respond, replace=True)
+        value = action_id_value(body)
+        show_card(services=services, actor=actor, client_id=value, respond=respond, replace=True)
 
     @app.action(A.ADD_FOLLOWUP)
     def handle_add_followup(ack: Ack, body: dict[str, Any], context: BoltContext,
                             client: WebClient) -> None:
         ack()
         actor = require_actor(context)
-        value = str(body["actions"][0].get("value") or "")
-        if not value.isdigit():
-            raise InvalidInput()
+        value = action_id_value(body)
         with services.session() as session:
-            c = clients.visible_client(session, actor=actor, client_id=int(value))
+            c = clients.visible_client(session, actor=actor, client_id=value)
             name = c.name
         client.views_open(trigger_id=body["trigger_id"], view=followup_modal(
-            locale=actor.locale, client_id=int(value), client_name=name, today=local_today(services)))
+            locale=actor.locale, client_id=value, client_name=name, today=local_today(services)))
 
     @app.view(V.FOLLOWUP)
     def handle_followup_submission(ack: Ack, body: dict[str, Any], context: BoltContext,

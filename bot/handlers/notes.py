@@ -14,6 +14,7 @@ from bot.blocks.common import view_values
 from bot.blocks.upkeep import (alert_blocks, alert_ids_in, client_option, none_found_blocks,
                                note_modal, pick_blocks)
 from bot.deps import AppDeps
+from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import churn, clients, notes
 from bot.flows.actor import Actor
@@ -213,27 +214,23 @@ def register(app: App, deps: AppDeps) -> None:
                           client: WebClient) -> None:
         ack()
         actor = require_actor(context)
-        value = str(body["actions"][0].get("value") or "")
-        if not value.isdigit():
-            raise InvalidInput()
+        value = action_id_value(body)
         open_note_modal(deps=deps, client=client, trigger_id=body["trigger_id"], actor=actor,
-                        pending_id=int(value))
+                        pending_id=value)
 
     @app.action(A.LOG_CONTACT)
     def handle_log_contact(ack: Ack, body: dict[str, Any], context: BoltContext,
                            client: WebClient) -> None:
         ack()
         actor = require_actor(context)
-        value = str(body["actions"][0].get("value") or "")
-        if not value.isdigit():
-            raise InvalidInput()
+        value = action_id_value(body)
         message = None
         blocks = (body.get("message") or {}).get("blocks") or []
         if alert_ids_in(blocks):
             message = {"channel": (body.get("channel") or {}).get("id"),
                        "ts": (body.get("message") or {}).get("ts"), "alerts": alert_ids_in(blocks)}
         open_note_modal(deps=deps, client=client, trigger_id=body["trigger_id"], actor=actor,
-                        client_id=int(value), message=message)
+                        client_id=value, message=message)
 
     @app.view(V.NOTE)
     def handle_note_submission(ack: Ack, body: dict[str, Any], context: BoltContext,

@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 from bot.blocks.common import view_values
 from bot.blocks.upkeep import alert_ids_in, lost_modal, replace_item
 from bot.deps import AppDeps
+from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import churn, followups
 from bot.flows.cadence import next_working_day
-from bot.flows.errors import InvalidInput
 from bot.handlers.notes import calendar_of, local_today, refresh_alert_message
 from bot.i18n import t
 from bot.ids import UpkeepAction as A
@@ -24,14 +24,6 @@ from bot.ids import UpkeepView as V
 from bot.slack_text import mention
 
 CADENCE_SNOOZE_DAYS = 7
-
-
-def _int_value(body: dict[str, Any]) -> int:
-    """The button's value as an id."""
-    value = str(body["actions"][0].get("value") or "")
-    if not value.isdigit():
-        raise InvalidInput()
-    return int(value)
 
 
 def _message(body: dict[str, Any]) -> tuple[str | None, str | None, list[dict[str, Any]]]:
@@ -66,7 +58,7 @@ def register(app: App, deps: AppDeps) -> None:
                              client: WebClient) -> None:
         ack()
         actor = require_actor(context)
-        fid = _int_value(body)
+        fid = action_id_value(body)
         with services.session() as session:
             followups.complete(session, actor=actor, follow_up_id=fid, now=services.now())
         update_item(client, body, f"{B.ITEM_PREFIX}fu-{fid}",
@@ -77,7 +69,7 @@ def register(app: App, deps: AppDeps) -> None:
                                client: WebClient) -> None:
         ack()
         actor = require_actor(context)
-        fid = _int_value(body)
+        fid = action_id_value(body)
         until = next_working_day(local_today(services), calendar_of(services))
         with services.session() as session:
             followups.snooze(session, actor=actor, follow_up_id=fid, until=until)
@@ -90,7 +82,7 @@ def register(app: App, deps: AppDeps) -> None:
                               client: WebClient) -> None:
         ack()
         actor = require_actor(context)
-        cid = _int_value(body)
+        cid = action_id_value(body)
         until = local_today(services) + timedelta(days=CADENCE_SNOOZE_DAYS)
         with services.session() as session:
             churn.snooze_cadence(session, actor=actor, client_id=cid, until=until)
@@ -104,7 +96,7 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         with services.session() as session:
-            churn.snooze_churn(session, actor=actor, alert_id=_int_value(body),
+            churn.snooze_churn(session, actor=actor, alert_id=action_id_value(body),
                                today=local_today(services))
         refresh_alerts(client, body)
 
@@ -113,7 +105,7 @@ def register(app: App, deps: AppDeps) -> None:
                           client: WebClient) -> None:
         ack()
         actor = require_actor(context)
-        alert_id = _int_value(body)
+        alert_id = action_id_value(body)
         with services.session() as session:
             name = churn.open_churn_client_name(session, actor=actor, alert_id=alert_id)
         channel, ts, blocks = _message(body)
@@ -143,7 +135,7 @@ def register(app: App, deps: AppDeps) -> None:
         """A partner confirms or declines a lost proposal."""
         actor = require_actor(context)
         with services.session() as session:
-            churn.decide_lost(session, actor=actor, alert_id=_int_value(body), confirm=confirm,
+            churn.decide_lost(session, actor=actor, alert_id=action_id_value(body), confirm=confirm,
                               now=services.now())
         refresh_alerts(client, body)
 

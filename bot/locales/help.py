@@ -10,7 +10,9 @@ MESSAGES = {
             "*/client* NAME — the client's profile card\n"
             "*/complaint* — record a client complaint (`/complaint list` for partners)\n"
             "*/lawcrm whoami* — your role and language\n"
-            "*/lawcrm lang en|zh-CN* — change your language"
+            "*/lawcrm lang en|zh-CN* — change your language\n"
+            "*/lawcrm matter close* NUMBER — close a matter (schedules the satisfaction survey)\n"
+            "*/lawcrm stats* — client satisfaction (CSAT), for partners"
         ),
         "zh-CN": (
             "*/intake* — 新客户或新案件：利益冲突检索，然后提交合伙人审批\n"
@@ -19,7 +21,9 @@ MESSAGES = {
             "*/client* 名称 — 查看客户档案\n"
             "*/complaint* — 登记客户投诉（合伙人可用 `/complaint list`）\n"
             "*/lawcrm whoami* — 查看您的角色和语言\n"
-            "*/lawcrm lang en|zh-CN* — 切换语言"
+            "*/lawcrm lang en|zh-CN* — 切换语言\n"
+            "*/lawcrm matter close* 案号 — 结案（并安排满意度回访）\n"
+            "*/lawcrm stats* — 客户满意度统计（合伙人可见）"
         ),
     },
     "help.unknown_subcommand": {

@@ -1,0 +1,15 @@
+"""Small readers of Slack payload fragments shared by handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.flows.errors import InvalidInput
+
+
+def action_id_value(body: dict[str, Any]) -> int:
+    """The pressed button's value as a record id (InvalidInput when it is not one)."""
+    value = str(body["actions"][0].get("value") or "")
+    if not value.isdigit():
+        raise InvalidInput()
+    return int(value)
