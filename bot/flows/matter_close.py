@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
@@ -14,8 +14,8 @@ from bot.flows.errors import Conflict, NotFound, PermissionDenied
 from bot.flows.surveys import schedule_survey
 from bot.settings import Settings
 from storage import audit
-from storage.models import Matter, Staff
-from storage.models.enums import MatterStatus
+from storage.models import Matter, Party, Staff
+from storage.models.enums import MatterStatus, PartyRole
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,30 @@ def close_matter(session: Session, *, actor: Actor, number: str, now: datetime, 
     matter.status, matter.closed_at = MatterStatus.CLOSED.value, now
     audit.record(session, actor=actor.audit_name, action="close", entity="matter", entity_id=matter.id,
                  fields=["status", "closed_at"])
+    mark_former_client(session, by=actor.audit_name, client_id=matter.client_id)
     survey = schedule_survey(session, by=actor.audit_name, matter=matter, now=now, settings=settings)
     assignee = session.get(Staff, survey.assignee_id) if survey.assignee_id else None
     return ClosedMatter(number=matter.number, survey_due=survey.due_at,
                         assignee_user_id=assignee.slack_user_id if assignee else None)
+
+
+def mark_former_client(session: Session, *, by: str, client_id: int) -> int:
+    """With no open matter left, the client's conflict-index entries become "former client".
+
+    Conflict checks then report the relationship as it is; every process's index notices the
+    role change (party_changes). Returns how many parties changed.
+    """
+    still_open = session.execute(
+        select(func.count()).select_from(Matter)
+        .where(Matter.client_id == client_id, Matter.status == MatterStatus.OPEN.value)
+    ).scalar_one()
+    if still_open:
+        return 0
+    parties = session.execute(
+        select(Party).where(Party.client_id == client_id, Party.role == PartyRole.CLIENT.value)
+    ).scalars().all()
+    for party in parties:
+        party.role = PartyRole.FORMER_CLIENT.value
+        audit.record(session, actor=by, action="update", entity="party", entity_id=party.id,
+                     fields=["role"])
+    return len(parties)
