@@ -1,24 +1,11 @@
-"""Every complaint and survey message exists in both languages with the same placeholders."""
+"""Every generated complaint and survey message key exists."""
 
 from __future__ import annotations
 
-import string
 
 from bot.flows.complaints import NEXT_STEPS, ROOT_CAUSES, TRANSITIONS, VIA
 from bot.flows.surveys import DIMENSIONS
-from bot.i18n import LOCALES, catalog
-from bot.locales.complaints import MESSAGES
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def test_both_languages_with_the_same_placeholders():
-    for key, entry in MESSAGES.items():
-        assert set(entry) == set(LOCALES), key
-        assert _fields(entry["en"]) == _fields(entry["zh-CN"]), key
-        assert key.split(".")[0] in ("complaint", "survey", "stats", "matter_close"), key
+from bot.i18n import catalog
 
 
 def test_every_generated_key_exists():

@@ -242,6 +242,19 @@ def test_every_message_has_both_languages_with_the_same_placeholders():
     assert seen == len(catalog()) and seen > 20
 
 
+FEATURE_PREFIXES = {
+    "intake": ("intake.",), "upkeep": ("upkeep.",), "conflicts": ("conflict.",),
+    "complaints": ("complaint.", "survey.", "stats.", "matter_close."),
+}
+
+
+def test_feature_messages_carry_their_feature_prefix():
+    for module_name, prefixes in FEATURE_PREFIXES.items():
+        module = importlib.import_module(f"bot.locales.{module_name}")
+        for key in module.MESSAGES:
+            assert key.startswith(prefixes), f"{module_name}:{key}"
+
+
 def test_every_message_renders_with_its_placeholders():
     for key, entry in catalog().items():
         params = {name: "X" for name in _placeholders(entry["en"])}
