@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from tests.intake_helpers import answers, requests, submit_form
 from tests.support import make_staff
 
