@@ -63,7 +63,10 @@ class Served:
 
     def stop(self) -> None:
         """Close every socket from inside the server's loop (so it ends), then its workers."""
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        try:
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        except OSError:  # the trigger pipe is already gone: close the sockets from here
+            wasyncore.close_all(self.server._map)
         self.thread.join(timeout=10)
         self.server.task_dispatcher.shutdown()
         assert not self.thread.is_alive()
