@@ -11,8 +11,10 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bot.services import Services
+from storage import migrate
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -21,20 +23,29 @@ SLACK_PATH = "/slack/events"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
-def database_ready(services: Services) -> bool:
-    """SELECT 1 against the database (the engine's connect timeout bounds the wait)."""
+def readiness(services: Services, *, heads: frozenset[str]) -> str | None:
+    """None when ready; else why not: the database is unreachable or its schema is behind.
+
+    The engine's connect timeout bounds the wait. A replica whose database is not migrated
+    to this code's revisions is not ready (it would fail on the new columns).
+    """
     try:
         with services.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        return True
+            try:
+                current = frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+            except DBAPIError:
+                return "schema not migrated"
     except Exception as exc:  # noqa: BLE001 - readiness reports any failure as not ready
         log.warning("readiness check failed", extra={"error": type(exc).__name__})
-        return False
+        return "database unreachable"
+    return None if current == heads else "schema not at the newest revision"
 
 
 def make_wsgi_app(app: App, services: Services) -> WSGIApp:
     """Route Slack to Bolt; answer the probes ourselves (never with any data)."""
     slack = SlackRequestHandler(app, path=SLACK_PATH)
+    heads = frozenset((migrate.head_revision() or "").split(","))
 
     def reply(start_response: Callable[..., Any], status: str, body: str,
               headers: list[tuple[str, str]] | None = None) -> list[bytes]:
@@ -58,9 +69,10 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
         if path == "/healthz":
             return reply(start_response, "200 OK", "ok")
         if path == "/readyz":
-            if database_ready(services):
+            problem = readiness(services, heads=heads)
+            if problem is None:
                 return reply(start_response, "200 OK", "ready")
-            return reply(start_response, "503 Service Unavailable", "database unreachable")
+            return reply(start_response, "503 Service Unavailable", problem)
         return reply(start_response, "404 Not Found", "not found")
 
     return wsgi

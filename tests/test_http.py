@@ -379,3 +379,24 @@ def test_serve_reports_a_refused_bot_token_in_one_line(tmp_path, monkeypatch, fa
     assert result.exit_code == 2
     assert error_lines(result) == ["lawcrm: invalid setting SLACK_BOT_TOKEN: Slack says invalid_auth"]
     assert BOT_TOKEN not in result.stderr
+
+
+def test_readyz_is_503_until_the_schema_is_migrated(tmp_path, test_keyring, fake_slack):
+    from storage import migrate
+
+    settings = make_settings(db_url=f"sqlite:///{tmp_path / 'empty.db'}", fake=fake_slack, tmp_path=tmp_path)
+    engine = make_engine(settings.resolved_database_url, keyring=test_keyring)
+    services = Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
+                        keyring=test_keyring)
+    app, _ = create_app(services=services, token_verification=False)
+    server = Served(app, services)
+    try:
+        assert server.request("GET", "/readyz") == (503, "schema not migrated")
+        migrate.upgrade(engine, "0001")
+        assert server.request("GET", "/readyz") == (503, "schema not at the newest revision")
+        migrate.upgrade(engine)
+        assert server.request("GET", "/readyz") == (200, "ready")
+        assert server.request("GET", "/healthz") == (200, "ok")
+    finally:
+        server.stop()
+        engine.dispose()
