@@ -17,3 +17,11 @@ def test_every_generated_key_exists():
     wanted |= {"complaint.step.recorded", "complaint.card.deadline.acknowledge", "complaint.card.deadline.answer",
                "complaint.list.due.acknowledge", "complaint.list.due.answer"}
     assert wanted - keys == set()
+
+
+def test_csat_by_area_shows_the_practice_area_names_intake_uses():
+    from bot.blocks.surveys import _area_label
+
+    assert _area_label("lit_civil", "zh-CN") == "诉讼 — 民商事"
+    assert _area_label("nl_ip", "en") == "Non-litigation — IP"
+    assert _area_label("litigation", "en") == "litigation"  # an imported code without a name

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.blocks.common import Block, actions, button, context, modal, plain, section, text_input
 from bot.flows.surveys import CsatReport, CsatRow, SurveyInfo
-from bot.i18n import t
+from bot.i18n import catalog, t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
 from bot.slack_text import escape
 
@@ -52,6 +52,12 @@ def _line(row: CsatRow, label: str) -> str:
     return f"{label[:24]:<24} | {row.surveys:>7} | {row.satisfied:>9} | {row.csat:5.1f}% | {row.average:.2f}"
 
 
+def _area_label(code: str, locale: str) -> str:
+    """A practice area's name as intake shows it (the code when it has none)."""
+    key = f"intake.area.{code}"
+    return t(key, locale) if key in catalog() else code
+
+
 def csat_text(report: CsatReport, *, locale: str) -> str:
     """The CSAT tables as preformatted text."""
     if report.overall is None:
@@ -62,6 +68,7 @@ def csat_text(report: CsatReport, *, locale: str) -> str:
                       ("stats.by_lawyer", report.by_lawyer)):
         parts.append("")
         parts.append(t(key, locale))
-        parts.extend(_line(r, r.group) for r in rows)
+        label = _area_label if key == "stats.by_area" else (lambda group, _locale: group)
+        parts.extend(_line(r, label(r.group, locale)) for r in rows)
     parts.append("```")
     return "\n".join(parts)
