@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -83,12 +83,15 @@ def cancel(session: Session, *, key_prefix: str) -> int:
     return len(rows)
 
 
-def claim_due(session: Session, *, owner: str, now: datetime, limit: int = 100) -> list[Notification]:
+def claim_due(session: Session, *, owner: str, now: datetime, limit: int = 100,
+              keys: Collection[str] | None = None) -> list[Notification]:
     """Lease due notices to `owner` (SKIP LOCKED on PostgreSQL: workers claim disjoint rows)."""
     due = or_(
         and_(Notification.status == St.PENDING.value, Notification.due_at <= now),
         and_(Notification.status == St.SENDING.value, Notification.lease_until < now),
     )
+    if keys is not None:
+        due = and_(due, Notification.key.in_(list(keys)))
     rows = session.execute(
         select(Notification).where(due).order_by(Notification.due_at, Notification.id)
         .limit(limit).with_for_update(skip_locked=True)
@@ -185,36 +188,67 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
             report.released += _release(session_factory, owner, [c[0] for c in claimed[index:]])
             break
         pacer.wait(channel)
-        outcome: dict[str, Any]
-        try:
-            ch, ts = sender.send(channel=channel, payload=payload)
-            outcome = {"status": St.SENT.value, "sent_at": now(), "slack_channel": ch, "slack_ts": ts,
-                       "last_error": None}
-            report.sent += 1
-        except RateLimited as exc:
-            outcome = {"status": St.PENDING.value, "due_at": now() + timedelta(seconds=exc.retry_after),
-                       "last_error": "ratelimited", "attempts": attempts - 1}
-            report.rate_limited += 1
-        except PermanentFailure as exc:
-            outcome = {"status": St.FAILED.value, "last_error": exc.code[:100]}
+        _record(session_factory, owner, nid, _send_one(sender=sender, nid=nid, channel=channel,
+                                                       payload=payload, attempts=attempts,
+                                                       now=now, report=report))
+    return report
+
+
+def _send_one(*, sender: Sender, nid: int, channel: str, payload: dict[str, Any], attempts: int,
+              now: Callable[[], datetime], report: DispatchReport) -> dict[str, Any]:
+    """Send one claimed notice; the column values that record the outcome."""
+    try:
+        ch, ts = sender.send(channel=channel, payload=payload)
+        report.sent += 1
+        return {"status": St.SENT.value, "sent_at": now(), "slack_channel": ch, "slack_ts": ts,
+                "last_error": None}
+    except RateLimited as exc:
+        report.rate_limited += 1
+        return {"status": St.PENDING.value, "due_at": now() + timedelta(seconds=exc.retry_after),
+                "last_error": "ratelimited", "attempts": attempts - 1}
+    except PermanentFailure as exc:
+        report.failed += 1
+        report.errors.append(exc.code)
+        return {"status": St.FAILED.value, "last_error": exc.code[:100]}
+    except (TransientFailure, Exception) as exc:  # noqa: BLE001 - one bad notice must not stop the batch
+        code = exc.code if isinstance(exc, TransientFailure) else type(exc).__name__
+        if not isinstance(exc, TransientFailure):
+            log.error("sending a notice failed unexpectedly", extra={"notification_id": nid, "error": code})
+        if attempts >= MAX_ATTEMPTS:
             report.failed += 1
-            report.errors.append(exc.code)
-        except (TransientFailure, Exception) as exc:  # noqa: BLE001 - one bad notice must not stop the batch
-            code = exc.code if isinstance(exc, TransientFailure) else type(exc).__name__
-            if not isinstance(exc, TransientFailure):
-                log.error("sending a notice failed unexpectedly",
-                          extra={"notification_id": nid, "error": code})
-            if attempts >= MAX_ATTEMPTS:
-                outcome = {"status": St.FAILED.value, "last_error": code[:100]}
-                report.failed += 1
-            else:
-                outcome = {"status": St.PENDING.value, "last_error": code[:100],
-                           "due_at": now() + timedelta(seconds=min(3600, 15 * 2 ** attempts))}
-                report.retried += 1
-        with session_scope(session_factory) as session:
-            row = session.get(Notification, nid)
-            if row is not None and row.lease_owner == owner:
-                for k, v in outcome.items():
-                    setattr(row, k, v)
-                row.lease_owner = row.lease_until = None
+            return {"status": St.FAILED.value, "last_error": code[:100]}
+        report.retried += 1
+        return {"status": St.PENDING.value, "last_error": code[:100],
+                "due_at": now() + timedelta(seconds=min(3600, 15 * 2 ** attempts))}
+
+
+def _record(session_factory: Callable[[], Any], owner: str, nid: int, outcome: dict[str, Any]) -> None:
+    """Write a send's outcome, unless the lease was lost to another worker meanwhile."""
+    from storage.db import session_scope
+
+    with session_scope(session_factory) as session:
+        row = session.get(Notification, nid)
+        if row is not None and row.lease_owner == owner:
+            for k, v in outcome.items():
+                setattr(row, k, v)
+            row.lease_owner = row.lease_until = None
+
+
+def deliver_now(*, session_factory: Callable[[], Any], sender: Sender, owner: str,
+                now: Callable[[], datetime], keys: Collection[str]) -> DispatchReport:
+    """Send these notices at once (e.g. right after the transaction that recorded them).
+
+    Whatever cannot be sent now (429, a Slack hiccup, a crash) stays in the ledger and the
+    `deliver` job sends it later, once: the claim is the same lease as the job's.
+    """
+    from storage.db import session_scope
+
+    report = DispatchReport()
+    with session_scope(session_factory) as session:
+        claimed = [(r.id, r.channel, r.payload, r.attempts)
+                   for r in claim_due(session, owner=owner, now=now(), keys=keys)]
+    for nid, channel, payload, attempts in claimed:
+        _record(session_factory, owner, nid, _send_one(sender=sender, nid=nid, channel=channel,
+                                                       payload=payload, attempts=attempts,
+                                                       now=now, report=report))
     return report

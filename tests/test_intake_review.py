@@ -5,9 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
+from jobs.registry import JobContext
+from jobs.sender import SlackSender
+from jobs.tasks.delivery import deliver
 from storage.models import Client, Matter, Party
 from tests.intake_helpers import (REVIEW, answers, open_form, requests, review_ref, section_text,
                                   send_for_approval, submit_form)
@@ -257,3 +261,27 @@ def test_closing_while_checking_leaves_nothing_behind(services, slack, fake_slac
     fake_slack.settle()
     assert requests(services)[0].status == "cancelled"
     assert not fake_slack.of("chat.postMessage")
+
+
+def test_decision_announcements_survive_a_rate_limit_and_are_sent_once(services, slack, fake_slack,
+                                                                      people, clock):
+    ref = _pending(services, slack, fake_slack)
+    fake_slack.fail("chat.postMessage", status=429, retry_after=30)  # the requester's DM
+    slack.click("U0PARTNER", IntakeAction.APPROVE, str(ref["id"]), message=ref)
+    fake_slack.wait_for("chat.update")
+    fake_slack.settle()
+    assert requests(services)[0].status == "approved" and _count(services, Matter) == 1
+    def delivered():
+        return [c.params for c in fake_slack.of("chat.postMessage")
+                if c.params.get("channel") == "U0LAWYER" and c.answer.get("ok")]
+
+    assert len(fake_slack.messages_to("U0LAWYER")) == 1 and delivered() == []  # 429: kept in the ledger
+
+    ctx = JobContext(services=services, sender=SlackSender(WebClient(token="xoxb-test", base_url=fake_slack.url)))
+    deliver(ctx)
+    assert delivered() == []  # not before Retry-After
+    clock.advance(seconds=31)
+    deliver(ctx)
+    deliver(ctx)
+    assert len(delivered()) == 1 and "approved" in delivered()[0]["text"]
+    assert len(fake_slack.of("chat.update")) == 1

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks import intake as ui
 from bot.blocks.common import view_values
@@ -16,10 +19,11 @@ from bot.flows import intake, policy
 from bot.flows.actor import Actor
 from bot.flows.errors import PermissionDenied
 from bot.flows.intake import DecisionOutcome
-from bot.flows.notifier import Notifier
 from bot.i18n import t
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
 from bot.slack_text import escape, mention
+from jobs import ledger
+from jobs.sender import SlackSender
 
 
 def _request_id(body: dict[str, Any]) -> int:
@@ -43,21 +47,39 @@ def register(app: App, deps: AppDeps) -> None:
 
     def decide(actor: Actor, request_id: int, decision: str, reason: str | None = None,
                waiver_ref: str | None = None) -> DecisionOutcome:
-        """Run the decision in its own unit of work."""
+        """Run the decision and record its announcements in one unit of work."""
         with services.session() as session:
-            return intake.decide(session, actor=actor, request_id=request_id, decision=decision,
-                                 reason=reason, waiver_ref=waiver_ref,
-                                 pattern=settings.matter_number_pattern, tz=settings.tz,
-                                 now=services.now())
+            outcome = intake.decide(session, actor=actor, request_id=request_id, decision=decision,
+                                    reason=reason, waiver_ref=waiver_ref,
+                                    pattern=settings.matter_number_pattern, tz=settings.tz,
+                                    now=services.now())
+            if outcome.won:
+                record_announcements(session, outcome)
+        return outcome
 
-    def announce(outcome: DecisionOutcome, notifier: Notifier) -> None:
-        """Show the decision in the channel and tell the requester."""
+    def record_announcements(session: Session, outcome: DecisionOutcome) -> None:
+        """The channel update and the requester's DM, in the ledger with the decision itself.
+
+        Recorded in the decision's transaction, they can't be lost: what `announce` cannot send
+        at once (429, a Slack hiccup, a crash) the `deliver` job sends later, once.
+        """
         view = outcome.request
         if view.review_channel and view.review_ts:
             text, blocks = ui.decided_message(view, settings.default_locale)
-            notifier.update(channel=view.review_channel, ts=view.review_ts, text=text, blocks=blocks)
-        notifier.dm(user=view.requester_slack_id,
-                    text=ui.requester_dm(view, view.requester_locale or settings.default_locale))
+            ledger.enqueue(session, key=f"intake:{view.id}:decided:update", kind="intake_decided",
+                           channel=view.review_channel, due_at=services.now(),
+                           payload={"text": text, "blocks": blocks, "update_ts": view.review_ts})
+        ledger.enqueue(session, key=f"intake:{view.id}:decided:dm", kind="intake_decided",
+                       channel=view.requester_slack_id, due_at=services.now(),
+                       payload={"text": ui.requester_dm(view, view.requester_locale or settings.default_locale)})
+
+    def announce(outcome: DecisionOutcome, client: WebClient) -> None:
+        """Send the decision's announcements now (the ledger keeps whatever fails)."""
+        view = outcome.request
+        ledger.deliver_now(session_factory=services.session_factory,
+                           sender=SlackSender(client, external_channels=deps.external_channels),
+                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
+                           keys=[f"intake:{view.id}:decided:update", f"intake:{view.id}:decided:dm"])
 
     def too_late(outcome: DecisionOutcome, locale: str) -> str:
         """What the partner who lost the race is told."""
@@ -76,7 +98,7 @@ def register(app: App, deps: AppDeps) -> None:
             respond(text=too_late(outcome, actor.locale), response_type="ephemeral",
                     replace_original=False)
             return
-        announce(outcome, deps.notifier(client))
+        announce(outcome, client)
 
     def open_reason_modal(kind: str, body: dict[str, Any], context: BoltContext,
                           client: WebClient) -> None:
@@ -124,7 +146,7 @@ def register(app: App, deps: AppDeps) -> None:
             notifier.ephemeral(channel=channel, user=actor.slack_user_id,
                                text=too_late(outcome, actor.locale))
             return
-        announce(outcome, notifier)
+        announce(outcome, client)
 
     @app.view(IntakeView.WAIVER)
     def handle_waiver_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
