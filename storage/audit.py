@@ -59,6 +59,8 @@ class VerifyReport:
 
     checked: int = 0
     problems: list[str] = field(default_factory=list)
+    head_seq: int = 0
+    head_hash: str = GENESIS
 
     @property
     def ok(self) -> bool:
@@ -67,8 +69,12 @@ class VerifyReport:
 
 
 def verify(session: Session, *, progress: Callable[[int], None] | None = None,
-           batch: int = 5000) -> VerifyReport:
-    """Walk the chain in order; report edited, inserted or deleted rows."""
+           batch: int = 5000, anchor: tuple[int, str] | None = None) -> VerifyReport:
+    """Walk the chain in order; report edited, inserted or deleted rows.
+
+    `anchor` is a (seq, hash) recorded outside the database by an earlier run: the chain must
+    still contain it, which also catches the removal or rewrite of the newest rows.
+    """
     report = VerifyReport()
     prev_hash, expected_seq = GENESIS, 1
     rows = session.execute(
@@ -85,7 +91,13 @@ def verify(session: Session, *, progress: Callable[[int], None] | None = None,
                               fields=ev.fields)
         if computed != ev.hash:
             report.problems.append(f"seq {ev.seq}: content does not match its hash (edited)")
+        if anchor and ev.seq == anchor[0] and ev.hash != anchor[1]:
+            report.problems.append(f"seq {ev.seq}: differs from the anchor recorded earlier (rewritten)")
         prev_hash, expected_seq = ev.hash, ev.seq + 1
         if progress and report.checked % batch == 0:
             progress(report.checked)
+    report.head_seq, report.head_hash = expected_seq - 1, prev_hash
+    if anchor and report.head_seq < anchor[0]:
+        report.problems.append(
+            f"seq {report.head_seq + 1}..{anchor[0]} missing: the chain ends before the anchor (newest rows deleted)")
     return report

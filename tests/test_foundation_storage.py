@@ -350,8 +350,8 @@ def _bypass_triggers(conn) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change"))
     else:
-        conn.execute(text("DROP TRIGGER audit_events_no_update"))
-        conn.execute(text("DROP TRIGGER audit_events_no_delete"))
+        conn.execute(text("DROP TRIGGER IF EXISTS audit_events_no_update"))
+        conn.execute(text("DROP TRIGGER IF EXISTS audit_events_no_delete"))
 
 
 def _restore_triggers(engine) -> None:
@@ -440,3 +440,35 @@ def test_concurrent_appends_keep_one_chain(services, backend):
         seqs = session.execute(select(AuditEvent.seq).order_by(AuditEvent.seq)).scalars().all()
     assert report.ok, report.problems
     assert seqs == list(range(1, threads * per_thread + 1))
+
+
+def test_anchor_catches_deleted_newest_rows_and_the_daily_job_alerts_once(services, db_url, tmp_path,
+                                                                         test_keyring, fake_slack):
+    from slack_sdk import WebClient
+
+    from jobs.registry import JobContext
+    from jobs.sender import SlackSender
+    from jobs.tasks.audit import verify_chain
+    from jobs.tasks.delivery import deliver
+
+    _events(services, 4)
+    anchor = tmp_path / "audit-anchor.json"
+    env = _cli_env(db_url, tmp_path, ENCRYPTION_KEYS=test_keyring.fernet_keys[0],
+                   BLIND_INDEX_KEY=base64.urlsafe_b64encode(test_keyring.index_key).decode())
+    first = CliRunner().invoke(build_cli(), ["audit", "verify", "--anchor", str(anchor)], env=env)
+    assert first.exit_code == 0 and "head seq 4" in first.stdout and anchor.exists()
+
+    ctx = JobContext(services=services, sender=SlackSender(WebClient(token="xoxb-t", base_url=fake_slack.url)))
+    assert verify_chain(ctx) is True
+
+    _tamper(services, "DELETE FROM audit_events WHERE seq > 2")  # the chain alone can't see this
+    with services.session() as session:
+        assert audit.verify(session).ok
+    second = CliRunner().invoke(build_cli(), ["audit", "verify", "--anchor", str(anchor)], env=env)
+    assert second.exit_code == 1 and "newest rows deleted" in second.stdout
+
+    _tamper(services, "UPDATE audit_events SET actor = 'staff:99' WHERE seq = 1")
+    assert verify_chain(ctx) is False and verify_chain(ctx) is False
+    deliver(ctx)
+    alerts = fake_slack.messages_to(services.settings.alerts_channel)
+    assert len(alerts) == 1 and "hash chain is broken" in alerts[0]["text"]
