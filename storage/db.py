@@ -102,3 +102,24 @@ def try_advisory_xact_lock(session: Session, name: str) -> bool:
             session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": lock_key(name)}).scalar()
         )
     return True
+
+
+@contextmanager
+def process_lock(engine: Engine, name: str) -> Iterator[bool]:
+    """Hold a cross-process lock for the block if it is free; yields whether it was taken.
+
+    PostgreSQL: a session-level advisory lock on a dedicated connection (released when the
+    block ends, or by the server if the process dies). SQLite is single-process: always True.
+    """
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    with engine.connect() as conn:
+        taken = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": lock_key(name)}).scalar())
+        conn.commit()
+        try:
+            yield taken
+        finally:
+            if taken:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(name)})
+                conn.commit()

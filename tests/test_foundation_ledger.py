@@ -321,3 +321,18 @@ def test_run_once_plans_before_delivering_and_survives_a_failing_job(services, f
     scheduler = build_scheduler(_ctx(services), jobs_)
     assert sorted(j.id for j in scheduler.get_jobs()) == ["broken", "deliver", "plan"]
     assert {j.trigger.interval.total_seconds() for j in scheduler.get_jobs()} == {60}
+
+
+def test_one_process_delivers_at_a_time_so_pacing_holds_across_processes(services, fake_slack):
+    from storage.db import process_lock
+
+    _enqueue(services, "pace-1")
+    with process_lock(services.engine, "lawcrm:deliver") as held:
+        assert held
+        busy = deliver(_ctx(services))
+        if services.engine.dialect.name == "postgresql":
+            assert busy.sent == 0 and fake_slack.of("chat.postMessage") == []  # another process delivers
+        else:
+            assert busy.sent == 1  # SQLite is the single-process mode: no cross-process lock
+    deliver(_ctx(services))
+    assert len(fake_slack.messages_to("C0REVIEW")) == 1

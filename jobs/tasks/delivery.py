@@ -9,13 +9,26 @@ from sqlalchemy import delete
 from bot.settings import Settings
 from jobs.ledger import ChannelPacer, DispatchReport, dispatch_due
 from jobs.registry import JobContext, PeriodicJob
+from storage.db import process_lock
 from storage.models import SlackReceipt
 
 
 def deliver(ctx: JobContext, *, pacer: ChannelPacer | None = None) -> DispatchReport:
-    """Send every due notice in batches until none is left."""
+    """Send every due notice in batches until none is left.
+
+    One `lawcrm jobs` process delivers at a time (a PostgreSQL advisory lock), so the pacing
+    of one message per channel per second holds across processes; the others take over at
+    their next tick if it dies. Claims and leases still make every notice go out once.
+    """
+    with process_lock(ctx.services.engine, "lawcrm:deliver") as mine:
+        if not mine:
+            return DispatchReport()
+        return _deliver_all(ctx, pacer=pacer or ChannelPacer())
+
+
+def _deliver_all(ctx: JobContext, *, pacer: ChannelPacer) -> DispatchReport:
+    """The delivery loop, under the lock."""
     total = DispatchReport()
-    pacer = pacer or ChannelPacer()
     while True:
         report = dispatch_due(session_factory=ctx.services.session_factory, sender=ctx.sender,
                               owner=ctx.owner, now=ctx.now, pacer=pacer)
