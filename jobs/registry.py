@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.flows.workdays import WorkCalendar
+from bot.flows.workdays import WorkCalendar, calendar_of
 from bot.services import Services
 from jobs.ledger import Sender
 
@@ -29,8 +29,7 @@ class JobContext:
     @property
     def calendar(self) -> WorkCalendar:
         """The firm's work calendar."""
-        s = self.services.settings
-        return WorkCalendar(tz=s.tz, country=s.holiday_country)
+        return calendar_of(self.services.settings)
 
     def now(self) -> datetime:
         """Aware UTC now (frozen in tests)."""

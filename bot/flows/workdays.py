@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 class WorkCalendar:
@@ -42,6 +46,13 @@ class WorkCalendar:
                 left -= 1
         return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=self.tz)
 
+    def next_working_day(self, day: date) -> date:
+        """The first working day after `day`."""
+        day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`."""
         count, day = 0, start
@@ -49,3 +60,14 @@ class WorkCalendar:
             day += timedelta(days=1)
             count += self.is_working_day(day)
         return count
+
+
+@lru_cache(maxsize=8)
+def _calendar(tz_name: str, country: str) -> WorkCalendar:
+    """One calendar per (timezone, country) in a process: loading holidays is not free."""
+    return WorkCalendar(tz=ZoneInfo(tz_name), country=country)
+
+
+def calendar_of(settings: "Settings") -> WorkCalendar:
+    """The firm's calendar for these settings (shared within the process)."""
+    return _calendar(settings.firm_timezone, settings.holiday_country)
