@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.db import is_postgres
+from storage.db import is_postgres, session_scope
 from storage.models import Notification
 from storage.models.enums import NotificationStatus as St
 
@@ -33,6 +33,14 @@ class RateLimited(Exception):
 
 class PermanentFailure(Exception):
     """Slack refused for good (channel_not_found, account_inactive…)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class CredentialsRefused(Exception):
+    """Slack refused the bot's token: stop sending, keep every notice for later."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -74,13 +82,13 @@ def exists(session: Session, key: str) -> bool:
 
 def cancel(session: Session, *, key_prefix: str) -> int:
     """Cancel pending notices whose key starts with the prefix; return how many."""
-    rows = session.execute(
-        select(Notification).where(Notification.key.startswith(key_prefix),
-                                   Notification.status == St.PENDING.value)
-    ).scalars().all()
-    for row in rows:
-        row.status = St.CANCELLED.value
-    return len(rows)
+    result = session.execute(
+        update(Notification)
+        .where(Notification.key.startswith(key_prefix, autoescape=True),
+               Notification.status == St.PENDING.value)
+        .values(status=St.CANCELLED.value)
+    )
+    return result.rowcount or 0
 
 
 def claim_due(session: Session, *, owner: str, now: datetime, limit: int = 100,
@@ -121,6 +129,7 @@ class DispatchReport:
     failed: int = 0
     released: int = 0
     errors: list[str] = field(default_factory=list)
+    stopped: bool = False
 
 
 def interleave_channels(claimed: list[tuple[int, str, Any, int]]) -> list[tuple[int, str, Any, int]]:
@@ -139,16 +148,16 @@ def interleave_channels(claimed: list[tuple[int, str, Any, int]]) -> list[tuple[
 
 def _release(session_factory: Callable[[], Any], owner: str, ids: list[int]) -> int:
     """Give claimed but unsent notices back (pending, lease cleared, attempt not counted)."""
-    from storage.db import session_scope
-
+    if not ids:
+        return 0
     with session_scope(session_factory) as session:
-        rows = session.execute(
-            select(Notification).where(Notification.id.in_(ids), Notification.lease_owner == owner)
-        ).scalars().all()
-        for row in rows:
-            row.status, row.lease_owner, row.lease_until = St.PENDING.value, None, None
-            row.attempts -= 1
-        return len(rows)
+        result = session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids), Notification.lease_owner == owner)
+            .values(status=St.PENDING.value, lease_owner=None, lease_until=None,
+                    attempts=Notification.attempts - 1)
+        )
+        return result.rowcount or 0
 
 
 class ChannelPacer:
@@ -173,8 +182,6 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
                  now: Callable[[], datetime], pacer: ChannelPacer | None = None,
                  limit: int = 100) -> DispatchReport:
     """Claim due notices, send each, and record the outcome (one short transaction each)."""
-    from storage.db import session_scope
-
     pacer = pacer or ChannelPacer()
     report = DispatchReport()
     with session_scope(session_factory) as session:
@@ -188,9 +195,13 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
             report.released += _release(session_factory, owner, [c[0] for c in claimed[index:]])
             break
         pacer.wait(channel)
-        _record(session_factory, owner, nid, _send_one(sender=sender, nid=nid, channel=channel,
-                                                       payload=payload, attempts=attempts,
-                                                       now=now, report=report))
+        try:
+            outcome = _send_one(sender=sender, nid=nid, channel=channel, payload=payload,
+                                attempts=attempts, now=now, report=report)
+        except CredentialsRefused as exc:
+            report.released += _stop_for_credentials(session_factory, owner, claimed[index:], exc, report)
+            break
+        _record(session_factory, owner, nid, outcome)
     return report
 
 
@@ -206,6 +217,8 @@ def _send_one(*, sender: Sender, nid: int, channel: str, payload: dict[str, Any]
         report.rate_limited += 1
         return {"status": St.PENDING.value, "due_at": now() + timedelta(seconds=exc.retry_after),
                 "last_error": "ratelimited", "attempts": attempts - 1}
+    except CredentialsRefused:
+        raise
     except PermanentFailure as exc:
         report.failed += 1
         report.errors.append(exc.code)
@@ -224,14 +237,11 @@ def _send_one(*, sender: Sender, nid: int, channel: str, payload: dict[str, Any]
 
 def _record(session_factory: Callable[[], Any], owner: str, nid: int, outcome: dict[str, Any]) -> None:
     """Write a send's outcome, unless the lease was lost to another worker meanwhile."""
-    from storage.db import session_scope
-
     with session_scope(session_factory) as session:
-        row = session.get(Notification, nid)
-        if row is not None and row.lease_owner == owner:
-            for k, v in outcome.items():
-                setattr(row, k, v)
-            row.lease_owner = row.lease_until = None
+        session.execute(
+            update(Notification).where(Notification.id == nid, Notification.lease_owner == owner)
+            .values(**outcome, lease_owner=None, lease_until=None)
+        )
 
 
 def deliver_now(*, session_factory: Callable[[], Any], sender: Sender, owner: str,
@@ -241,14 +251,27 @@ def deliver_now(*, session_factory: Callable[[], Any], sender: Sender, owner: st
     Whatever cannot be sent now (429, a Slack hiccup, a crash) stays in the ledger and the
     `deliver` job sends it later, once: the claim is the same lease as the job's.
     """
-    from storage.db import session_scope
-
     report = DispatchReport()
     with session_scope(session_factory) as session:
         claimed = [(r.id, r.channel, r.payload, r.attempts)
                    for r in claim_due(session, owner=owner, now=now(), keys=keys)]
-    for nid, channel, payload, attempts in claimed:
-        _record(session_factory, owner, nid, _send_one(sender=sender, nid=nid, channel=channel,
-                                                       payload=payload, attempts=attempts,
-                                                       now=now, report=report))
+    for index, (nid, channel, payload, attempts) in enumerate(claimed):
+        try:
+            outcome = _send_one(sender=sender, nid=nid, channel=channel, payload=payload,
+                                attempts=attempts, now=now, report=report)
+        except CredentialsRefused as exc:
+            report.released += _stop_for_credentials(session_factory, owner, claimed[index:], exc, report)
+            break
+        _record(session_factory, owner, nid, outcome)
     return report
+
+
+def _stop_for_credentials(session_factory: Callable[[], Any], owner: str,
+                          rest: list[tuple[int, str, Any, int]], exc: CredentialsRefused,
+                          report: DispatchReport) -> int:
+    """Slack refused our token: give every remaining notice back untouched and stop the pass."""
+    log.error("Slack refused the bot token; notices are kept until it is fixed",
+              extra={"slack_error": exc.code})
+    report.errors.append(exc.code)
+    report.stopped = True
+    return _release(session_factory, owner, [item[0] for item in rest])

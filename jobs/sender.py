@@ -7,13 +7,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from jobs.ledger import PermanentFailure, RateLimited, TransientFailure
+from jobs.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
 
 PERMANENT = {
-    "channel_not_found", "not_in_channel", "is_archived", "account_inactive", "user_not_found",
-    "invalid_auth", "not_authed", "token_revoked", "msg_too_long", "invalid_blocks",
-    "restricted_action", "cannot_dm_bot", "user_disabled",
+    "channel_not_found", "not_in_channel", "is_archived", "user_not_found", "msg_too_long",
+    "invalid_blocks", "restricted_action", "cannot_dm_bot", "user_disabled",
 }
+# About the bot's own token, not the notice: nothing can be sent until an admin fixes it.
+CREDENTIALS = {"invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired"}
 
 
 class SlackSender:
@@ -43,6 +44,8 @@ class SlackSender:
             if status == 429 or code == "ratelimited":
                 headers = {str(k).lower(): v for k, v in (exc.response.headers or {}).items()}
                 raise RateLimited(float(headers.get("retry-after", 30))) from None
+            if code in CREDENTIALS:
+                raise CredentialsRefused(code) from None
             if code in PERMANENT:
                 raise PermanentFailure(code) from None
             raise TransientFailure(code) from None

@@ -336,3 +336,14 @@ def test_one_process_delivers_at_a_time_so_pacing_holds_across_processes(service
             assert busy.sent == 1  # SQLite is the single-process mode: no cross-process lock
     deliver(_ctx(services))
     assert len(fake_slack.messages_to("C0REVIEW")) == 1
+
+
+def test_a_refused_bot_token_keeps_every_notice_for_later(services, fake_slack):
+    for n in range(3):
+        _enqueue(services, f"tok-{n}", channel=f"C0CHAN{n}")
+    fake_slack.fail("chat.postMessage", error="invalid_auth", times=1)
+    report = deliver(_ctx(services))
+    assert report.sent == 0 and report.failed == 0 and report.released == 3
+    assert {_row(services, f"tok-{n}").status for n in range(3)} == {"pending"}
+    assert {_row(services, f"tok-{n}").attempts for n in range(3)} == {0}
+    assert deliver(_ctx(services)).sent == 3  # the token works again: all go out, once

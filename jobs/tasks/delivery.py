@@ -36,6 +36,9 @@ def _deliver_all(ctx: JobContext, *, pacer: ChannelPacer) -> DispatchReport:
             setattr(total, name, getattr(total, name) + getattr(report, name))
         total.errors.extend(report.errors)
         done = report.sent + report.rate_limited + report.retried + report.failed
+        if report.stopped:
+            total.stopped = True
+            return total
         if not report.released and done < 100:
             return total
 
