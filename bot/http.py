@@ -10,11 +10,10 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from bot.services import Services
 from storage import migrate
+from storage.db import READ_ONLY
 
 log = logging.getLogger(__name__)
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -31,21 +30,19 @@ def readiness(services: Services, *, heads: frozenset[str]) -> str | None:
     """
     try:
         with services.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-            try:
-                current = frozenset(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
-            except DBAPIError:
-                return "schema not migrated"
+            current = migrate.database_heads(conn.execution_options(**{READ_ONLY: True}))
     except Exception as exc:  # noqa: BLE001 - readiness reports any failure as not ready
         log.warning("readiness check failed", extra={"error": type(exc).__name__})
         return "database unreachable"
+    if not current:
+        return "schema not migrated"
     return None if current == heads else "schema not at the newest revision"
 
 
 def make_wsgi_app(app: App, services: Services) -> WSGIApp:
     """Route Slack to Bolt; answer the probes ourselves (never with any data)."""
     slack = SlackRequestHandler(app, path=SLACK_PATH)
-    heads = frozenset((migrate.head_revision() or "").split(","))
+    heads = migrate.code_heads()
 
     def reply(start_response: Callable[..., Any], status: str, body: str,
               headers: list[tuple[str, str]] | None = None) -> list[bytes]:

@@ -52,7 +52,20 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "lawcrm_read_only"
+
+
+def read_only(session: Session) -> Session:
+    """Mark a fresh session read-only: on SQLite it then does not take the write lock.
+
+    Call it before the session's first statement (long scans such as the audit walk).
+    """
+    session.connection(execution_options={READ_ONLY: True})
+    return session
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -8,7 +8,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
+
+from storage.db import lock_key
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -23,8 +25,10 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the database schema up to `revision`."""
+    """Bring the database schema up to `revision` (replicas starting together take turns)."""
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key("lawcrm:migrate")})
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
@@ -38,17 +42,25 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(cfg, revision)
 
 
+def database_heads(conn: Connection) -> frozenset[str]:
+    """The revisions the database is at (empty when it was never migrated)."""
+    return frozenset(MigrationContext.configure(conn).get_current_heads())
+
+
+def code_heads() -> frozenset[str]:
+    """The newest revisions in the migrations folder (one per feature branch)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision(s) the database is at, comma-separated (None when empty)."""
     with engine.connect() as conn:
-        heads = MigrationContext.configure(conn).get_current_heads()
-    return ",".join(sorted(heads)) or None
+        return ",".join(sorted(database_heads(conn))) or None
 
 
 def head_revision() -> str | None:
-    """The newest revision(s) in the migrations folder (one per feature branch), comma-separated."""
-    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    return ",".join(sorted(heads)) or None
+    """The newest revision(s) in the migrations folder, comma-separated."""
+    return ",".join(sorted(code_heads())) or None
 
 
 def is_current(engine: Engine) -> bool:

@@ -11,6 +11,7 @@ import click
 
 from bot.cli import CliState, pass_state
 from storage import audit as audit_log
+from storage.db import read_only
 
 
 def register(main: click.Group) -> None:
@@ -31,7 +32,7 @@ def register(main: click.Group) -> None:
         started = time.monotonic()
         expected = _read_anchor(anchor)
         with services.session() as session:
-            report = audit_log.verify(session, anchor=expected,
+            report = audit_log.verify(read_only(session), anchor=expected,
                                       progress=lambda n: click.echo(f"  {n} checked", err=True))
         took = time.monotonic() - started
         if report.ok:

@@ -7,24 +7,11 @@ import click
 from bot.cli import CliState, pass_state
 from bot.services import Services
 from storage import migrate
-from storage.db import is_postgres, lock_key
 
 
 def ensure_schema(services: Services) -> None:
-    """Upgrade to head; on PostgreSQL under an advisory lock so replicas don't race."""
-    engine = services.engine
-    if is_postgres(engine):
-        from sqlalchemy import text
-
-        with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": lock_key("lawcrm:migrate")})
-            try:
-                migrate.upgrade(engine)
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key("lawcrm:migrate")})
-                conn.commit()
-    else:
-        migrate.upgrade(engine)
+    """Upgrade to the newest revisions (replicas take turns: see `migrate.upgrade`)."""
+    migrate.upgrade(services.engine)
 
 
 def register(main: click.Group) -> None:
