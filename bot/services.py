@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
@@ -41,12 +42,17 @@ class Services:
 
 def build_services(settings: Settings, *, create_keys: bool = True,
                    clock: Callable[[], datetime] = utcnow) -> Services:
-    """Keys, engine and session factory for these settings."""
+    """Keys, engine and session factory for these settings.
+
+    A missing key file is created only for the embedded SQLite mode: on PostgreSQL several
+    processes share the data, and a key made up by one of them would strand what it wrote.
+    """
+    embedded = make_url(settings.resolved_database_url).get_backend_name() == "sqlite"
     keyring = load_keyring(
         encryption_keys=settings.encryption_keys.get_secret_value() if settings.encryption_keys else None,
         blind_index_key=settings.blind_index_key.get_secret_value() if settings.blind_index_key else None,
         key_file=settings.resolved_key_file,
-        create=create_keys,
+        create=create_keys and embedded,
     )
     engine = make_engine(settings.resolved_database_url, keyring=keyring,
                          pool_size=max(5, settings.listener_threads))

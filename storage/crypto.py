@@ -106,7 +106,8 @@ def load_keyring(*, encryption_keys: str | None, blind_index_key: str | None,
         return Keyring(fernet_keys=keys, index_key=_decode_index_key(blind_index_key))
     if not key_file.exists():
         if not create:
-            raise KeyringError(f"no ENCRYPTION_KEYS set and no key file at {key_file}")
+            raise KeyringError(f"no ENCRYPTION_KEYS set and no key file at {key_file} "
+                               "(create keys with `lawcrm keys generate`; every process needs the same)")
         key_file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:

@@ -35,3 +35,13 @@ def make_staff(services: Services, slack_user_id: str, role: str, name: str | No
         return directory.upsert_staff(session, by="test", slack_user_id=slack_user_id,
                                       name=name or slack_user_id, role=role, locale=locale,
                                       managing_partner=managing_partner)
+
+
+
+def write_key_file(path, keyring) -> None:  # type: ignore[no-untyped-def]
+    """A key file holding the test keyring (what `lawcrm` reads when no keys are in the env)."""
+    import base64
+    import json
+
+    path.write_text(json.dumps({"encryption_keys": list(keyring.fernet_keys),
+                                "blind_index_key": base64.urlsafe_b64encode(keyring.index_key).decode()}))

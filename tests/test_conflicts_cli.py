@@ -27,10 +27,13 @@ Robot Co,client,robot,,
 "Smith & Jones, LLP",related,,,
 """
 
+from tests.support import write_key_file
+
 
 @pytest.fixture
-def cli(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Run `lawcrm …` against the test database; keys live in tmp_path."""
+def cli(db_url: str, tmp_path: Path, test_keyring):  # type: ignore[no-untyped-def]
+    """Run `lawcrm …` against the test database; the test keys are in tmp_path's key file."""
+    write_key_file(tmp_path / "keys.json", test_keyring)
     runner = CliRunner()
     env = {"DATABASE_URL": db_url, "DATA_DIR": str(tmp_path)}
 

@@ -337,3 +337,18 @@ def test_missing_keys_stop_with_one_line(tmp_path):
                                 env={"DATA_DIR": str(tmp_path), "ENCRYPTION_KEYS": "not-a-key",
                                      "BLIND_INDEX_KEY": "x" * 40})
     assert result.exit_code == 2 and "not a valid Fernet key" in result.stderr
+
+
+def test_postgresql_never_makes_up_its_own_keys(tmp_path, db_url):
+    from tests.conftest import make_settings
+    from bot.services import build_services
+    from storage.crypto import KeyringError
+
+    settings = make_settings(db_url=db_url, fake=None, tmp_path=tmp_path)
+    if db_url.startswith("sqlite"):
+        build_services(settings).engine.dispose()  # embedded mode: the key file is created
+        assert (tmp_path / "keys.json").exists()
+        return
+    with pytest.raises(KeyringError, match="lawcrm keys generate"):
+        build_services(settings)
+    assert not (tmp_path / "keys.json").exists()
