@@ -26,8 +26,9 @@ def configured_channels(settings: Settings) -> dict[str, str]:
 def check_channels(client: WebClient, settings: Settings) -> frozenset[str]:
     """Refuse external (Slack Connect) channels; warn when the review channel is public.
 
-    Returns the set of external channel ids the notifier must guard (empty: start-up refuses
-    them); the notifier and the sender still refuse any id passed to them at run time.
+    Returns the external channel ids for the notifier and sender to refuse at run time; it is
+    empty because start-up refuses any such channel outright (the run-time guard covers ids
+    handed to `create_app(external_channels=…)`).
     """
     for setting, channel_id in configured_channels(settings).items():
         try:

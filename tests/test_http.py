@@ -305,7 +305,7 @@ def test_unknown_or_unreachable_channel_names_the_setting(tmp_path, fake_slack):
         check_channels(closed, channel_settings(tmp_path, fake_slack))
 
 
-@pytest.mark.parametrize("command", ["serve", "socket", "run"])
+@pytest.mark.parametrize("command", ["serve", "socket", "run", "jobs"])
 def test_processes_refuse_to_start_with_a_slack_connect_channel(tmp_path, monkeypatch, fake_slack, command):
     fake_slack.channels["C0SHARED"] = {"is_ext_shared": True}
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake_slack.url,

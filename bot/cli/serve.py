@@ -121,17 +121,23 @@ def register(main: click.Group) -> None:
     @pass_state
     def jobs(state: CliState, once: bool) -> None:
         """Run the scheduler (reminders, digests, alerts, complaint clocks) as its own process."""
+        if not state.settings().slack_bot_token:
+            click.echo("lawcrm: invalid setting SLACK_BOT_TOKEN: required to send notices", err=True)
+            sys.exit(2)
         services = _prepare(state)
         from bot.app import make_web_client
+        from bot.channels import ChannelConfigError, check_channels
         from jobs.registry import JobContext, discover_jobs
         from jobs.scheduler import run_once, serve as serve_jobs
         from jobs.sender import SlackSender
 
-        settings = services.settings
-        if not settings.slack_bot_token:
-            click.echo("lawcrm: invalid setting SLACK_BOT_TOKEN: required to send notices", err=True)
+        client = make_web_client(services)
+        try:  # the jobs post to the same channels as the bot: refuse Slack Connect ones here too
+            external = check_channels(client, services.settings)
+        except ChannelConfigError as exc:
+            click.echo(f"lawcrm: {exc}", err=True)
             sys.exit(2)
-        ctx = JobContext(services=services, sender=SlackSender(make_web_client(services)))
+        ctx = JobContext(services=services, sender=SlackSender(client, external_channels=external))
         found = discover_jobs(services)
         if once:
             run_once(ctx, found)
