@@ -15,6 +15,7 @@ from bot.console.modal import ModalRunner
 from bot.console.session import ConsoleSlack
 from bot.console.terminal import Terminal
 from bot.services import Services
+from bot.logging_setup import safe_stack
 
 log = logging.getLogger(__name__)
 DEFAULT_USER = "U0CONSOLE"
@@ -104,7 +105,7 @@ class Console:
                 self.term.write("")
                 break
             except Exception as exc:  # noqa: BLE001 - one bad line must not end the session
-                log.exception("console step failed")
+                log.error("console step failed", extra={"stack": safe_stack(exc)})
                 self.term.write(f"✗ The console failed on that line ({type(exc).__name__}); see the log.")
         try:
             self.term.write("bye")
