@@ -14,8 +14,8 @@ from bot.console.fake_slack import Call
 from bot.console.modal import ModalRunner
 from bot.console.session import ConsoleSlack
 from bot.console.terminal import Terminal
-from bot.services import Services
 from bot.logging_setup import safe_stack
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 DEFAULT_USER = "U0CONSOLE"
