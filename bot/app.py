@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from bot.deps import AppDeps
 from bot.errors import register_error_handler
 from bot.handlers import register_all
-from bot.middleware import make_actor_resolver, make_dedupe, sticky_ack
+from bot.middleware import make_request_context, sticky_ack
 from bot.services import Services
 
 
@@ -83,8 +83,7 @@ def create_app(*, services: Services, client: WebClient | None = None,
     )
     deps = AppDeps(services=services, external_channels=external_channels)
     app.use(sticky_ack)
-    app.use(make_dedupe(services))
-    app.use(make_actor_resolver(services))
+    app.use(make_request_context(services))
     register_error_handler(app)
     register_all(app, deps)
     return app, deps

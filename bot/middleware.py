@@ -57,38 +57,33 @@ def delivery_key(body: dict[str, Any]) -> str | None:
     return None
 
 
-def make_dedupe(services: Services) -> Callable[..., BoltResponse | None]:
-    """Middleware that answers a retried delivery already received with 200 and does nothing."""
+def make_request_context(services: Services) -> Callable[..., BoltResponse | None]:
+    """One short unit of work before the listener: drop a retried delivery, resolve the actor.
 
-    def dedupe_retries(request: BoltRequest, body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
+    A delivery already received (same event_id / trigger_id) is answered 200 and nothing else
+    happens. Otherwise the acting staff member (or None) and the locale go on the context.
+    The session is closed before `next()`: Bolt runs the listener after all middleware returns.
+    """
+
+    def request_context(request: BoltRequest, body: dict[str, Any], context: BoltContext,
+                        next: Callable[[], None]) -> BoltResponse | None:
         key = delivery_key(body)
-        if key is None:
-            next()
-            return None
+        actor = None
         try:
             with services.session() as session:
-                session.add(SlackReceipt(key=key, received_at=services.now()))
+                if key is not None:
+                    session.add(SlackReceipt(key=key, received_at=services.now()))
+                    session.flush()
+                if context.user_id:
+                    actor = find_actor(session, slack_user_id=context.user_id,
+                                       default_locale=services.settings.default_locale)
         except IntegrityError:
             retry = (request.headers.get("x-slack-retry-num") or [None])[0]
-            log.info("duplicate delivery dropped", extra={"retry_num": retry, "kind": key[:1]})
+            log.info("duplicate delivery dropped", extra={"retry_num": retry, "kind": (key or "?")[:1]})
             return BoltResponse(status=200, body="")
-        next()
-        return None
-
-    return dedupe_retries
-
-
-def make_actor_resolver(services: Services) -> Callable[..., None]:
-    """Middleware that puts the acting staff member (or None) and locale on the context."""
-
-    def resolve_actor(context: BoltContext, next: Callable[[], None]) -> None:
-        actor = None
-        if context.user_id:
-            with services.session() as session:
-                actor = find_actor(session, slack_user_id=context.user_id,
-                                   default_locale=services.settings.default_locale)
         context["actor"] = actor
         context["locale"] = actor.locale if actor else services.settings.default_locale
         next()
+        return None
 
-    return resolve_actor
+    return request_context
