@@ -38,8 +38,8 @@ class LawCrmApp(App):
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Re-parse a form body Bolt got wrong, then dispatch as usual."""
         raw = req.raw_body
-        if (req.mode == "http" and raw and not raw.startswith("{")
-                and req.content_type != "application/json" and "payload" in raw):
+        if (req.mode == "http" and raw and not req.body and "payload" in raw
+                and not raw.startswith("{") and req.content_type != "application/json"):
             try:
                 body = parse_form_body(raw)
             except ValueError:

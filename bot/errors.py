@@ -7,7 +7,7 @@ import logging
 import uuid
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -42,14 +42,11 @@ def error_text(error: Exception, locale: str | None, *, body: dict[str, Any]) ->
 
 
 def deliver_error(*, text: str, body: dict[str, Any], client: WebClient, user_id: str | None,
-                  channel_id: str | None) -> None:
+                  channel_id: str | None, respond: Respond | None = None) -> None:
     """Show the error where the user is: response_url, the open modal, ephemeral, or DM."""
     try:
-        if body.get("response_url"):
-            from slack_sdk.webhook import WebhookClient
-
-            WebhookClient(body["response_url"]).send(text=text, response_type="ephemeral",
-                                                      replace_original=False)
+        if respond is not None and body.get("response_url"):
+            respond(text=text, response_type="ephemeral", replace_original=False)
             return
         view = body.get("view") or {}
         if view.get("id") and body.get("type") == "block_actions" and body.get("trigger_id"):
@@ -80,7 +77,8 @@ def register_error_handler(app: App) -> None:
 
     @app.error
     def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
-                     client: WebClient, response: BoltResponse | None) -> BoltResponse | None:
+                     client: WebClient, response: BoltResponse | None,
+                     respond: Respond | None = None) -> BoltResponse | None:
         text = error_text(error, context.get("locale"), body=body)
         not_acked = response is not None
         if (not_acked and body.get("type") == "view_submission" and isinstance(error, InvalidInput)
@@ -88,6 +86,6 @@ def register_error_handler(app: App) -> None:
             return BoltResponse(status=200, headers={"content-type": "application/json;charset=utf-8"},
                                 body=json.dumps({"response_action": "errors", "errors": {error.field: text}}))
         deliver_error(text=text, body=body, client=client, user_id=context.user_id,
-                      channel_id=context.channel_id)
+                      channel_id=context.channel_id, respond=respond)
         # Bolt passes a response only while the request is still unanswered (error before ack).
         return BoltResponse(status=200, body="") if not_acked else None

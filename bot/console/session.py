@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import SecretStr
 from slack_sdk import WebClient
 
-from bot.app import create_app
+from bot.app import create_app, make_web_client
 from bot.console.driver import Sent, SlackDriver
 from bot.console.executor import TrackingExecutor
 from bot.console.fake_slack import Call, FakeSlack
@@ -76,7 +76,7 @@ class ConsoleSlack:
 
     def web_client(self) -> WebClient:
         """A Web API client on the fake (what the jobs process would use)."""
-        return WebClient(token=CONSOLE_BOT_TOKEN, base_url=self.fake.url)
+        return make_web_client(self.services)
 
     # -- doing ---------------------------------------------------------------------------------
     def run(self, action: Callable[[], Sent | None], *, ack_reply: bool = False,
