@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import create_app
 from bot.console.driver import SlackDriver
+from bot.console.executor import TrackingExecutor
 from bot.console.fake_slack import FakeSlack
 from bot.services import Services
 from bot.settings import Settings
@@ -201,7 +202,10 @@ def services(settings: Settings, test_keyring: Keyring, clock: Clock) -> Iterato
 @pytest.fixture
 def slack(services: Services, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
     """The real Bolt app behind signed requests, talking to the fake Web API."""
-    app, _deps = create_app(services=services)
+    executor = TrackingExecutor(8)
+    app, _deps = create_app(services=services, listener_executor=executor)
     driver = SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack)
     yield driver
+    executor.wait_idle()  # no listener still at work when the database is emptied
+    executor.shutdown(wait=True)
     fake_slack.settle()
