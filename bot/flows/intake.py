@@ -136,10 +136,15 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
                 names.append(name)
                 groups.append(group)
     ids = [form.id_number] if form.id_number else []
-    req.results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache),
-                               groups)
-    if req.status == "checking":
-        req.status = "checked"
+    results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache), groups)
+    # Conditional: a close that cancelled the request while the search ran must win.
+    res = session.execute(
+        update(IntakeRequest)
+        .where(IntakeRequest.id == request_id, IntakeRequest.status.in_(("checking", "checked")))
+        .values(results=results, status="checked")
+    )
+    if res.rowcount != 1:
+        return load_view(session, request_id)
     audit.record(session, actor=actor.audit_name, action="check", entity="intake_request",
                  entity_id=req.id, fields=["results", "status"])
     return load_view(session, request_id)

@@ -20,17 +20,19 @@ from bot.i18n import t
 from bot.ids import Command, IntakeAction, IntakeBlock, IntakeView
 
 
-def show_results(client: WebClient, view_id: str, view: dict[str, Any]) -> None:
-    """Replace the 'checking…' modal with the results.
+def show_results(client: WebClient, view_id: str, view: dict[str, Any]) -> bool:
+    """Replace the 'checking…' modal with the results; False when the modal is gone.
 
     A user who closed the modal while the check ran leaves nothing to update: Slack answers
-    `not_found` / `view_not_found`, and the request was already cancelled by the close.
+    `not_found` / `view_not_found`, and the caller cancels the request.
     """
     try:
         client.views_update(view_id=view_id, view=view)
     except SlackApiError as exc:
         if exc.response.get("error") not in ("not_found", "view_not_found"):
             raise
+        return False
+    return True
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -92,8 +94,11 @@ def register(app: App, deps: AppDeps) -> None:
                 intake_drafts.discard_draft(session, actor=actor)
         with services.session() as session:
             view = intake.run_check(session, actor=actor, request_id=request_id, cache=services.cache)
-        if view.status == "checked":
-            show_results(client, view_id, ui.results_modal(view, actor.locale))
+        if view.status == "checked" and not show_results(client, view_id,
+                                                         ui.results_modal(view, actor.locale)):
+            # The modal was closed while the check ran: nobody can submit this request any more.
+            with services.session() as session:
+                intake.cancel_request(session, actor=actor, submission_key=view_id)
 
     @app.view(IntakeView.RESULTS)
     def handle_results_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
