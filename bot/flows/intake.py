@@ -18,11 +18,11 @@ from bot.flows.conflicts import QueryResult, record_party, search_conflicts
 from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
 from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
-from bot.flows.notifier import Notifier, Posted
+from jobs import ledger
 from storage import audit
 from storage.models import (Client, ClientContact, ClientTeamMember, IntakeRequest, Matter,
-                            MatterTeamMember, Party, Staff, StaffAssistant)
-from storage.models.enums import Role
+                            MatterTeamMember, Notification, Party, Staff, StaffAssistant)
+from storage.models.enums import NotificationStatus, Role
 from storage.types import keyring_of
 
 DECISIONS = ("approved", "approved_waiver", "declined")
@@ -175,29 +175,52 @@ def cancel_request(session: Session, *, actor: Actor, submission_key: str) -> bo
     return True
 
 
-def submit_for_approval(session: Session, *, actor: Actor, request_id: int, note: str | None,
-                        channel: str, notifier: Notifier, render: Render, now: datetime) -> Posted | None:
-    """Send a checked request to the partners' review channel, once (None if already sent).
+def review_key(request_id: int) -> str:
+    """The ledger key of a request's post to the partners' review channel."""
+    return f"intake:{request_id}:review"
 
-    The status changes with a conditional UPDATE and the post happens in the same
-    transaction, so a double submission posts once and a failed post changes nothing.
+
+def submit_for_approval(session: Session, *, actor: Actor, request_id: int, note: str | None,
+                        channel: str, render: Render, now: datetime) -> str | None:
+    """Queue a checked request's review post, once; its ledger key (None if already sent).
+
+    The status changes with a conditional UPDATE and the post is recorded in the ledger in the
+    same transaction: a double submission posts once, and a post Slack refuses for now (429, a
+    hiccup) is sent later by the `deliver` job — the request is never lost or left half-sent.
     """
     _own_request(session, actor, request_id)
     res = session.execute(
         update(IntakeRequest)
         .where(IntakeRequest.id == request_id, IntakeRequest.status == "checked")
-        .values(status="pending", note=note or None, submitted_at=now)
+        .values(status="pending", note=note or None, submitted_at=now, review_channel=channel)
     )
     if res.rowcount != 1:
         return None
-    view = load_view(session, request_id)
-    text, blocks = render(view)
-    posted = notifier.post(channel=channel, text=text, blocks=blocks, confidential=True)
-    session.execute(update(IntakeRequest).where(IntakeRequest.id == request_id)
-                    .values(review_channel=posted.channel, review_ts=posted.ts))
+    text, blocks = render(load_view(session, request_id))
+    key = review_key(request_id)
+    ledger.enqueue(session, key=key, kind="intake_review", channel=channel, due_at=now,
+                   payload={"text": text, "blocks": blocks})
     audit.record(session, actor=actor.audit_name, action="submit", entity="intake_request",
-                 entity_id=request_id, fields=["status", "note", "review_channel", "review_ts"])
-    return posted
+                 entity_id=request_id, fields=["status", "note", "review_channel"])
+    return key
+
+
+def adopt_review_post(session: Session, *, request_id: int) -> bool:
+    """Copy where the review post landed (from its sent ledger row) onto the request, once."""
+    sent = session.execute(
+        select(Notification.slack_channel, Notification.slack_ts)
+        .where(Notification.key == review_key(request_id),
+               Notification.status == NotificationStatus.SENT.value)
+    ).first()
+    if sent is None or not sent.slack_ts:
+        return False
+    res = session.execute(
+        update(IntakeRequest)
+        .where(IntakeRequest.id == request_id, IntakeRequest.review_ts.is_(None))
+        .values(review_channel=sent.slack_channel, review_ts=sent.slack_ts)
+        .execution_options(synchronize_session="fetch")
+    )
+    return res.rowcount == 1
 
 
 def set_choice(session: Session, *, actor: Actor, request_id: int, lead_slack_id: str | None = None,
@@ -253,6 +276,7 @@ def decide(session: Session, *, actor: Actor, request_id: int, decision: str,
         if session.get(IntakeRequest, request_id) is None:
             raise NotFound()
         return DecisionOutcome(won=False, request=load_view(session, request_id))
+    adopt_review_post(session, request_id=request_id)  # sent by the `deliver` job, perhaps
     fields = ["status", "decision", "decided_by_id", "decided_at"]
     fields += ["decision_reason"] if reason else []
     fields += ["waiver_ref"] if waiver_ref else []

@@ -46,40 +46,47 @@ def register(app: App, deps: AppDeps) -> None:
     settings = services.settings
 
     def decide(actor: Actor, request_id: int, decision: str, reason: str | None = None,
-               waiver_ref: str | None = None) -> DecisionOutcome:
-        """Run the decision and record its announcements in one unit of work."""
+               waiver_ref: str | None = None) -> tuple[DecisionOutcome, list[str]]:
+        """Run the decision and record its announcements in one unit of work; their ledger keys."""
         with services.session() as session:
             outcome = intake.decide(session, actor=actor, request_id=request_id, decision=decision,
                                     reason=reason, waiver_ref=waiver_ref,
                                     pattern=settings.matter_number_pattern, tz=settings.tz,
                                     now=services.now())
-            if outcome.won:
-                record_announcements(session, outcome)
-        return outcome
+            keys = record_announcements(session, outcome) if outcome.won else []
+        return outcome, keys
 
-    def record_announcements(session: Session, outcome: DecisionOutcome) -> None:
+    def record_announcements(session: Session, outcome: DecisionOutcome) -> list[str]:
         """The channel update and the requester's DM, in the ledger with the decision itself.
 
         Recorded in the decision's transaction, they can't be lost: what `announce` cannot send
-        at once (429, a Slack hiccup, a crash) the `deliver` job sends later, once.
+        at once (429, a Slack hiccup, a crash) the `deliver` job sends later, once. A review post
+        that never went out is withdrawn, and the outcome is posted in its place.
         """
         view = outcome.request
-        if view.review_channel and view.review_ts:
+        keys = []
+        if view.review_channel:
             text, blocks = ui.decided_message(view, settings.default_locale)
-            ledger.enqueue(session, key=f"intake:{view.id}:decided:update", kind="intake_decided",
-                           channel=view.review_channel, due_at=services.now(),
-                           payload={"text": text, "blocks": blocks, "update_ts": view.review_ts})
-        ledger.enqueue(session, key=f"intake:{view.id}:decided:dm", kind="intake_decided",
+            payload: dict[str, Any] = {"text": text, "blocks": blocks}
+            if view.review_ts:
+                payload["update_ts"] = view.review_ts
+            else:
+                ledger.cancel(session, key_prefix=intake.review_key(view.id))
+            keys.append(f"intake:{view.id}:decided:update")
+            ledger.enqueue(session, key=keys[-1], kind="intake_decided", channel=view.review_channel,
+                           due_at=services.now(), payload=payload)
+        keys.append(f"intake:{view.id}:decided:dm")
+        ledger.enqueue(session, key=keys[-1], kind="intake_decided",
                        channel=view.requester_slack_id, due_at=services.now(),
                        payload={"text": ui.requester_dm(view, view.requester_locale or settings.default_locale)})
+        return keys
 
-    def announce(outcome: DecisionOutcome, client: WebClient) -> None:
+    def announce(keys: list[str], client: WebClient) -> None:
         """Send the decision's announcements now (the ledger keeps whatever fails)."""
-        view = outcome.request
         ledger.deliver_now(session_factory=services.session_factory,
                            sender=SlackSender(client, external_channels=deps.external_channels),
                            owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
-                           keys=[f"intake:{view.id}:decided:update", f"intake:{view.id}:decided:dm"])
+                           keys=keys)
 
     def too_late(outcome: DecisionOutcome, locale: str) -> str:
         """What the partner who lost the race is told."""
@@ -93,12 +100,12 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         _require_partner(actor)
-        outcome = decide(actor, _request_id(body), "approved")
+        outcome, keys = decide(actor, _request_id(body), "approved")
         if not outcome.won:
             respond(text=too_late(outcome, actor.locale), response_type="ephemeral",
                     replace_original=False)
             return
-        announce(outcome, client)
+        announce(keys, client)
 
     def open_reason_modal(kind: str, body: dict[str, Any], context: BoltContext,
                           client: WebClient) -> None:
@@ -140,13 +147,13 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         meta = json.loads(body["view"].get("private_metadata") or "{}")
         notifier = deps.notifier(client)
-        outcome = decide(actor, int(meta.get("r", 0)), decision, reason, ref or None)
+        outcome, keys = decide(actor, int(meta.get("r", 0)), decision, reason, ref or None)
         if not outcome.won:
             channel = outcome.request.review_channel or meta.get("c")
             notifier.ephemeral(channel=channel, user=actor.slack_user_id,
                                text=too_late(outcome, actor.locale))
             return
-        announce(outcome, client)
+        announce(keys, client)
 
     @app.view(IntakeView.WAIVER)
     def handle_waiver_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
