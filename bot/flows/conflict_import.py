@@ -128,8 +128,8 @@ def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[
     if matter and len(matter) > MAX_MATTER:
         return None, ("conflict.import.matter_too_long", {"max": str(MAX_MATTER)})
     if id_number is not None:
-        normal = normalize_identifier(id_number)
-        if not normal or len(normal) > MAX_ID:
+        id_number = normalize_identifier(id_number)  # stored as the blind index reads it
+        if not id_number or len(id_number) > MAX_ID:
             return None, ("conflict.import.bad_id", {})
     return {"name": name, "role": role, "kind": kind, "matter": matter, "id_number": id_number}, None
 
