@@ -83,3 +83,21 @@ def test_a_decision_before_the_queued_post_went_out_posts_the_outcome_instead(
         review = session.execute(select(Notification).where(
             Notification.key == f"intake:{req.id}:review")).scalar_one()
     assert review.status == "cancelled"
+
+
+@pytest.mark.parametrize("action,value,block_id", [
+    (IntakeAction.APPROVE, "12abc", "b"),
+    (IntakeAction.DECLINE, "", "b"),
+    (IntakeAction.LINK_CLIENT, "", f"{IntakeBlock.CHOICES}:x1"),
+])
+def test_a_malformed_action_gets_a_friendly_answer(services, slack, fake_slack, people, action, value,
+                                                   block_id):
+    message = {"channel": REVIEW, "ts": "1.000001", "blocks": []}
+    if action == IntakeAction.LINK_CLIENT:
+        slack.click("U0PARTNER", action, block_id=block_id, selected="3", message=message)
+    else:
+        slack.click("U0PARTNER", action, value, block_id=block_id, message=message)
+    reply = fake_slack.wait_for("response_url")[0].params
+    fake_slack.settle()
+    assert reply["response_type"] == "ephemeral" and reply["text"] == "That input is not valid."
+    assert not fake_slack.of("views.open") and not fake_slack.of("chat.update")

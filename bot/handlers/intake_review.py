@@ -17,21 +17,30 @@ from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import intake, policy
 from bot.flows.actor import Actor
-from bot.flows.errors import PermissionDenied
+from bot.flows.errors import InvalidInput, PermissionDenied
 from bot.flows.intake import DecisionOutcome
 from bot.i18n import t
+from bot.payloads import action_id_value
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
 from bot.slack_text import escape, mention
 from jobs import ledger
 from jobs.sender import SlackSender
 
 
-def _request_id(body: dict[str, Any]) -> int:
-    """The request id carried by a button value or by the block id of a select."""
-    action = body["actions"][0]
-    if action.get("value"):
-        return int(action["value"])
-    return int(str(action.get("block_id", "")).rpartition(":")[2])
+def _select_request_id(body: dict[str, Any]) -> int:
+    """The request id a select carries in its block id (`<block>:<id>`); InvalidInput if none."""
+    tail = str(body["actions"][0].get("block_id", "")).rpartition(":")[2]
+    if not (tail.isascii() and tail.isdigit()):
+        raise InvalidInput()
+    return int(tail)
+
+
+def _selected_client_id(body: dict[str, Any]) -> int:
+    """The chosen client's id (0: a new client record); InvalidInput when it is not an id."""
+    value = str((body["actions"][0].get("selected_option") or {}).get("value") or "0")
+    if not (value.isascii() and value.isdigit()):
+        raise InvalidInput()
+    return int(value)
 
 
 def _require_partner(actor: Actor) -> None:
@@ -100,7 +109,7 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         _require_partner(actor)
-        outcome, keys = decide(actor, _request_id(body), "approved")
+        outcome, keys = decide(actor, action_id_value(body), "approved")
         if not outcome.won:
             respond(text=too_late(outcome, actor.locale), response_type="ephemeral",
                     replace_original=False)
@@ -115,7 +124,7 @@ def register(app: App, deps: AppDeps) -> None:
         channel = body.get("channel", {}).get("id") or body["container"].get("channel_id", "")
         ts = body.get("container", {}).get("message_ts") or body.get("message", {}).get("ts", "")
         client.views_open(trigger_id=body["trigger_id"],
-                          view=ui.reason_modal(kind, request_id=_request_id(body), channel=channel,
+                          view=ui.reason_modal(kind, request_id=action_id_value(body), channel=channel,
                                                ts=ts, locale=actor.locale))
 
     @app.action(IntakeAction.APPROVE_WAIVER)
@@ -170,7 +179,7 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         _require_partner(actor)
-        request_id, user = _request_id(body), body["actions"][0].get("selected_user") or ""
+        request_id, user = _select_request_id(body), body["actions"][0].get("selected_user") or ""
         with services.session() as session:
             intake.set_choice(session, actor=actor, request_id=request_id, lead_slack_id=user)
         respond(text=t("intake.review.lead_set", actor.locale, id=request_id, who=mention(user)),
@@ -182,9 +191,8 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         _require_partner(actor)
-        request_id = _request_id(body)
+        request_id, client_id = _select_request_id(body), _selected_client_id(body)
         selected = body["actions"][0].get("selected_option") or {}
-        client_id = int(selected.get("value") or 0)
         with services.session() as session:
             intake.set_choice(session, actor=actor, request_id=request_id, link_client_id=client_id)
         if client_id:
