@@ -82,7 +82,7 @@ def check_names(session: Session, *, actor: Actor, names: Sequence[str],
     """`/conflict`: search names for conflicts (partners, lawyers and assistants only)."""
     if not policy.can_check_conflicts(actor):
         raise PermissionDenied()
-    results = search_conflicts(session, names=list(names), cache=cache)
+    results = search_conflicts(session, names=list(names), cache=cache, locale=None)
     audit.record(session, actor=actor.audit_name, action="conflict_search", entity="conflict",
                  fields=["names"])
     return results_json(results, ["name"] * len(names))
@@ -136,7 +136,8 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
                 names.append(name)
                 groups.append(group)
     ids = [form.id_number] if form.id_number else []
-    results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache), groups)
+    results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache,
+                                            locale=None), groups)
     # Conditional: a close that cancelled the request while the search ran must win.
     res = session.execute(
         update(IntakeRequest)
