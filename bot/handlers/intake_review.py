@@ -44,7 +44,7 @@ def _selected_client_id(body: dict[str, Any]) -> int:
 
 
 def _require_partner(actor: Actor) -> None:
-    """Anyone but a partner is refused (ephemerally, by the global error handler)."""
+    """Anyone but a partner is refused before a modal opens (the flows check every decision)."""
     if not policy.can_decide_intake(actor):
         raise PermissionDenied("intake.error.partners_only")
 
@@ -108,7 +108,6 @@ def register(app: App, deps: AppDeps) -> None:
                        respond: Respond) -> None:
         ack()
         actor = require_actor(context)
-        _require_partner(actor)
         outcome, keys = decide(actor, action_id_value(body), "approved")
         if not outcome.won:
             respond(text=too_late(outcome, actor.locale), response_type="ephemeral",
@@ -178,7 +177,6 @@ def register(app: App, deps: AppDeps) -> None:
     def handle_set_lead(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         ack()
         actor = require_actor(context)
-        _require_partner(actor)
         request_id, user = _select_request_id(body), body["actions"][0].get("selected_user") or ""
         with services.session() as session:
             intake.set_choice(session, actor=actor, request_id=request_id, lead_slack_id=user)
@@ -190,7 +188,6 @@ def register(app: App, deps: AppDeps) -> None:
                            respond: Respond) -> None:
         ack()
         actor = require_actor(context)
-        _require_partner(actor)
         request_id, client_id = _select_request_id(body), _selected_client_id(body)
         selected = body["actions"][0].get("selected_option") or {}
         with services.session() as session:
