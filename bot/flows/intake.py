@@ -125,7 +125,7 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
     """Search the client, its ID number and every party; store the results on the request."""
     req = _own_request(session, actor, request_id)
     if req.status not in ("checking", "checked"):
-        return load_view(session, request_id)
+        return _view(session, req)
     form = IntakeForm.from_json(req.form)
     names, groups = [form.name], ["client"]
     seen = {form.name.casefold()}
@@ -145,10 +145,10 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
         .values(results=results, status="checked")
     )
     if res.rowcount != 1:
-        return load_view(session, request_id)
+        return load_view(session, request_id)  # cancelled meanwhile: read what now stands
     audit.record(session, actor=actor.audit_name, action="check", entity="intake_request",
                  entity_id=req.id, fields=["results", "status"])
-    return load_view(session, request_id)
+    return _view(session, req)  # the UPDATE synchronised the loaded row
 
 
 def _own_request(session: Session, actor: Actor, request_id: int) -> IntakeRequest:
@@ -189,7 +189,7 @@ def submit_for_approval(session: Session, *, actor: Actor, request_id: int, note
     same transaction: a double submission posts once, and a post Slack refuses for now (429, a
     hiccup) is sent later by the `deliver` job — the request is never lost or left half-sent.
     """
-    _own_request(session, actor, request_id)
+    req = _own_request(session, actor, request_id)
     res = session.execute(
         update(IntakeRequest)
         .where(IntakeRequest.id == request_id, IntakeRequest.status == "checked")
@@ -197,7 +197,7 @@ def submit_for_approval(session: Session, *, actor: Actor, request_id: int, note
     )
     if res.rowcount != 1:
         return None
-    text, blocks = render(load_view(session, request_id))
+    text, blocks = render(_view(session, req))  # the UPDATE synchronised the loaded row
     key = review_key(request_id)
     ledger.enqueue(session, key=key, kind="intake_review", channel=channel, due_at=now,
                    payload={"text": text, "blocks": blocks})
@@ -274,8 +274,6 @@ def decide(session: Session, *, actor: Actor, request_id: int, decision: str,
                 decision_reason=reason, waiver_ref=waiver_ref)
     )
     if res.rowcount != 1:
-        if session.get(IntakeRequest, request_id) is None:
-            raise NotFound()
         return DecisionOutcome(won=False, request=load_view(session, request_id))
     adopt_review_post(session, request_id=request_id)  # sent by the `deliver` job, perhaps
     fields = ["status", "decision", "decided_by_id", "decided_at"]
@@ -283,11 +281,10 @@ def decide(session: Session, *, actor: Actor, request_id: int, decision: str,
     fields += ["waiver_ref"] if waiver_ref else []
     audit.record(session, actor=actor.audit_name, action="decide", entity="intake_request",
                  entity_id=request_id, fields=fields)
+    req = _load(session, request_id)
     if status == "approved":
-        req = session.execute(select(IntakeRequest).where(IntakeRequest.id == request_id)
-                              .execution_options(populate_existing=True)).scalar_one()
         _accept(session, actor=actor, req=req, pattern=pattern, tz=tz, now=now)
-    return DecisionOutcome(won=True, request=load_view(session, request_id))
+    return DecisionOutcome(won=True, request=_view(session, req))
 
 
 def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str, tz: ZoneInfo,
@@ -399,12 +396,22 @@ def _client_options(session: Session, results: list[dict[str, Any]]) -> list[tup
     return [(r.id, r.name) for r in rows][:20]
 
 
-def load_view(session: Session, request_id: int) -> RequestView:
-    """A request as plain values."""
+def _load(session: Session, request_id: int) -> IntakeRequest:
+    """The request as the database now holds it (NotFound if there is none)."""
     req = session.execute(select(IntakeRequest).where(IntakeRequest.id == request_id)
                           .execution_options(populate_existing=True)).scalar_one_or_none()
     if req is None:
         raise NotFound()
+    return req
+
+
+def load_view(session: Session, request_id: int) -> RequestView:
+    """A request as plain values, read afresh."""
+    return _view(session, _load(session, request_id))
+
+
+def _view(session: Session, req: IntakeRequest) -> RequestView:
+    """A loaded request as plain values."""
     people = {s.id: s for s in session.execute(select(Staff).where(Staff.id.in_(
         [i for i in (req.requester_id, req.decided_by_id, req.lead_lawyer_id) if i]))).scalars()}
     requester = people[req.requester_id]
