@@ -144,3 +144,16 @@ def test_check_table_and_usage_errors(cli, tmp_path: Path) -> None:  # type: ign
     assert "traditional/simplified Chinese" in result.output
     empty = cli("conflicts", "check")
     assert empty.exit_code == 2 and "give at least one name" in empty.output
+
+
+def test_imported_id_numbers_are_stored_normalised(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = "name,role,kind,matter,id_number\n李娜,adverse,person,,110105-19491231-002x\n"
+    result = cli("conflicts", "import", str(write(tmp_path, "dashed.csv", text)))
+    assert "imported: 1" in result.output, result.output
+    services = build_services(Settings(_env_file=None, database_url=db_url, data_dir=tmp_path))  # type: ignore[call-arg]
+    with services.session() as session:
+        party = session.execute(select(Party).where(Party.name == "李娜")).scalar_one()
+        assert party.id_number == "11010519491231002X"
+        [res] = search_conflicts(session, names=["Nobody"], id_numbers=["11010519491231002X"])
+        assert [h.name for h in res.hits] == ["李娜"]
+    services.engine.dispose()

@@ -97,3 +97,17 @@ def test_valid_emails(raw, expected):
                                  ".a@x.com", "a.@x.com", "a@@x.com", "a@-x.com"])
 def test_invalid_emails(raw):
     assert normalize_email(raw) is None
+
+
+@pytest.mark.parametrize("value", ["110105-19491231-002X", "110105 19491231 002x", "１１０１０５１９４９１２３１００２Ｘ"])
+def test_separated_or_full_width_resident_ids_are_accepted(value):
+    assert identifier_problem(value, client_kind="individual") is None
+
+
+def test_the_form_keeps_the_id_number_as_the_blind_index_reads_it():
+    from bot.flows.intake_form import parse_form
+
+    form, errors = parse_form({"kind": "individual", "name": "张伟", "source": "website", "area": "lit_civil",
+                               "need": "A need", "email": "zw@example.com", "consent": ["yes"],
+                               "id_number": "110105-19491231-002x"})
+    assert errors == {} and form is not None and form.id_number == "11010519491231002X"

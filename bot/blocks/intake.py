@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.blocks.common import (Block, actions, button, context, divider, header, modal, option, plain,
                                section, static_select, text_input)
+from bot.flows.conflicts import why_text
 from bot.flows.intake import RequestView
 from bot.flows.intake_form import AREAS, KINDS, MAX_NAME, SOURCES
 from bot.i18n import t
@@ -112,11 +113,10 @@ def query_text(result: dict[str, Any], locale: str) -> str:
     if not hits:
         lines.append(f"• _{t('intake.result.no_hits', locale)}_")
     for hit in hits[:HITS_SHOWN]:
-        why = ", ".join(t(f"conflict.why.{code}", locale) for code in hit.get("reasons") or [])
         lines.append(t("intake.result.hit", locale, name=escape(hit["name"]),
                        role=t(f"conflict.role.{hit['role']}", locale),
                        matter=escape(hit.get("matter")) or t("intake.result.no_matter", locale),
-                       score=_score(hit["score"]), why=why))
+                       score=_score(hit["score"]), why=why_text(hit.get("reasons") or [], locale)))
     if len(hits) > HITS_SHOWN:
         lines.append(t("intake.result.more", locale, count=len(hits) - HITS_SHOWN))
     return clamp("\n".join(lines), SECTION_LIMIT)

@@ -16,7 +16,7 @@ from bot.flows.conflicts import PARTIES_LOCK
 from bot.flows.errors import DomainError
 from storage.audit import record
 from storage.crypto import normalize_identifier
-from storage.db import advisory_xact_lock, session_scope
+from storage.db import advisory_xact_lock, is_postgres, make_session_factory, session_scope
 from storage.models import Party, utcnow
 from storage.models.enums import PartyKind, PartyRole
 from storage.types import keyring_of
@@ -128,8 +128,8 @@ def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[
     if matter and len(matter) > MAX_MATTER:
         return None, ("conflict.import.matter_too_long", {"max": str(MAX_MATTER)})
     if id_number is not None:
-        normal = normalize_identifier(id_number)
-        if not normal or len(normal) > MAX_ID:
+        id_number = normalize_identifier(id_number)  # stored as the blind index reads it
+        if not id_number or len(id_number) > MAX_ID:
             return None, ("conflict.import.bad_id", {})
     return {"name": name, "role": role, "kind": kind, "matter": matter, "id_number": id_number}, None
 
@@ -145,7 +145,7 @@ def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
     """Write prepared rows (values already encrypted and converted): COPY on PostgreSQL."""
     cols = ", ".join(INSERT_COLUMNS)
     conn = session.connection()
-    if conn.dialect.name == "postgresql":
+    if is_postgres(session):
         dbapi = conn.connection.dbapi_connection
         copy_sql = f"COPY parties ({cols}) FROM STDIN"
         with dbapi.cursor() as cur, cur.copy(copy_sql) as copy:  # type: ignore[union-attr]
@@ -159,12 +159,10 @@ def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
 def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
                 progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Import every valid row in batches; bad rows are reported by line and skipped."""
-    from sqlalchemy.orm import sessionmaker
-
     report = ImportReport()
     started = time.monotonic()
     keyring = keyring_of(engine.dialect)
-    factory = sessionmaker(bind=engine)
+    factory = make_session_factory(engine)
     pending: dict[str, tuple[object, ...]] = {}
     to_db = Party.__table__.c.created_at.type.bind_processor(engine.dialect)
 
@@ -204,7 +202,7 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
         if len(pending) >= batch:
             flush()
     flush()
-    if engine.dialect.name == "postgresql" and report.imported:
+    if is_postgres(engine) and report.imported:
         with engine.begin() as conn:       # fresh statistics: the planner keeps using the indexes
             conn.exec_driver_sql("ANALYZE parties")
     report.seconds = time.monotonic() - started

@@ -85,14 +85,15 @@ def record_party(session: Session, *, name: str, role: str, kind: str | None = N
 
 
 def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequence[str] = (),
-                     cache: dict | None = None, locale: str = "en",
+                     cache: dict | None = None, locale: str | None = "en",
                      max_hits: int = DEFAULT_MAX_HITS) -> list[QueryResult]:
     """For each name (in order), the recorded parties it may conflict with.
 
     `id_numbers` are searched exactly (blind index) and their hits added to every query
     whose position they share (id_numbers[i] belongs to names[i] when given). `cache` is the
     process's `services.cache`: the index lives there and catches up with the database (what
-    any process recorded) before each search. `why` is rendered in `locale`.
+    any process recorded) before each search. `why` is rendered in `locale`; callers that
+    render `reasons` themselves pass `locale=None` and get an empty `why`.
     """
     engine = engine_for(cache)
     engine.catch_up(session.get_bind())
@@ -114,6 +115,7 @@ def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequ
                                     score=100.0, reasons=tuple(dict.fromkeys(reasons)))
         ordered = sorted(found.values(), key=lambda f: (-f.score, f.party_id))
         hits = [Hit(party_id=f.party_id, name=f.name, role=f.role, matter=f.matter, score=f.score,
-                    reasons=f.reasons, why=why_text(f.reasons, locale)) for f in ordered]
+                    reasons=f.reasons, why=why_text(f.reasons, locale) if locale else "")
+                for f in ordered]
         results.append(QueryResult(query=query, hits=hits))
     return results

@@ -4,6 +4,8 @@ Chinese resident ID (GB 11643-1999, check character ISO 7064 MOD 11-2), unified 
 credit code (GB 32100-2015, check character MOD 31, with the embedded organization code of
 GB 11714-1997), phone numbers (Chinese mobiles and landlines, international E.164) and
 email addresses. Every check takes raw user input and returns a normalised value or None.
+ID numbers are read in the blind index's canonical form (`storage.crypto.normalize_identifier`:
+full-width folded, upper case, spaces and dashes dropped), so what passes is what is indexed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime
+
+from storage.crypto import normalize_identifier
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -28,11 +32,6 @@ _EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~\u00a0-\uffff-]+@"
                     r"[A-Za-z\u00a0-\uffff]{2,63}$")
 
 
-def _fold(value: str) -> str:
-    """Full-width folded, spaces removed, upper case."""
-    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
-
-
 def resident_id_check_char(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits of a resident ID."""
     total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
@@ -41,7 +40,7 @@ def resident_id_check_char(first17: str) -> str:
 
 def valid_resident_id(value: str) -> bool:
     """An 18-character resident ID: region, a real birth date, and a correct check character."""
-    v = _fold(value)
+    v = normalize_identifier(value)
     if not re.fullmatch(r"[1-9]\d{16}[\dX]", v):
         return False
     try:
@@ -68,7 +67,7 @@ def org_code_check_char(first8: str) -> str:
 
 def valid_uscc(value: str) -> bool:
     """An 18-character unified social credit code with correct check characters."""
-    v = _fold(value)
+    v = normalize_identifier(value)
     if len(v) != 18 or any(c not in _USCC_CHARSET for c in v):
         return False
     if not v[2:8].isdigit():
@@ -79,11 +78,6 @@ def valid_uscc(value: str) -> bool:
     return uscc_check_char(v[:17]) == v[17]
 
 
-def normalize_identifier(value: str) -> str:
-    """The canonical form stored and blind-indexed: full-width folded, no spaces, upper case."""
-    return _fold(value)
-
-
 def identifier_problem(value: str, *, client_kind: str) -> str | None:
     """None when the ID number fits the client kind, else a message-key suffix.
 
@@ -91,7 +85,7 @@ def identifier_problem(value: str, *, client_kind: str) -> str | None:
     and other permits (5-20 letters and digits) are accepted as they are. Enterprises and
     government bodies: a valid USCC.
     """
-    v = _fold(value)
+    v = normalize_identifier(value)
     if client_kind == "individual":
         if re.fullmatch(r"\d{17}[\dX]", v):
             return None if valid_resident_id(v) else "bad_resident_id"

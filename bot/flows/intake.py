@@ -18,11 +18,11 @@ from bot.flows.conflicts import QueryResult, record_party, search_conflicts
 from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
 from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
-from bot.flows.notifier import Notifier, Posted
+from jobs import ledger
 from storage import audit
 from storage.models import (Client, ClientContact, ClientTeamMember, IntakeRequest, Matter,
-                            MatterTeamMember, Party, Staff, StaffAssistant)
-from storage.models.enums import Role
+                            MatterTeamMember, Notification, Party, Staff, StaffAssistant)
+from storage.models.enums import NotificationStatus, Role
 from storage.types import keyring_of
 
 DECISIONS = ("approved", "approved_waiver", "declined")
@@ -82,7 +82,7 @@ def check_names(session: Session, *, actor: Actor, names: Sequence[str],
     """`/conflict`: search names for conflicts (partners, lawyers and assistants only)."""
     if not policy.can_check_conflicts(actor):
         raise PermissionDenied()
-    results = search_conflicts(session, names=list(names), cache=cache)
+    results = search_conflicts(session, names=list(names), cache=cache, locale=None)
     audit.record(session, actor=actor.audit_name, action="conflict_search", entity="conflict",
                  fields=["names"])
     return results_json(results, ["name"] * len(names))
@@ -125,7 +125,7 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
     """Search the client, its ID number and every party; store the results on the request."""
     req = _own_request(session, actor, request_id)
     if req.status not in ("checking", "checked"):
-        return load_view(session, request_id)
+        return _view(session, req)
     form = IntakeForm.from_json(req.form)
     names, groups = [form.name], ["client"]
     seen = {form.name.casefold()}
@@ -136,13 +136,19 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
                 names.append(name)
                 groups.append(group)
     ids = [form.id_number] if form.id_number else []
-    req.results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache),
-                               groups)
-    if req.status == "checking":
-        req.status = "checked"
+    results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache,
+                                            locale=None), groups)
+    # Conditional: a close that cancelled the request while the search ran must win.
+    res = session.execute(
+        update(IntakeRequest)
+        .where(IntakeRequest.id == request_id, IntakeRequest.status.in_(("checking", "checked")))
+        .values(results=results, status="checked")
+    )
+    if res.rowcount != 1:
+        return load_view(session, request_id)  # cancelled meanwhile: read what now stands
     audit.record(session, actor=actor.audit_name, action="check", entity="intake_request",
                  entity_id=req.id, fields=["results", "status"])
-    return load_view(session, request_id)
+    return _view(session, req)  # the UPDATE synchronised the loaded row
 
 
 def _own_request(session: Session, actor: Actor, request_id: int) -> IntakeRequest:
@@ -170,29 +176,52 @@ def cancel_request(session: Session, *, actor: Actor, submission_key: str) -> bo
     return True
 
 
-def submit_for_approval(session: Session, *, actor: Actor, request_id: int, note: str | None,
-                        channel: str, notifier: Notifier, render: Render, now: datetime) -> Posted | None:
-    """Send a checked request to the partners' review channel, once (None if already sent).
+def review_key(request_id: int) -> str:
+    """The ledger key of a request's post to the partners' review channel."""
+    return f"intake:{request_id}:review"
 
-    The status changes with a conditional UPDATE and the post happens in the same
-    transaction, so a double submission posts once and a failed post changes nothing.
+
+def submit_for_approval(session: Session, *, actor: Actor, request_id: int, note: str | None,
+                        channel: str, render: Render, now: datetime) -> str | None:
+    """Queue a checked request's review post, once; its ledger key (None if already sent).
+
+    The status changes with a conditional UPDATE and the post is recorded in the ledger in the
+    same transaction: a double submission posts once, and a post Slack refuses for now (429, a
+    hiccup) is sent later by the `deliver` job — the request is never lost or left half-sent.
     """
-    _own_request(session, actor, request_id)
+    req = _own_request(session, actor, request_id)
     res = session.execute(
         update(IntakeRequest)
         .where(IntakeRequest.id == request_id, IntakeRequest.status == "checked")
-        .values(status="pending", note=note or None, submitted_at=now)
+        .values(status="pending", note=note or None, submitted_at=now, review_channel=channel)
     )
     if res.rowcount != 1:
         return None
-    view = load_view(session, request_id)
-    text, blocks = render(view)
-    posted = notifier.post(channel=channel, text=text, blocks=blocks, confidential=True)
-    session.execute(update(IntakeRequest).where(IntakeRequest.id == request_id)
-                    .values(review_channel=posted.channel, review_ts=posted.ts))
+    text, blocks = render(_view(session, req))  # the UPDATE synchronised the loaded row
+    key = review_key(request_id)
+    ledger.enqueue(session, key=key, kind="intake_review", channel=channel, due_at=now,
+                   payload={"text": text, "blocks": blocks})
     audit.record(session, actor=actor.audit_name, action="submit", entity="intake_request",
-                 entity_id=request_id, fields=["status", "note", "review_channel", "review_ts"])
-    return posted
+                 entity_id=request_id, fields=["status", "note", "review_channel"])
+    return key
+
+
+def adopt_review_post(session: Session, *, request_id: int) -> bool:
+    """Copy where the review post landed (from its sent ledger row) onto the request, once."""
+    sent = session.execute(
+        select(Notification.slack_channel, Notification.slack_ts)
+        .where(Notification.key == review_key(request_id),
+               Notification.status == NotificationStatus.SENT.value)
+    ).first()
+    if sent is None or not sent.slack_ts:
+        return False
+    res = session.execute(
+        update(IntakeRequest)
+        .where(IntakeRequest.id == request_id, IntakeRequest.review_ts.is_(None))
+        .values(review_channel=sent.slack_channel, review_ts=sent.slack_ts)
+        .execution_options(synchronize_session="fetch")
+    )
+    return res.rowcount == 1
 
 
 def set_choice(session: Session, *, actor: Actor, request_id: int, lead_slack_id: str | None = None,
@@ -245,19 +274,17 @@ def decide(session: Session, *, actor: Actor, request_id: int, decision: str,
                 decision_reason=reason, waiver_ref=waiver_ref)
     )
     if res.rowcount != 1:
-        if session.get(IntakeRequest, request_id) is None:
-            raise NotFound()
         return DecisionOutcome(won=False, request=load_view(session, request_id))
+    adopt_review_post(session, request_id=request_id)  # sent by the `deliver` job, perhaps
     fields = ["status", "decision", "decided_by_id", "decided_at"]
     fields += ["decision_reason"] if reason else []
     fields += ["waiver_ref"] if waiver_ref else []
     audit.record(session, actor=actor.audit_name, action="decide", entity="intake_request",
                  entity_id=request_id, fields=fields)
+    req = _load(session, request_id)
     if status == "approved":
-        req = session.execute(select(IntakeRequest).where(IntakeRequest.id == request_id)
-                              .execution_options(populate_existing=True)).scalar_one()
         _accept(session, actor=actor, req=req, pattern=pattern, tz=tz, now=now)
-    return DecisionOutcome(won=True, request=load_view(session, request_id))
+    return DecisionOutcome(won=True, request=_view(session, req))
 
 
 def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str, tz: ZoneInfo,
@@ -369,12 +396,22 @@ def _client_options(session: Session, results: list[dict[str, Any]]) -> list[tup
     return [(r.id, r.name) for r in rows][:20]
 
 
-def load_view(session: Session, request_id: int) -> RequestView:
-    """A request as plain values."""
+def _load(session: Session, request_id: int) -> IntakeRequest:
+    """The request as the database now holds it (NotFound if there is none)."""
     req = session.execute(select(IntakeRequest).where(IntakeRequest.id == request_id)
                           .execution_options(populate_existing=True)).scalar_one_or_none()
     if req is None:
         raise NotFound()
+    return req
+
+
+def load_view(session: Session, request_id: int) -> RequestView:
+    """A request as plain values, read afresh."""
+    return _view(session, _load(session, request_id))
+
+
+def _view(session: Session, req: IntakeRequest) -> RequestView:
+    """A loaded request as plain values."""
     people = {s.id: s for s in session.execute(select(Staff).where(Staff.id.in_(
         [i for i in (req.requester_id, req.decided_by_id, req.lead_lawyer_id) if i]))).scalars()}
     requester = people[req.requester_id]

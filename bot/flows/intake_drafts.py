@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
 from storage import audit
+from storage.db import is_postgres
 from storage.models import IntakeDraft
 
 
@@ -34,7 +35,7 @@ def save_draft(session: Session, *, actor: Actor, values: dict[str, Any], now: d
     data = _filled(values)
     if not data:
         return False
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if is_postgres(session) else sqlite_insert
     stmt = insert(IntakeDraft).values(staff_id=actor.staff_id, data=data, saved_at=now)
     session.execute(stmt.on_conflict_do_update(
         index_elements=[IntakeDraft.staff_id],

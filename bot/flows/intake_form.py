@@ -7,9 +7,9 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.flows.identifiers import (identifier_problem, normalize_email, normalize_identifier,
-                                   normalize_phone)
+from bot.flows.identifiers import identifier_problem, normalize_email, normalize_phone
 from bot.flows.matters import AREA_CODES
+from storage.crypto import normalize_identifier
 
 KINDS = ("individual", "enterprise", "government")
 SOURCES = ("website", "referral", "conference", "partner_firm", "existing_client", "other")

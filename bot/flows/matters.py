@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import is_postgres
 from storage.models import MatterCounter
 
 AREA_CODES = {
@@ -45,7 +46,7 @@ def next_matter_number(session: Session, *, pattern: str, year: int, area: str) 
     already hold the single write lock), so concurrent approvals queue and get 1..N.
     """
     key = counter_key(pattern=pattern, year=year, area=area)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if is_postgres(session) else sqlite_insert
     session.execute(insert(MatterCounter).values(key=key, last_seq=0).on_conflict_do_nothing())
     counter = session.execute(
         select(MatterCounter).where(MatterCounter.key == key).with_for_update()

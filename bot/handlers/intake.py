@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -18,19 +20,23 @@ from bot.flows.errors import PermissionDenied
 from bot.flows.intake_form import parse_form
 from bot.i18n import t
 from bot.ids import Command, IntakeAction, IntakeBlock, IntakeView
+from jobs import ledger
+from jobs.sender import SlackSender
 
 
-def show_results(client: WebClient, view_id: str, view: dict[str, Any]) -> None:
-    """Replace the 'checking…' modal with the results.
+def show_results(client: WebClient, view_id: str, view: dict[str, Any]) -> bool:
+    """Replace the 'checking…' modal with the results; False when the modal is gone.
 
     A user who closed the modal while the check ran leaves nothing to update: Slack answers
-    `not_found` / `view_not_found`, and the request was already cancelled by the close.
+    `not_found` / `view_not_found`, and the caller cancels the request.
     """
     try:
         client.views_update(view_id=view_id, view=view)
     except SlackApiError as exc:
         if exc.response.get("error") not in ("not_found", "view_not_found"):
             raise
+        return False
+    return True
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -92,8 +98,11 @@ def register(app: App, deps: AppDeps) -> None:
                 intake_drafts.discard_draft(session, actor=actor)
         with services.session() as session:
             view = intake.run_check(session, actor=actor, request_id=request_id, cache=services.cache)
-        if view.status == "checked":
-            show_results(client, view_id, ui.results_modal(view, actor.locale))
+        if view.status == "checked" and not show_results(client, view_id,
+                                                         ui.results_modal(view, actor.locale)):
+            # The modal was closed while the check ran: nobody can submit this request any more.
+            with services.session() as session:
+                intake.cancel_request(session, actor=actor, submission_key=view_id)
 
     @app.view(IntakeView.RESULTS)
     def handle_results_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
@@ -114,11 +123,19 @@ def register(app: App, deps: AppDeps) -> None:
                                                             actor.locale))
         review_locale = settings.default_locale
         with services.session() as session:
-            intake.submit_for_approval(
+            key = intake.submit_for_approval(
                 session, actor=actor, request_id=request_id, note=note, channel=channel,
-                notifier=deps.notifier(client), now=services.now(),
-                render=lambda view: ui.review_message(view, review_locale),
+                now=services.now(), render=lambda view: ui.review_message(view, review_locale),
             )
+        if key is None:
+            return
+        # Committed: send it now; what Slack refuses for the moment the `deliver` job sends later.
+        ledger.deliver_now(session_factory=services.session_factory,
+                           sender=SlackSender(client, external_channels=deps.external_channels),
+                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
+                           keys=[key])
+        with services.session() as session:
+            intake.adopt_review_post(session, request_id=request_id)
 
     @app.view_closed(IntakeView.RESULTS)
     def handle_results_closed(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

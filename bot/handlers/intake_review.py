@@ -17,25 +17,34 @@ from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import intake, policy
 from bot.flows.actor import Actor
-from bot.flows.errors import PermissionDenied
+from bot.flows.errors import InvalidInput, PermissionDenied
 from bot.flows.intake import DecisionOutcome
 from bot.i18n import t
+from bot.payloads import action_id_value
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
 from bot.slack_text import escape, mention
 from jobs import ledger
 from jobs.sender import SlackSender
 
 
-def _request_id(body: dict[str, Any]) -> int:
-    """The request id carried by a button value or by the block id of a select."""
-    action = body["actions"][0]
-    if action.get("value"):
-        return int(action["value"])
-    return int(str(action.get("block_id", "")).rpartition(":")[2])
+def _select_request_id(body: dict[str, Any]) -> int:
+    """The request id a select carries in its block id (`<block>:<id>`); InvalidInput if none."""
+    tail = str(body["actions"][0].get("block_id", "")).rpartition(":")[2]
+    if not (tail.isascii() and tail.isdigit()):
+        raise InvalidInput()
+    return int(tail)
+
+
+def _selected_client_id(body: dict[str, Any]) -> int:
+    """The chosen client's id (0: a new client record); InvalidInput when it is not an id."""
+    value = str((body["actions"][0].get("selected_option") or {}).get("value") or "0")
+    if not (value.isascii() and value.isdigit()):
+        raise InvalidInput()
+    return int(value)
 
 
 def _require_partner(actor: Actor) -> None:
-    """Anyone but a partner is refused (ephemerally, by the global error handler)."""
+    """Anyone but a partner is refused before a modal opens (the flows check every decision)."""
     if not policy.can_decide_intake(actor):
         raise PermissionDenied("intake.error.partners_only")
 
@@ -46,40 +55,47 @@ def register(app: App, deps: AppDeps) -> None:
     settings = services.settings
 
     def decide(actor: Actor, request_id: int, decision: str, reason: str | None = None,
-               waiver_ref: str | None = None) -> DecisionOutcome:
-        """Run the decision and record its announcements in one unit of work."""
+               waiver_ref: str | None = None) -> tuple[DecisionOutcome, list[str]]:
+        """Run the decision and record its announcements in one unit of work; their ledger keys."""
         with services.session() as session:
             outcome = intake.decide(session, actor=actor, request_id=request_id, decision=decision,
                                     reason=reason, waiver_ref=waiver_ref,
                                     pattern=settings.matter_number_pattern, tz=settings.tz,
                                     now=services.now())
-            if outcome.won:
-                record_announcements(session, outcome)
-        return outcome
+            keys = record_announcements(session, outcome) if outcome.won else []
+        return outcome, keys
 
-    def record_announcements(session: Session, outcome: DecisionOutcome) -> None:
+    def record_announcements(session: Session, outcome: DecisionOutcome) -> list[str]:
         """The channel update and the requester's DM, in the ledger with the decision itself.
 
         Recorded in the decision's transaction, they can't be lost: what `announce` cannot send
-        at once (429, a Slack hiccup, a crash) the `deliver` job sends later, once.
+        at once (429, a Slack hiccup, a crash) the `deliver` job sends later, once. A review post
+        that never went out is withdrawn, and the outcome is posted in its place.
         """
         view = outcome.request
-        if view.review_channel and view.review_ts:
+        keys = []
+        if view.review_channel:
             text, blocks = ui.decided_message(view, settings.default_locale)
-            ledger.enqueue(session, key=f"intake:{view.id}:decided:update", kind="intake_decided",
-                           channel=view.review_channel, due_at=services.now(),
-                           payload={"text": text, "blocks": blocks, "update_ts": view.review_ts})
-        ledger.enqueue(session, key=f"intake:{view.id}:decided:dm", kind="intake_decided",
+            payload: dict[str, Any] = {"text": text, "blocks": blocks}
+            if view.review_ts:
+                payload["update_ts"] = view.review_ts
+            else:
+                ledger.cancel(session, key_prefix=intake.review_key(view.id))
+            keys.append(f"intake:{view.id}:decided:update")
+            ledger.enqueue(session, key=keys[-1], kind="intake_decided", channel=view.review_channel,
+                           due_at=services.now(), payload=payload)
+        keys.append(f"intake:{view.id}:decided:dm")
+        ledger.enqueue(session, key=keys[-1], kind="intake_decided",
                        channel=view.requester_slack_id, due_at=services.now(),
                        payload={"text": ui.requester_dm(view, view.requester_locale or settings.default_locale)})
+        return keys
 
-    def announce(outcome: DecisionOutcome, client: WebClient) -> None:
+    def announce(keys: list[str], client: WebClient) -> None:
         """Send the decision's announcements now (the ledger keeps whatever fails)."""
-        view = outcome.request
         ledger.deliver_now(session_factory=services.session_factory,
                            sender=SlackSender(client, external_channels=deps.external_channels),
                            owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
-                           keys=[f"intake:{view.id}:decided:update", f"intake:{view.id}:decided:dm"])
+                           keys=keys)
 
     def too_late(outcome: DecisionOutcome, locale: str) -> str:
         """What the partner who lost the race is told."""
@@ -92,13 +108,12 @@ def register(app: App, deps: AppDeps) -> None:
                        respond: Respond) -> None:
         ack()
         actor = require_actor(context)
-        _require_partner(actor)
-        outcome = decide(actor, _request_id(body), "approved")
+        outcome, keys = decide(actor, action_id_value(body), "approved")
         if not outcome.won:
             respond(text=too_late(outcome, actor.locale), response_type="ephemeral",
                     replace_original=False)
             return
-        announce(outcome, client)
+        announce(keys, client)
 
     def open_reason_modal(kind: str, body: dict[str, Any], context: BoltContext,
                           client: WebClient) -> None:
@@ -108,7 +123,7 @@ def register(app: App, deps: AppDeps) -> None:
         channel = body.get("channel", {}).get("id") or body["container"].get("channel_id", "")
         ts = body.get("container", {}).get("message_ts") or body.get("message", {}).get("ts", "")
         client.views_open(trigger_id=body["trigger_id"],
-                          view=ui.reason_modal(kind, request_id=_request_id(body), channel=channel,
+                          view=ui.reason_modal(kind, request_id=action_id_value(body), channel=channel,
                                                ts=ts, locale=actor.locale))
 
     @app.action(IntakeAction.APPROVE_WAIVER)
@@ -140,13 +155,13 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         meta = json.loads(body["view"].get("private_metadata") or "{}")
         notifier = deps.notifier(client)
-        outcome = decide(actor, int(meta.get("r", 0)), decision, reason, ref or None)
+        outcome, keys = decide(actor, int(meta.get("r", 0)), decision, reason, ref or None)
         if not outcome.won:
             channel = outcome.request.review_channel or meta.get("c")
             notifier.ephemeral(channel=channel, user=actor.slack_user_id,
                                text=too_late(outcome, actor.locale))
             return
-        announce(outcome, client)
+        announce(keys, client)
 
     @app.view(IntakeView.WAIVER)
     def handle_waiver_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
@@ -162,8 +177,7 @@ def register(app: App, deps: AppDeps) -> None:
     def handle_set_lead(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
         ack()
         actor = require_actor(context)
-        _require_partner(actor)
-        request_id, user = _request_id(body), body["actions"][0].get("selected_user") or ""
+        request_id, user = _select_request_id(body), body["actions"][0].get("selected_user") or ""
         with services.session() as session:
             intake.set_choice(session, actor=actor, request_id=request_id, lead_slack_id=user)
         respond(text=t("intake.review.lead_set", actor.locale, id=request_id, who=mention(user)),
@@ -174,10 +188,8 @@ def register(app: App, deps: AppDeps) -> None:
                            respond: Respond) -> None:
         ack()
         actor = require_actor(context)
-        _require_partner(actor)
-        request_id = _request_id(body)
+        request_id, client_id = _select_request_id(body), _selected_client_id(body)
         selected = body["actions"][0].get("selected_option") or {}
-        client_id = int(selected.get("value") or 0)
         with services.session() as session:
             intake.set_choice(session, actor=actor, request_id=request_id, link_client_id=client_id)
         if client_id:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.flows.matching.index import NameIndex
 from bot.flows.matching.normalize import NameFeatures, Normalizer
 from bot.flows.matching.scoring import ALIAS_PENALTY, Match, compare
+from storage.db import is_postgres
 
 CACHE_KEY = "conflicts.engine"
 MAX_FETCH = 60
@@ -59,7 +60,7 @@ class Reader:
 
     def rows(self, sql: str, params: Sequence[Any] = (), *, stream: bool = False) -> Iterator[tuple]:
         """The rows of one query (PostgreSQL start-up streams through a server-side cursor)."""
-        server_side = stream and self.bind.dialect.name == "postgresql"
+        server_side = stream and is_postgres(self.bind)
         cur = self.raw.cursor(name="conflict_index") if server_side else self.raw.cursor()
         try:
             cur.execute(sql.replace("?", self.mark), tuple(params))
