@@ -244,6 +244,7 @@ def test_logging_a_contact_from_the_alert_resolves_it(services, slack, fake_slac
     [alert] = fake_slack.messages_to(ALERTS_CHANNEL)
     message = {"channel": ALERTS_CHANNEL, "ts": "1700000001.000100", "blocks": alert["blocks"]}
     slack.click("U0LEAD", A.LOG_CONTACT, str(c), message=message)
+    fake_slack.wait_for("views.update")          # opened blank at once, then filled in
     view = slack.opened_view()
     slack.submit("U0LEAD", view["id"], {B.TEXT: "caught up over lunch", B.CHANNEL: "meeting"})
     update = fake_slack.wait_for("chat.update")[0].params

@@ -101,6 +101,7 @@ def test_no_match_says_so_and_shows_the_text_back_then_the_form_keeps_it(service
     assert _notes(services) == []
     retry = next(el for blk in reply["blocks"] if blk["type"] == "actions" for el in blk["elements"])
     slack.click("U0LAW1", retry["action_id"], retry["value"])
+    fake_slack.wait_for("views.update")          # opened blank at once, then filled in
     view = slack.opened_view()
     initial = {b["block_id"]: b["element"].get("initial_value") or b["element"].get("initial_date")
                or (b["element"].get("initial_option") or {}).get("value")
@@ -189,6 +190,7 @@ def test_client_card_shows_profile_and_audits_the_reads(services, slack, fake_sl
     assert sorted(reads) == ["contact_note", "follow_up", "important_date"]
     # log contact opens the form with the client preselected
     slack.click("U0LAW1", A.LOG_CONTACT, str(acme))
+    fake_slack.wait_for("views.update")          # opened blank at once, then filled in
     view = slack.opened_view()
     client_el = next(b for b in view["blocks"] if b.get("block_id") == B.CLIENT)["element"]
     assert client_el["initial_option"]["value"] == str(acme)
@@ -243,3 +245,19 @@ def test_a_refused_one_liner_shows_the_text_back(services, slack, fake_slack):
     second = fake_slack.wait_for("response_url", 2)[1].params["text"]
     assert "at most 4000" in second and "很长的记录" in second
     assert _notes(services) == []
+
+
+def test_forms_open_at_once_and_name_the_client_after(services, slack, fake_slack):
+    acme, _, other = _seed(services)
+    slack.click("U0LAW1", A.ADD_FOLLOWUP, str(acme))
+    opened = fake_slack.wait_for("views.open")[0].params["view"]
+    assert "Acme" not in str(opened)                      # nothing read before views.open
+    update = fake_slack.wait_for("views.update")[0].params
+    assert "Acme Trading Ltd" in str(update["view"]) and update["hash"]
+    # a client the actor does not serve: the blank form opened, then the refusal, no name
+    slack.click("U0LAW1", A.ADD_FOLLOWUP, str(other))
+    fake_slack.wait_for("views.open", 2)
+    refused = fake_slack.wait_for("response_url")[0].params["text"]
+    assert "No client you serve" in refused
+    assert len(fake_slack.of("views.update")) == 1
+    assert "Acme Holdings" not in str([c.params for c in fake_slack.of("views.open")])

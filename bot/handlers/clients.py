@@ -79,11 +79,15 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         value = action_id_value(body)
+        today = local_today(services)
+        # open at once (the trigger id lives 3 s), then name the client; submitting re-checks
+        opened = client.views_open(trigger_id=body["trigger_id"], view=followup_modal(
+            locale=actor.locale, client_id=value, client_name=None, today=today))
         with services.session() as session:
-            c = clients.visible_client(session, actor=actor, client_id=value)
-            name = c.name
-        client.views_open(trigger_id=body["trigger_id"], view=followup_modal(
-            locale=actor.locale, client_id=value, client_name=name, today=local_today(services)))
+            name = clients.visible_client(session, actor=actor, client_id=value).name
+        client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
+                            view=followup_modal(locale=actor.locale, client_id=value,
+                                                client_name=name, today=today))
 
     @app.view(V.FOLLOWUP)
     def handle_followup_submission(ack: Ack, body: dict[str, Any], context: BoltContext,

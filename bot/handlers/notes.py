@@ -46,9 +46,22 @@ def local_today(services: Services) -> date:
 def open_note_modal(*, deps: AppDeps, client: WebClient, trigger_id: str, actor: Actor,
                     client_id: int | None = None, pending_id: int | None = None,
                     message: dict[str, Any] | None = None) -> None:
-    """Open the note form, optionally with a client chosen and a kept text filled in."""
+    """Open the note form at once, then fill in a chosen client and a kept text (views.update).
+
+    The trigger id lives 3 s, so nothing is read before `views.open`; the submission checks
+    again that the actor may see the client.
+    """
     services = deps.services
     today = local_today(services)
+    metadata: dict[str, Any] = {}
+    if pending_id is not None:
+        metadata["pending"] = pending_id
+    if message:
+        metadata["message"] = message
+    opened = client.views_open(trigger_id=trigger_id, view=note_modal(
+        locale=actor.locale, today=today, metadata=metadata))
+    if client_id is None and pending_id is None:
+        return
     chosen, kept = None, None
     with services.session() as session:
         if client_id is not None:
@@ -61,12 +74,7 @@ def open_note_modal(*, deps: AppDeps, client: WebClient, trigger_id: str, actor:
             except InvalidInput:
                 kept = notes.ParsedNote(client_query="", text=raw, channel="other", next_step=None,
                                         due_on=None)
-    metadata: dict[str, Any] = {}
-    if pending_id is not None:
-        metadata["pending"] = pending_id
-    if message:
-        metadata["message"] = message
-    client.views_open(trigger_id=trigger_id, view=note_modal(
+    client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=note_modal(
         locale=actor.locale, today=today, client=chosen, kept=kept, metadata=metadata))
 
 

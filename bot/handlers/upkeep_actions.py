@@ -106,12 +106,15 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         alert_id = action_id_value(body)
-        with services.session() as session:
-            name = churn.open_churn_client_name(session, actor=actor, alert_id=alert_id)
         channel, ts, blocks = _message(body)
         meta = {"alert": alert_id, "channel": channel, "ts": ts, "alerts": alert_ids_in(blocks)}
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=lost_modal(locale=actor.locale, client_name=name, metadata=meta))
+        # open at once (the trigger id lives 3 s), then name the client; submitting re-checks
+        opened = client.views_open(trigger_id=body["trigger_id"],
+                                   view=lost_modal(locale=actor.locale, client_name=None, metadata=meta))
+        with services.session() as session:
+            name = churn.open_churn_client_name(session, actor=actor, alert_id=alert_id)
+        client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
+                            view=lost_modal(locale=actor.locale, client_name=name, metadata=meta))
 
     @app.view(V.LOST)
     def handle_lost_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
