@@ -186,11 +186,16 @@ def load_alerts(session: Session, *, alert_ids: Sequence[int], cal: WorkCalendar
     return views
 
 
-def mark_contacted(session: Session, *, actor: Actor, client_id: int) -> int:
-    """A contact was recorded: open churn alerts of the client are resolved by it."""
+def mark_contacted(session: Session, *, actor: Actor, client_id: int, contact_day: date) -> int:
+    """A contact on `contact_day` resolves the client's open churn alerts it ends.
+
+    Only alerts whose basis (the quiet period's start) is before that day: a back-dated
+    contact that does not move the last contact past the basis leaves the alert open, so the
+    client is not silently dropped (the next run would find the same quiet period again).
+    """
     result = session.execute(
         update(UpkeepAlert).where(UpkeepAlert.client_id == client_id, UpkeepAlert.kind == CHURN,
-                                  UpkeepAlert.status == OPEN)
+                                  UpkeepAlert.status == OPEN, UpkeepAlert.basis < contact_day)
         .values(status="contacted", handled_by=actor.slack_user_id))
     return result.rowcount or 0
 

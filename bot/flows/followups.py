@@ -20,6 +20,16 @@ def create_follow_up(session: Session, *, actor: Actor, client_id: int, title: s
                      today: date, now: datetime, owner_id: int | None = None,
                      source_note_id: int | None = None) -> FollowUp:
     """A new open follow-up (owned by the actor unless another owner is given)."""
+    if not policy.can_record_contact(session, actor, client_id):
+        raise NotFound("upkeep.client_not_found")
+    return store_follow_up(session, actor=actor, client_id=client_id, title=title, due_on=due_on,
+                           today=today, now=now, owner_id=owner_id, source_note_id=source_note_id)
+
+
+def store_follow_up(session: Session, *, actor: Actor, client_id: int, title: str, due_on: date,
+                    today: date, now: datetime, owner_id: int | None = None,
+                    source_note_id: int | None = None) -> FollowUp:
+    """Validate and insert a follow-up; the caller has checked the actor may serve the client."""
     title = (title or "").strip()
     if not title:
         raise InvalidInput("upkeep.followup_empty", field="title")
@@ -27,8 +37,6 @@ def create_follow_up(session: Session, *, actor: Actor, client_id: int, title: s
         raise InvalidInput("upkeep.note_too_long", field="title", limit=MAX_TITLE)
     if due_on < today:
         raise InvalidInput("upkeep.due_in_past", field="due")
-    if not policy.can_record_contact(session, actor, client_id):
-        raise NotFound("upkeep.client_not_found")
     follow = FollowUp(client_id=client_id, owner_id=owner_id or actor.staff_id, title=title,
                       due_on=due_on, status=FollowUpStatus.OPEN.value, source_note_id=source_note_id,
                       created_by=actor.staff_id, created_at=now)

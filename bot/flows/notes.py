@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.flows import followups, policy
+from bot.flows import churn, clients, followups
 from bot.flows.actor import Actor
 from bot.flows.due_dates import find_date
 from bot.flows.errors import InvalidInput, NotFound
+from bot.flows.workdays import WorkCalendar
 from storage import audit
 from storage.models import ContactNote, FollowUp, PendingNote
 from storage.models.enums import ContactChannel
@@ -101,18 +102,25 @@ def parse_one_liner(raw: str, *, today: date) -> ParsedNote:
 
 @dataclass(frozen=True)
 class Recorded:
-    """What `record_note` stored."""
+    """What `record_note` stored (and the client's name, for the reply)."""
 
     note_id: int
     client_id: int
+    client_name: str
     follow_up_id: int | None
     due_on: date | None
+    alerts_resolved: int = 0
 
 
 def record_note(session: Session, *, actor: Actor, client_id: int, text: str, channel: str,
-                occurred_at: datetime, now: datetime, today: date, next_step: str | None = None,
-                due_on: date | None = None) -> Recorded:
-    """Store a contact note and, with a next step, a follow-up owned by the author."""
+                occurred_at: datetime, now: datetime, today: date, cal: WorkCalendar,
+                next_step: str | None = None, due_on: date | None = None) -> Recorded:
+    """Store a contact note and, with a next step, a follow-up owned by the author.
+
+    The contact resolves the client's open churn alerts whose quiet period it ends (basis
+    before the contact's firm-local day); a back-dated note that does not move the last
+    contact past an alert's basis leaves that alert open.
+    """
     text = (text or "").strip()
     if not text:
         raise InvalidInput("upkeep.note_empty", field="text")
@@ -122,8 +130,7 @@ def record_note(session: Session, *, actor: Actor, client_id: int, text: str, ch
         raise InvalidInput("upkeep.bad_channel", field="channel", word=channel)
     if occurred_at > now + timedelta(minutes=5):
         raise InvalidInput("upkeep.date_in_future", field="date")
-    if not policy.can_record_contact(session, actor, client_id):
-        raise NotFound("upkeep.client_not_found")
+    client = clients.visible_client(session, actor=actor, client_id=client_id)
     note = ContactNote(client_id=client_id, author_id=actor.staff_id, channel=channel,
                        occurred_at=occurred_at, text=text, created_at=now)
     session.add(note)
@@ -133,14 +140,16 @@ def record_note(session: Session, *, actor: Actor, client_id: int, text: str, ch
     follow: FollowUp | None = None
     if next_step and next_step.strip():
         due = due_on or today + timedelta(days=DEFAULT_NEXT_DAYS)
-        follow = followups.create_follow_up(session, actor=actor, client_id=client_id,
-                                            title=next_step, due_on=due, today=today, now=now,
-                                            source_note_id=note.id)
+        follow = followups.store_follow_up(session, actor=actor, client_id=client_id,
+                                           title=next_step, due_on=due, today=today, now=now,
+                                           source_note_id=note.id)
     elif due_on is not None:
         raise InvalidInput("upkeep.due_without_step", field="next")
-    return Recorded(note_id=note.id, client_id=client_id,
+    resolved = churn.mark_contacted(session, actor=actor, client_id=client_id,
+                                    contact_day=cal.local_date(occurred_at))
+    return Recorded(note_id=note.id, client_id=client_id, client_name=client.name,
                     follow_up_id=follow.id if follow else None,
-                    due_on=follow.due_on if follow else None)
+                    due_on=follow.due_on if follow else None, alerts_resolved=resolved)
 
 
 def save_pending(session: Session, *, actor: Actor, raw: str, now: datetime) -> int:

@@ -20,7 +20,7 @@ from bot.flows import churn, clients, notes
 from bot.flows.actor import Actor
 from bot.flows.due_dates import find_date
 from bot.flows.errors import Conflict, InvalidInput
-from bot.flows.workdays import WorkCalendar
+from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.ids import Command
 from bot.ids import UpkeepAction as A
@@ -32,15 +32,9 @@ from bot.slack_text import escape
 PICK_NOTE = re.compile(rf"^{A.PICK_NOTE_CLIENT}-\d+$")
 
 
-def calendar_of(services: Services) -> WorkCalendar:
-    """The firm's work calendar."""
-    s = services.settings
-    return WorkCalendar(tz=s.tz, country=s.holiday_country)
-
-
 def local_today(services: Services) -> date:
     """Today in the firm's timezone."""
-    return services.now().astimezone(services.settings.tz).date()
+    return calendar_of(services.settings).local_date(services.now())
 
 
 def open_note_modal(*, deps: AppDeps, client: WebClient, trigger_id: str, actor: Actor,
@@ -101,10 +95,9 @@ def record_one_liner(*, services: Services, actor: Actor, client_id: int, raw: s
         parsed = notes.parse_one_liner(raw or "", today=today)
         recorded = notes.record_note(session, actor=actor, client_id=client_id, text=parsed.text,
                                      channel=parsed.channel, occurred_at=now, now=now, today=today,
+                                     cal=calendar_of(services.settings),
                                      next_step=parsed.next_step, due_on=parsed.due_on)
-        name = clients.visible_client(session, actor=actor, client_id=client_id).name
-        churn.mark_contacted(session, actor=actor, client_id=client_id)
-    return confirmation(locale=actor.locale, client_name=name, recorded=recorded,
+    return confirmation(locale=actor.locale, client_name=recorded.client_name, recorded=recorded,
                         channel=parsed.channel, day=today, title=parsed.next_step)
 
 
@@ -147,7 +140,7 @@ def _occurred_at(services: Services, day: date) -> datetime:
     """Now for today's contacts, else noon firm-local on that day."""
     if day == local_today(services):
         return services.now()
-    return datetime.combine(day, time(12, 0), tzinfo=services.settings.tz)
+    return calendar_of(services.settings).at_local(day, time(12, 0))
 
 
 def validate_note_form(values: dict[str, Any], *, locale: str, today: date) -> tuple[dict[str, str], dict[str, Any]]:
@@ -258,13 +251,12 @@ def register(app: App, deps: AppDeps) -> None:
             recorded = notes.record_note(
                 session, actor=actor, client_id=form["client_id"], text=form["text"],
                 channel=form["channel"], occurred_at=_occurred_at(services, form["day"]), now=now,
-                today=today, next_step=form["next"], due_on=form["due"])
-            name = clients.visible_client(session, actor=actor, client_id=form["client_id"]).name
-            churn.mark_contacted(session, actor=actor, client_id=form["client_id"])
+                today=today, cal=calendar_of(services.settings), next_step=form["next"],
+                due_on=form["due"])
             if meta.get("pending"):
                 notes.drop_pending(session, actor=actor, pending_id=int(meta["pending"]))
         client.chat_postMessage(channel=actor.slack_user_id, text=confirmation(
-            locale=actor.locale, client_name=name, recorded=recorded, channel=form["channel"],
+            locale=actor.locale, client_name=recorded.client_name, recorded=recorded, channel=form["channel"],
             day=form["day"], title=form["next"]))
         message = meta.get("message") or {}
         if message.get("channel") and message.get("ts") and message.get("alerts"):
@@ -277,7 +269,8 @@ def refresh_alert_message(*, services: Services, client: WebClient, channel: str
     """Re-render a grouped alert message from the database and replace it."""
     settings = services.settings
     with services.session() as session:
-        views = churn.load_alerts(session, alert_ids=alert_ids, cal=calendar_of(services))
+        views = churn.load_alerts(session, alert_ids=alert_ids,
+                                   cal=calendar_of(settings))
     if not views:
         return
     kind = views[0].kind

@@ -15,8 +15,8 @@ from bot.deps import AppDeps
 from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import churn, followups
-from bot.flows.cadence import next_working_day
-from bot.handlers.notes import calendar_of, local_today, refresh_alert_message
+from bot.flows.workdays import calendar_of
+from bot.handlers.notes import local_today, refresh_alert_message
 from bot.i18n import t
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
@@ -70,7 +70,7 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         fid = action_id_value(body)
-        until = next_working_day(local_today(services), calendar_of(services))
+        until = calendar_of(services.settings).next_working_day(local_today(services))
         with services.session() as session:
             followups.snooze(session, actor=actor, follow_up_id=fid, until=until)
         update_item(client, body, f"{B.ITEM_PREFIX}fu-{fid}",
