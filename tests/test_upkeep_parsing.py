@@ -76,3 +76,21 @@ def test_channel_detection_both_languages():
 def test_malformed_one_liners_are_refused(raw):
     with pytest.raises(InvalidInput):
         parse_one_liner(raw, today=MONDAY)
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Müller GmbH", "muller"),
+    ("ACME LLP", "acme"),
+    ("Acme Trading Ltd.", "acmetrading"),
+    ("ＡＣＭＥ　Ｔｒａｄｉｎｇ　Ｌｔｄ", "acmetrading"),          # full width
+    ("Acme L.L.C.", "acme"),
+    ("O’Brien & Co", "obrien"),
+    ("華為技術有限公司", "华为技术"),
+    ("华为技术股份有限公司", "华为技术"),
+    ("Costco Wholesale", "costcowholesale"),                 # a legal word inside a word stays
+    ("Ltd", "ltd"),                                          # nothing but a legal form
+])
+def test_client_names_fold_like_the_conflict_matcher(name, key):
+    from bot.flows.clients import normalize_name
+
+    assert normalize_name(name) == key

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from opencc import OpenCC
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,32 +15,49 @@ from sqlalchemy.orm import Session
 from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.errors import NotFound
+from bot.flows.matching.normalize import DOTTED, Normalizer
 from storage import audit
 from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
                             Staff)
 from storage.models.enums import FollowUpStatus, MatterStatus
 
-LEGAL_SUFFIXES = re.compile(
-    r"(股份有限公司|有限责任公司|有限公司|集团|公司|律师事务所|"
-    r"\b(?:co|company|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|group)\b\.?)",
-    re.I,
-)
 EXACT, GOOD = 100.0, 82.0
 MAX_CHOICES = 10
+TOKENS = re.compile(r"[^\W_]+")
 
 
 @cache
-def _t2s() -> OpenCC:
-    """Traditional → simplified Chinese converter (built on first use)."""
-    return OpenCC("t2s")
+def _normalizer() -> Normalizer:
+    """The conflict matcher's normaliser, built once per process (it loads converters)."""
+    return Normalizer()
 
 
 @lru_cache(maxsize=262144)
 def normalize_name(name: str) -> str:
-    """Width, case, traditional characters, legal-form words and punctuation folded."""
-    text = _t2s().convert(unicodedata.normalize("NFKC", name)).casefold()
-    text = LEGAL_SUFFIXES.sub(" ", text)
-    return "".join(ch for ch in text if ch.isalnum())
+    """A name folded as the conflict matcher folds it, legal-form words removed.
+
+    Width, case and diacritics folded and traditional characters simplified (the matcher's
+    `fold` and `simplify`); Latin legal forms (Ltd, GmbH, LLP…) dropped as whole words,
+    Chinese ones (有限公司, 集团…) stripped from the end of a run of characters; then only
+    letters and digits are kept. A name made only of legal-form words keeps them.
+    """
+    n = _normalizer()
+    text = n.simplify(n.fold(name)).replace("'", "").replace("’", "")
+    text = re.sub(DOTTED, lambda m: m.group(0).replace(".", ""), text)
+    tokens = TOKENS.findall(text)
+    kept = []
+    for token in tokens:
+        if token in n.latin_legal:
+            continue
+        stripped = True
+        while stripped:
+            stripped = False
+            for size in n.han_legal_lengths:
+                if len(token) > size and token[-size:] in n.han_legal_set:
+                    token, stripped = token[:-size], True
+                    break
+        kept.append(token)
+    return "".join(kept or tokens)
 
 
 @dataclass(frozen=True)
