@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from bot.flows.actor import Actor
 from bot.flows.cadence import compute_due
 from bot.flows.churn import snooze_cadence
@@ -207,3 +209,16 @@ def test_a_long_digest_keeps_every_section_visible_within_slack_limits():
     text = str(blocks)
     assert "Tomorrow: hearing" in text and "&lt;Court&gt;" in text and "A &amp; B" in text
     assert "and 131 more" in text                        # 30 + 120 + 1 items, 20 shown
+
+
+@pytest.mark.parametrize("cadence, word", [
+    ({"Core": [{"rule": "call", "channels": ["call"], "every_days": 14}]}, "'Core'"),
+    ({"lost": [{"rule": "call", "channels": ["call"], "every_days": 14}]}, "'lost'"),
+    ({"core": [{"rule": "call", "channels": ["fax"], "every_days": 14}]}, "channels"),
+])
+def test_cadence_with_an_unknown_tier_or_channel_is_refused(cadence, word):
+    from bot.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="CADENCE") as refused:
+        load_settings(_env_file=None, cadence=cadence)
+    assert word in str(refused.value)
