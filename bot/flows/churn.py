@@ -127,14 +127,12 @@ def snooze_cadence(session: Session, *, actor: Actor, client_id: int, until: dat
     """Hide a client's 'below cadence' reminder from the actor's digest until a day."""
     if not policy.can_view_client(session, actor, client_id):
         raise NotFound("upkeep.client_not_found")
-    row = session.execute(select(CadenceSnooze).where(
-        CadenceSnooze.staff_id == actor.staff_id, CadenceSnooze.client_id == client_id)
-    ).scalar_one_or_none()
-    if row is None:
-        session.add(CadenceSnooze(staff_id=actor.staff_id, client_id=client_id, until=until))
-    else:
-        row.until = until
-    session.flush()
+    # one statement (an upsert), so a double click or two copies of the digest never race
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = insert(CadenceSnooze.__table__).values(staff_id=actor.staff_id, client_id=client_id,
+                                                   until=until)
+    session.execute(stmt.on_conflict_do_update(index_elements=["staff_id", "client_id"],
+                                               set_={"until": stmt.excluded.until}))
 
 
 @dataclass(frozen=True)
