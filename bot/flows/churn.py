@@ -56,17 +56,10 @@ def record_alerts(session: Session, *, kind: str, quiet: Sequence[Quiet], now: d
     return sorted(created)
 
 
-def statuses(session: Session, alert_ids: Sequence[int]) -> dict[int, str]:
-    """Current status of each alert."""
-    if not alert_ids:
-        return {}
-    return dict(session.execute(
-        select(UpkeepAlert.id, UpkeepAlert.status).where(UpkeepAlert.id.in_(list(alert_ids)))).all())
-
-
-def _open_alert(session: Session, *, actor: Actor, alert_id: int, kind: str) -> UpkeepAlert:
-    """The open alert, locked, if the actor may see its client."""
-    alert = session.get(UpkeepAlert, alert_id, with_for_update=True)
+def _open_alert(session: Session, *, actor: Actor, alert_id: int, kind: str,
+                lock: bool = True) -> UpkeepAlert:
+    """The open alert (locked unless `lock` is False) if the actor may see its client."""
+    alert = session.get(UpkeepAlert, alert_id, with_for_update=lock)
     if alert is None or alert.kind != kind or not policy.can_view_client(session, actor, alert.client_id):
         raise NotFound("upkeep.client_not_found")
     if alert.status != OPEN:
@@ -200,9 +193,5 @@ def mark_contacted(session: Session, *, actor: Actor, client_id: int, contact_da
 
 def open_churn_client_name(session: Session, *, actor: Actor, alert_id: int) -> str:
     """The client name of an open churn alert the actor may act on (for the lost form)."""
-    alert = session.get(UpkeepAlert, alert_id)
-    if alert is None or alert.kind != CHURN or not policy.can_view_client(session, actor, alert.client_id):
-        raise NotFound("upkeep.client_not_found")
-    if alert.status != OPEN:
-        raise Conflict("upkeep.alert_handled")
+    alert = _open_alert(session, actor=actor, alert_id=alert_id, kind=CHURN, lock=False)
     return session.execute(select(Client.name).where(Client.id == alert.client_id)).scalar_one()
