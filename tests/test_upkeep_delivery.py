@@ -377,3 +377,21 @@ def test_a_back_dated_note_keeps_the_churn_alert_open(services, slack, fake_slac
     fake_slack.wait_for("response_url")
     with services.session() as session:
         assert session.execute(select(UpkeepAlert.status)).scalar_one() == "contacted"
+
+
+def test_record_alerts_creates_each_quiet_period_once_and_returns_only_new_ones(services, clock):
+    from bot.flows.cadence import Quiet
+    from bot.flows.churn import record_alerts
+
+    ids = [make_client(services, f"Q{i}") for i in range(4)]
+    basis = date(2026, 8, 1)
+    quiet = [Quiet(client_id=cid, basis=basis, last_contact=None) for cid in ids]
+    with services.session() as session:
+        first = record_alerts(session, kind="churn", quiet=quiet[:2], now=clock.now)
+    assert [q.client_id for _, q in first] == ids[:2]
+    with services.session() as session:             # the first two exist: the limit is for new ones
+        second = record_alerts(session, kind="churn", quiet=quiet + quiet[:1], now=clock.now, limit=1)
+        lost = record_alerts(session, kind="lost", quiet=quiet[:1], now=clock.now)
+    assert [q.client_id for _, q in second] == [ids[2]]
+    assert [q.client_id for _, q in lost] == [ids[0]]           # another kind is its own alert
+    assert len({aid for aid, _ in first + second + lost}) == 4

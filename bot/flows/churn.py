@@ -26,6 +26,7 @@ from storage.models.enums import ClientStatus, Role, TeamRole, Tier
 CHURN, LOST = "churn", "lost"
 LOST_REASONS = ("service", "price", "need_moved", "other")
 SNOOZE_DAYS = 14
+CHUNK = 2000
 OPEN = "open"
 TEAM_ORDER = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole.MANAGER.value: 2,
               TeamRole.LAWYER.value: 3}
@@ -35,25 +36,34 @@ def record_alerts(session: Session, *, kind: str, quiet: Sequence[Quiet], now: d
                   limit: int | None = None) -> list[tuple[int, Quiet]]:
     """Record alerts not raised before for (kind, client, basis), in order, at most `limit`.
 
-    Returns (alert id, Quiet) for the alerts this call created. Callers hold the day's run
-    marker, so no other writer races here; ON CONFLICT DO NOTHING stays as a safety net.
+    Returns (alert id, Quiet) for the alerts this call created, by id. Callers hold the day's
+    run marker, so no other writer races here; ON CONFLICT DO NOTHING stays as a safety net
+    and RETURNING names exactly the rows this call inserted.
     """
-    existing = {(cid, basis) for cid, basis in session.execute(
-        select(UpkeepAlert.client_id, UpkeepAlert.basis).where(UpkeepAlert.kind == kind))}
-    fresh = [q for q in dict.fromkeys(quiet) if (q.client_id, q.basis) not in existing]
+    wanted = list(dict.fromkeys(quiet))
+    client_ids = sorted({q.client_id for q in wanted})
+    existing: set[tuple[int, date]] = set()
+    for i in range(0, len(client_ids), CHUNK):
+        existing.update((cid, basis) for cid, basis in session.execute(
+            select(UpkeepAlert.client_id, UpkeepAlert.basis)
+            .where(UpkeepAlert.kind == kind, UpkeepAlert.client_id.in_(client_ids[i:i + CHUNK]))))
+    fresh = [q for q in wanted if (q.client_id, q.basis) not in existing]
     fresh = fresh[:limit] if limit is not None else fresh
     if not fresh:
         return []
     insert = pg_insert if is_postgres(session) else sqlite_insert
-    session.execute(
-        insert(UpkeepAlert.__table__).on_conflict_do_nothing(index_elements=["kind", "client_id", "basis"]),
-        [{"kind": kind, "client_id": q.client_id, "basis": q.basis, "status": OPEN, "created_at": now}
-         for q in fresh])
+    stmt = (insert(UpkeepAlert.__table__)
+            .on_conflict_do_nothing(index_elements=["kind", "client_id", "basis"])
+            .returning(UpkeepAlert.__table__.c.id, UpkeepAlert.__table__.c.client_id,
+                       UpkeepAlert.__table__.c.basis))
     by_key = {(q.client_id, q.basis): q for q in fresh}
-    created = [(aid, by_key[(cid, basis)]) for aid, cid, basis in session.execute(
-        select(UpkeepAlert.id, UpkeepAlert.client_id, UpkeepAlert.basis)
-        .where(UpkeepAlert.kind == kind, UpkeepAlert.created_at == now)) if (cid, basis) in by_key]
-    return sorted(created)
+    created: list[tuple[int, Quiet]] = []
+    for i in range(0, len(fresh), CHUNK):
+        rows = session.execute(stmt, [
+            {"kind": kind, "client_id": q.client_id, "basis": q.basis, "status": OPEN,
+             "created_at": now} for q in fresh[i:i + CHUNK]])
+        created.extend((aid, by_key[(cid, basis)]) for aid, cid, basis in rows)
+    return sorted(created, key=lambda pair: pair[0])
 
 
 def _open_alert(session: Session, *, actor: Actor, alert_id: int, kind: str,
