@@ -94,3 +94,22 @@ def test_client_names_fold_like_the_conflict_matcher(name, key):
     from bot.flows.clients import normalize_name
 
     assert normalize_name(name) == key
+
+
+def test_note_and_follow_up_checks_name_the_blocks_of_their_forms():
+    from bot.blocks.upkeep import followup_modal, note_modal
+    from bot.flows.followups import follow_up_problems
+    from bot.flows.notes import note_problems
+    from bot.ids import UpkeepBlock as B
+
+    note = note_problems(text=" ", channel="fax", day=date(2026, 11, 24), today=MONDAY,
+                         next_step=None, due_on=date(2026, 11, 1))
+    assert set(note) == {B.TEXT, B.CHANNEL, B.DATE, B.NEXT, B.DUE}
+    assert all(exc.field == block for block, exc in note.items())
+    assert set(note) <= {b.get("block_id") for b in note_modal(locale="en", today=MONDAY)["blocks"]}
+    follow = follow_up_problems(title="x" * 501, due_on=None, today=MONDAY)
+    assert set(follow) == {B.TITLE, B.DUE} and follow[B.TITLE].params == {"limit": 500}
+    form = followup_modal(locale="en", client_id=1, client_name="A", today=MONDAY)
+    assert set(follow) <= {b.get("block_id") for b in form["blocks"]}
+    assert note_problems(text="ok", channel="call", day=MONDAY, today=MONDAY, next_step="send",
+                         due_on=MONDAY) == {}

@@ -18,7 +18,6 @@ from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import churn, clients, notes
 from bot.flows.actor import Actor
-from bot.flows.due_dates import find_date
 from bot.flows.errors import Conflict, InvalidInput
 from bot.flows.workdays import calendar_of
 from bot.i18n import t
@@ -28,6 +27,7 @@ from bot.ids import UpkeepBlock as B
 from bot.ids import UpkeepView as V
 from bot.services import Services
 from bot.slack_text import escape
+from storage.models.enums import ContactChannel
 
 PICK_NOTE = re.compile(rf"^{A.PICK_NOTE_CLIENT}-\d+$")
 
@@ -143,33 +143,31 @@ def _occurred_at(services: Services, day: date) -> datetime:
     return calendar_of(services.settings).at_local(day, time(12, 0))
 
 
+def field_errors(problems: dict[str, InvalidInput], locale: str) -> dict[str, str]:
+    """Modal field errors (block id -> message in the user's language) from a flow validator."""
+    return {block: t(exc.key, locale, **exc.params) for block, exc in problems.items()}
+
+
 def validate_note_form(values: dict[str, Any], *, locale: str, today: date) -> tuple[dict[str, str], dict[str, Any]]:
-    """Errors by block id, and the cleaned values of the note form."""
+    """Errors by block id, and the cleaned values of the note form (checks of `notes`)."""
     errors: dict[str, str] = {}
     client_id = values.get(B.CLIENT)
     if not client_id or not str(client_id).isdigit():
         errors[B.CLIENT] = t("upkeep.need_client", locale)
-    text = (values.get(B.TEXT) or "").strip()
-    if not text:
-        errors[B.TEXT] = t("upkeep.note_empty", locale)
     day = date.fromisoformat(values[B.DATE]) if values.get(B.DATE) else today
-    if day > today:
-        errors[B.DATE] = t("upkeep.date_in_future", locale)
     next_step = (values.get(B.NEXT) or "").strip() or None
     due = date.fromisoformat(values[B.DUE]) if values.get(B.DUE) else None
     if next_step and due is None:
-        found = find_date(next_step, today=today)
-        if found:
-            due, next_step = found.on, found.rest or next_step
-        else:
+        next_step, due = notes.split_due(next_step, today=today)
+        if due is None:
             errors[B.DUE] = t("upkeep.need_due", locale)
-    if due is not None and not next_step:
-        errors[B.NEXT] = t("upkeep.due_without_step", locale)
-    if due is not None and due < today:
-        errors[B.DUE] = t("upkeep.due_in_past", locale)
-    cleaned = {"client_id": int(client_id) if not errors.get(B.CLIENT) else None, "text": text,
-               "channel": values.get(B.CHANNEL) or "other", "day": day, "next": next_step, "due": due}
-    return errors, cleaned
+    cleaned = {"client_id": int(client_id) if not errors.get(B.CLIENT) else None,
+               "text": (values.get(B.TEXT) or "").strip(),
+               "channel": values.get(B.CHANNEL) or ContactChannel.OTHER.value, "day": day,
+               "next": next_step, "due": due}
+    problems = notes.note_problems(text=cleaned["text"], channel=cleaned["channel"], day=day,
+                                   today=today, next_step=next_step, due_on=due)
+    return {**field_errors(problems, locale), **errors}, cleaned
 
 
 def register(app: App, deps: AppDeps) -> None:
