@@ -261,3 +261,28 @@ def test_forms_open_at_once_and_name_the_client_after(services, slack, fake_slac
     assert "No client you serve" in refused
     assert len(fake_slack.of("views.update")) == 1
     assert "Acme Holdings" not in str([c.params for c in fake_slack.of("views.open")])
+
+
+def test_card_reads_only_the_dates_it_shows_and_orders_the_active_team_lead_first(
+        services, slack, fake_slack):
+    from storage.models import Staff
+
+    make_staff(services, "U0PARTNER", "partner")
+    make_staff(services, "U0LEAD", "lawyer")
+    make_staff(services, "U0GONE", "lawyer")
+    c = make_client(services, "Dated Co", team={"U0GONE": "lawyer", "U0PARTNER": "partner",
+                                                "U0LEAD": "lead_lawyer"})
+    with services.session() as session:
+        session.execute(Staff.__table__.update().where(Staff.slack_user_id == "U0GONE")
+                        .values(active=False))
+    for day in range(1, 8):
+        add_date(services, kind="anniversary", on=date(2026, 12, day), client_id=c,
+                 label=f"label {day}")
+    slack.command("U0PARTNER", "/client", "Dated Co")
+    body = str(fake_slack.wait_for("response_url")[0].params["blocks"])
+    assert "label 5" in body and "label 6" not in body
+    assert body.index("<@U0LEAD>") < body.index("<@U0PARTNER>") and "U0GONE" not in body
+    with services.session() as session:
+        reads = session.execute(select(AuditEvent.entity_id).where(
+            AuditEvent.action == "read", AuditEvent.entity == "important_date")).scalars().all()
+    assert len(reads) == 5

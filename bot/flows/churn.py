@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,21 +14,19 @@ from sqlalchemy.orm import Session
 from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.cadence import Quiet
+from bot.flows.clients import teams_of
 from bot.flows.errors import Conflict, InvalidInput, NotFound
 from bot.flows.workdays import WorkCalendar
 from storage import audit
 from storage.db import is_postgres
-from storage.models import (CadenceSnooze, Client, ClientTeamMember, ContactNote, Staff,
-                            UpkeepAlert)
-from storage.models.enums import ClientStatus, Role, TeamRole, Tier
+from storage.models import CadenceSnooze, Client, ContactNote, UpkeepAlert
+from storage.models.enums import ClientStatus, Role, Tier
 
 CHURN, LOST = "churn", "lost"
 LOST_REASONS = ("service", "price", "need_moved", "other")
 SNOOZE_DAYS = 14
 CHUNK = 2000
 OPEN = "open"
-TEAM_ORDER = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole.MANAGER.value: 2,
-              TeamRole.LAWYER.value: 3}
 
 
 def record_alerts(session: Session, *, kind: str, quiet: Sequence[Quiet], now: datetime,
@@ -169,16 +166,10 @@ def load_alerts(session: Session, *, alert_ids: Sequence[int], cal: WorkCalendar
         last = dict(session.execute(
             select(ContactNote.client_id, func.max(ContactNote.occurred_at))
             .where(ContactNote.client_id.in_(client_ids)).group_by(ContactNote.client_id)).all())
-        teams: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for cid, uid, role in session.execute(
-                select(ClientTeamMember.client_id, Staff.slack_user_id, ClientTeamMember.role)
-                .join(Staff, Staff.id == ClientTeamMember.staff_id)
-                .where(ClientTeamMember.client_id.in_(client_ids), Staff.active.is_(True))):
-            teams[cid].append((uid, role))
+        teams = teams_of(session, client_ids=client_ids)
         for alert, name, tier, reason in rows:
             at = last.get(alert.client_id)
-            team = sorted(teams.get(alert.client_id, []),
-                          key=lambda p: (TEAM_ORDER.get(p[1], 9), p[0]))
+            team = teams.get(alert.client_id, [])
             views.append(AlertView(alert_id=alert.id, kind=alert.kind, client_id=alert.client_id,
                                    client_name=name, tier=tier, status=alert.status,
                                    handled_by=alert.handled_by, lost_reason=reason,
