@@ -286,3 +286,24 @@ def test_card_reads_only_the_dates_it_shows_and_orders_the_active_team_lead_firs
         reads = session.execute(select(AuditEvent.entity_id).where(
             AuditEvent.action == "read", AuditEvent.entity == "important_date")).scalars().all()
     assert len(reads) == 5
+
+
+def test_purge_pending_forgets_only_old_unfinished_notes(services, clock):
+    from datetime import timedelta
+
+    from bot.flows import notes
+    from bot.flows.actor import Actor
+    from storage.models.enums import Role
+    from tests.upkeep_support import staff_id
+
+    make_staff(services, "U0LAW1", "lawyer")
+    actor = Actor(staff_id=staff_id(services, "U0LAW1"), slack_user_id="U0LAW1", name="L",
+                  role=Role.LAWYER, locale="en")
+    with services.session() as session:
+        old = notes.save_pending(session, actor=actor, raw="Acme: old", now=clock.now - timedelta(days=8))
+        new = notes.save_pending(session, actor=actor, raw="Acme: new", now=clock.now)
+    with services.session() as session:
+        assert notes.purge_pending(session, before=clock.now - timedelta(days=7)) == 1
+        assert notes.purge_pending(session, before=clock.now - timedelta(days=7)) == 0
+    with services.session() as session:
+        assert session.execute(select(PendingNote.id)).scalars().all() == [new] and old != new

@@ -113,3 +113,13 @@ def test_note_and_follow_up_checks_name_the_blocks_of_their_forms():
     assert set(follow) <= {b.get("block_id") for b in form["blocks"]}
     assert note_problems(text="ok", channel="call", day=MONDAY, today=MONDAY, next_step="send",
                          due_on=MONDAY) == {}
+
+
+@pytest.mark.parametrize("text, expected, rest", [
+    ("2026-02-30 or 2026-03-02 call", date(2026, 3, 2), "2026-02-30 or call"),
+    ("13/45 then 12/5", date(2026, 12, 5), "13/45 then"),
+    ("send memo 2月30日 or 12月3日", date(2026, 12, 3), "send memo 2月30日 or"),
+])
+def test_a_later_real_date_counts_when_an_earlier_one_is_impossible(text, expected, rest):
+    found = find_date(text, today=MONDAY)
+    assert found is not None and (found.on, found.rest) == (expected, rest)

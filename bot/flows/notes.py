@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.flows import churn, clients, followups
@@ -209,7 +209,5 @@ def drop_pending(session: Session, *, actor: Actor, pending_id: int) -> bool:
 
 def purge_pending(session: Session, *, before: datetime) -> int:
     """Forget pending notes nobody finished (older than `before`)."""
-    ids = list(session.execute(select(PendingNote.id).where(PendingNote.created_at < before)).scalars())
-    if ids:
-        session.execute(delete(PendingNote).where(PendingNote.id.in_(ids)))
-    return len(ids)
+    result = session.execute(delete(PendingNote).where(PendingNote.created_at < before))
+    return result.rowcount or 0
