@@ -15,11 +15,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from storage.models.enums import ContactChannel, Tier
+
 Locale = Literal["en", "zh-CN"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 NAMED_MESSAGE = re.compile(r"^([A-Z][A-Z0-9_]+): (.*)$", re.S)
 
-CONTACT_CHANNELS = ("call", "meeting", "email", "wechat", "visit", "other")
+CONTACT_CHANNELS = tuple(c.value for c in ContactChannel)
+CADENCE_TIERS = tuple(tier.value for tier in Tier if tier is not Tier.LOST)
 DEFAULT_CADENCE: dict[str, list[dict[str, Any]]] = {
     "strategic": [{"rule": "face_to_face", "channels": ["meeting", "visit"], "every_days": 30},
                   {"rule": "call_or_email", "channels": ["call", "email", "wechat"], "every_days": 14}],
@@ -82,8 +85,12 @@ class Settings(BaseSettings):
     @field_validator("cadence")
     @classmethod
     def _cadence(cls, value: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-        """Each tier lists rules {rule, channels, every_days} over known contact channels."""
+        """Known tiers (not lost) list rules {rule, channels, every_days} over known channels."""
         for tier, rules in value.items():
+            if tier not in CADENCE_TIERS:
+                raise ValueError(f"unknown tier {tier!r}: tiers are {', '.join(CADENCE_TIERS)}")
+            if not isinstance(rules, list):
+                raise ValueError(f"tier {tier!r}: give a list of rules")
             for r in rules:
                 if not isinstance(r.get("rule"), str) or not isinstance(r.get("every_days"), int) \
                         or r["every_days"] < 1:

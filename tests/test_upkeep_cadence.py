@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from bot.flows.actor import Actor
 from bot.flows.cadence import compute_due
 from bot.flows.churn import snooze_cadence
@@ -207,3 +209,51 @@ def test_a_long_digest_keeps_every_section_visible_within_slack_limits():
     text = str(blocks)
     assert "Tomorrow: hearing" in text and "&lt;Court&gt;" in text and "A &amp; B" in text
     assert "and 131 more" in text                        # 30 + 120 + 1 items, 20 shown
+
+
+@pytest.mark.parametrize("cadence, word", [
+    ({"Core": [{"rule": "call", "channels": ["call"], "every_days": 14}]}, "'Core'"),
+    ({"lost": [{"rule": "call", "channels": ["call"], "every_days": 14}]}, "'lost'"),
+    ({"core": [{"rule": "call", "channels": ["fax"], "every_days": 14}]}, "channels"),
+])
+def test_cadence_with_an_unknown_tier_or_channel_is_refused(cadence, word):
+    from bot.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="CADENCE") as refused:
+        load_settings(_env_file=None, cadence=cadence)
+    assert word in str(refused.value)
+
+
+def test_cadence_snooze_double_click_racing_stores_one_snooze(services):
+    import threading
+
+    from sqlalchemy import select
+
+    from storage.models import CadenceSnooze
+
+    _team(services)
+    c = make_client(services, "Quiet", tier="potential", team={"U0LEAD": "lead_lawyer"})
+    actor = Actor(staff_id=staff_id(services, "U0LEAD"), slack_user_id="U0LEAD", name="L",
+                  role=Role.LAWYER, locale="en")
+    errors: list[BaseException] = []
+    started = threading.Event()
+
+    def second_click():
+        try:
+            started.set()
+            with services.session() as session:
+                snooze_cadence(session, actor=actor, client_id=c, until=TODAY + timedelta(days=8))
+        except BaseException as exc:       # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    with services.session() as session:    # the first click's transaction is still open...
+        snooze_cadence(session, actor=actor, client_id=c, until=TODAY + timedelta(days=7))
+        thread = threading.Thread(target=second_click)
+        thread.start()
+        started.wait(5)
+        thread.join(0.5)                   # ...while the second click's insert waits on it
+    thread.join(30)
+    assert not thread.is_alive() and errors == []
+    with services.session() as session:
+        rows = session.execute(select(CadenceSnooze.until)).scalars().all()
+    assert rows == [TODAY + timedelta(days=8)]

@@ -244,6 +244,7 @@ def test_logging_a_contact_from_the_alert_resolves_it(services, slack, fake_slac
     [alert] = fake_slack.messages_to(ALERTS_CHANNEL)
     message = {"channel": ALERTS_CHANNEL, "ts": "1700000001.000100", "blocks": alert["blocks"]}
     slack.click("U0LEAD", A.LOG_CONTACT, str(c), message=message)
+    fake_slack.wait_for("views.update")          # opened blank at once, then filled in
     view = slack.opened_view()
     slack.submit("U0LEAD", view["id"], {B.TEXT: "caught up over lunch", B.CHANNEL: "meeting"})
     update = fake_slack.wait_for("chat.update")[0].params
@@ -350,3 +351,47 @@ def test_a_partner_can_keep_a_client_proposed_as_lost(services, slack, fake_slac
         assert session.get(Client, c).tier == "core"
     clock.advance(days=1)
     assert run_jobs(job_context(services))[0].lost_proposals == 0
+
+
+def test_a_back_dated_note_keeps_the_churn_alert_open(services, slack, fake_slack, clock):
+    from storage.models import UpkeepAlert
+
+    make_staff(services, "U0LEAD", "lawyer")
+    make_staff(services, "U0PARTNER", "partner")
+    c = _quiet_client(services, clock=clock)                   # last contact 95 days ago
+    run_jobs(job_context(services))
+    [alert] = fake_slack.messages_to(ALERTS_CHANNEL)
+    message = {"channel": ALERTS_CHANNEL, "ts": "1700000001.000100", "blocks": alert["blocks"]}
+    slack.click("U0LEAD", A.LOG_CONTACT, str(c), message=message)
+    fake_slack.wait_for("views.update")
+    view = slack.opened_view()
+    old_day = (clock.now - timedelta(days=120)).date().isoformat()   # before the quiet period
+    slack.submit("U0LEAD", view["id"], {B.TEXT: "found an old call in my diary",
+                                         B.CHANNEL: "call", B.DATE: old_day})
+    update = fake_slack.wait_for("chat.update")[0].params
+    assert "Contact logged" not in str(update["blocks"]) and A.CHURN_SNOOZE in str(update["blocks"])
+    with services.session() as session:
+        assert session.execute(select(UpkeepAlert.status)).scalar_one() == "open"
+    # a contact after the alert's basis, recorded by the one-liner, resolves it (in the flow)
+    slack.command("U0LEAD", "/note", "Quiet Co: call, all good")
+    fake_slack.wait_for("response_url")
+    with services.session() as session:
+        assert session.execute(select(UpkeepAlert.status)).scalar_one() == "contacted"
+
+
+def test_record_alerts_creates_each_quiet_period_once_and_returns_only_new_ones(services, clock):
+    from bot.flows.cadence import Quiet
+    from bot.flows.churn import record_alerts
+
+    ids = [make_client(services, f"Q{i}") for i in range(4)]
+    basis = date(2026, 8, 1)
+    quiet = [Quiet(client_id=cid, basis=basis, last_contact=None) for cid in ids]
+    with services.session() as session:
+        first = record_alerts(session, kind="churn", quiet=quiet[:2], now=clock.now)
+    assert [q.client_id for _, q in first] == ids[:2]
+    with services.session() as session:             # the first two exist: the limit is for new ones
+        second = record_alerts(session, kind="churn", quiet=quiet + quiet[:1], now=clock.now, limit=1)
+        lost = record_alerts(session, kind="lost", quiet=quiet[:1], now=clock.now)
+    assert [q.client_id for _, q in second] == [ids[2]]
+    assert [q.client_id for _, q in lost] == [ids[0]]           # another kind is its own alert
+    assert len({aid for aid, _ in first + second + lost}) == 4

@@ -101,6 +101,7 @@ def test_no_match_says_so_and_shows_the_text_back_then_the_form_keeps_it(service
     assert _notes(services) == []
     retry = next(el for blk in reply["blocks"] if blk["type"] == "actions" for el in blk["elements"])
     slack.click("U0LAW1", retry["action_id"], retry["value"])
+    fake_slack.wait_for("views.update")          # opened blank at once, then filled in
     view = slack.opened_view()
     initial = {b["block_id"]: b["element"].get("initial_value") or b["element"].get("initial_date")
                or (b["element"].get("initial_option") or {}).get("value")
@@ -189,6 +190,7 @@ def test_client_card_shows_profile_and_audits_the_reads(services, slack, fake_sl
     assert sorted(reads) == ["contact_note", "follow_up", "important_date"]
     # log contact opens the form with the client preselected
     slack.click("U0LAW1", A.LOG_CONTACT, str(acme))
+    fake_slack.wait_for("views.update")          # opened blank at once, then filled in
     view = slack.opened_view()
     client_el = next(b for b in view["blocks"] if b.get("block_id") == B.CLIENT)["element"]
     assert client_el["initial_option"]["value"] == str(acme)
@@ -243,3 +245,65 @@ def test_a_refused_one_liner_shows_the_text_back(services, slack, fake_slack):
     second = fake_slack.wait_for("response_url", 2)[1].params["text"]
     assert "at most 4000" in second and "很长的记录" in second
     assert _notes(services) == []
+
+
+def test_forms_open_at_once_and_name_the_client_after(services, slack, fake_slack):
+    acme, _, other = _seed(services)
+    slack.click("U0LAW1", A.ADD_FOLLOWUP, str(acme))
+    opened = fake_slack.wait_for("views.open")[0].params["view"]
+    assert "Acme" not in str(opened)                      # nothing read before views.open
+    update = fake_slack.wait_for("views.update")[0].params
+    assert "Acme Trading Ltd" in str(update["view"]) and update["hash"]
+    # a client the actor does not serve: the blank form opened, then the refusal, no name
+    slack.click("U0LAW1", A.ADD_FOLLOWUP, str(other))
+    fake_slack.wait_for("views.open", 2)
+    refused = fake_slack.wait_for("response_url")[0].params["text"]
+    assert "No client you serve" in refused
+    assert len(fake_slack.of("views.update")) == 1
+    assert "Acme Holdings" not in str([c.params for c in fake_slack.of("views.open")])
+
+
+def test_card_reads_only_the_dates_it_shows_and_orders_the_active_team_lead_first(
+        services, slack, fake_slack):
+    from storage.models import Staff
+
+    make_staff(services, "U0PARTNER", "partner")
+    make_staff(services, "U0LEAD", "lawyer")
+    make_staff(services, "U0GONE", "lawyer")
+    c = make_client(services, "Dated Co", team={"U0GONE": "lawyer", "U0PARTNER": "partner",
+                                                "U0LEAD": "lead_lawyer"})
+    with services.session() as session:
+        session.execute(Staff.__table__.update().where(Staff.slack_user_id == "U0GONE")
+                        .values(active=False))
+    for day in range(1, 8):
+        add_date(services, kind="anniversary", on=date(2026, 12, day), client_id=c,
+                 label=f"label {day}")
+    slack.command("U0PARTNER", "/client", "Dated Co")
+    body = str(fake_slack.wait_for("response_url")[0].params["blocks"])
+    assert "label 5" in body and "label 6" not in body
+    assert body.index("<@U0LEAD>") < body.index("<@U0PARTNER>") and "U0GONE" not in body
+    with services.session() as session:
+        reads = session.execute(select(AuditEvent.entity_id).where(
+            AuditEvent.action == "read", AuditEvent.entity == "important_date")).scalars().all()
+    assert len(reads) == 5
+
+
+def test_purge_pending_forgets_only_old_unfinished_notes(services, clock):
+    from datetime import timedelta
+
+    from bot.flows import notes
+    from bot.flows.actor import Actor
+    from storage.models.enums import Role
+    from tests.upkeep_support import staff_id
+
+    make_staff(services, "U0LAW1", "lawyer")
+    actor = Actor(staff_id=staff_id(services, "U0LAW1"), slack_user_id="U0LAW1", name="L",
+                  role=Role.LAWYER, locale="en")
+    with services.session() as session:
+        old = notes.save_pending(session, actor=actor, raw="Acme: old", now=clock.now - timedelta(days=8))
+        new = notes.save_pending(session, actor=actor, raw="Acme: new", now=clock.now)
+    with services.session() as session:
+        assert notes.purge_pending(session, before=clock.now - timedelta(days=7)) == 1
+        assert notes.purge_pending(session, before=clock.now - timedelta(days=7)) == 0
+    with services.session() as session:
+        assert session.execute(select(PendingNote.id)).scalars().all() == [new] and old != new

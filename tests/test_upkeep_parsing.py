@@ -76,3 +76,50 @@ def test_channel_detection_both_languages():
 def test_malformed_one_liners_are_refused(raw):
     with pytest.raises(InvalidInput):
         parse_one_liner(raw, today=MONDAY)
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Müller GmbH", "muller"),
+    ("ACME LLP", "acme"),
+    ("Acme Trading Ltd.", "acmetrading"),
+    ("ＡＣＭＥ　Ｔｒａｄｉｎｇ　Ｌｔｄ", "acmetrading"),          # full width
+    ("Acme L.L.C.", "acme"),
+    ("O’Brien & Co", "obrien"),
+    ("華為技術有限公司", "华为技术"),
+    ("华为技术股份有限公司", "华为技术"),
+    ("Costco Wholesale", "costcowholesale"),                 # a legal word inside a word stays
+    ("Ltd", "ltd"),                                          # nothing but a legal form
+])
+def test_client_names_fold_like_the_conflict_matcher(name, key):
+    from bot.flows.clients import normalize_name
+
+    assert normalize_name(name) == key
+
+
+def test_note_and_follow_up_checks_name_the_blocks_of_their_forms():
+    from bot.blocks.upkeep import followup_modal, note_modal
+    from bot.flows.followups import follow_up_problems
+    from bot.flows.notes import note_problems
+    from bot.ids import UpkeepBlock as B
+
+    note = note_problems(text=" ", channel="fax", day=date(2026, 11, 24), today=MONDAY,
+                         next_step=None, due_on=date(2026, 11, 1))
+    assert set(note) == {B.TEXT, B.CHANNEL, B.DATE, B.NEXT, B.DUE}
+    assert all(exc.field == block for block, exc in note.items())
+    assert set(note) <= {b.get("block_id") for b in note_modal(locale="en", today=MONDAY)["blocks"]}
+    follow = follow_up_problems(title="x" * 501, due_on=None, today=MONDAY)
+    assert set(follow) == {B.TITLE, B.DUE} and follow[B.TITLE].params == {"limit": 500}
+    form = followup_modal(locale="en", client_id=1, client_name="A", today=MONDAY)
+    assert set(follow) <= {b.get("block_id") for b in form["blocks"]}
+    assert note_problems(text="ok", channel="call", day=MONDAY, today=MONDAY, next_step="send",
+                         due_on=MONDAY) == {}
+
+
+@pytest.mark.parametrize("text, expected, rest", [
+    ("2026-02-30 or 2026-03-02 call", date(2026, 3, 2), "2026-02-30 or call"),
+    ("13/45 then 12/5", date(2026, 12, 5), "13/45 then"),
+    ("send memo 2月30日 or 12月3日", date(2026, 12, 3), "send memo 2月30日 or"),
+])
+def test_a_later_real_date_counts_when_an_earlier_one_is_impossible(text, expected, rest):
+    found = find_date(text, today=MONDAY)
+    assert found is not None and (found.on, found.rest) == (expected, rest)

@@ -72,11 +72,11 @@ def note_modal(*, locale: str | None, today: date, client: tuple[int, str] | Non
                  private_metadata=json.dumps(metadata or {}))
 
 
-def followup_modal(*, locale: str | None, client_id: int, client_name: str,
+def followup_modal(*, locale: str | None, client_id: int, client_name: str | None,
                    today: date) -> dict[str, Any]:
-    """Add a follow-up to a client."""
+    """Add a follow-up to a client (named once it has been looked up)."""
     blocks: list[Block] = [
-        section(f"*{escape(client_name)}*"),
+        section(f"*{escape(client_name)}*" if client_name is not None else "…"),
         text_input(t("upkeep.field.title", locale), block_id=B.TITLE, action_id=A.TITLE,
                    max_length=500),
         {"type": "input", "block_id": B.DUE, "label": plain(t("upkeep.field.due", locale)),
@@ -87,11 +87,12 @@ def followup_modal(*, locale: str | None, client_id: int, client_name: str,
                  close=t("common.cancel", locale), private_metadata=json.dumps({"client_id": client_id}))
 
 
-def lost_modal(*, locale: str | None, client_name: str, metadata: dict[str, Any]) -> dict[str, Any]:
-    """Mark a client lost: the reason is required."""
+def lost_modal(*, locale: str | None, client_name: str | None,
+               metadata: dict[str, Any]) -> dict[str, Any]:
+    """Mark a client lost: the reason is required (the client named once looked up)."""
     reasons = [option(t(f"upkeep.reason.{r}", locale), r) for r in LOST_REASONS]
     blocks: list[Block] = [
-        section(f"*{escape(client_name)}*"),
+        section(f"*{escape(client_name)}*" if client_name is not None else "…"),
         static_select(t("upkeep.field.reason", locale), block_id=B.REASON, action_id=A.REASON,
                       options=reasons),
     ]

@@ -1,10 +1,11 @@
 """What is due, computed from the database for one firm-local day.
 
-Set-based on purpose (100,000 clients, 2,000,000 notes): one aggregate over contact notes
-per client (last contact, and per cadence rule whether a qualifying contact happened within
-its period) using the covering index (client_id, channel, occurred_at); one aggregate over
-the last 30 days' notes per (client, author) for the lead-lawyer / manager rules; then the
-rules are applied in Python per client. Note texts are never read here.
+Set-based on purpose (100,000 clients, 2,000,000 notes): per client, the last contact is one
+index seek (ix_contact_notes_client_occurred) and the churn and lost flags are computed in
+SQL; one aggregate over the recent notes (the longest cadence period or 30 days, range scan
+on ix_contact_notes_at_client_author) per (client, author) gives which cadence rules were met
+and the monthly counts for the lead-lawyer / manager minimums; then the rules are applied in
+Python per client. Note texts are never read here.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, Imp
 from storage.models.enums import ClientStatus, FollowUpStatus, MatterStatus, Role, TeamRole, Tier
 
 MONTH_DAYS = 30
+MIDNIGHT = time(0, 0)
 DATE_WINDOW_DAYS = 7
 DIGEST_ITEMS = 20
 HEARING_KINDS = ("hearing",)
@@ -117,11 +119,6 @@ class DuePlan:
     client_names: dict[int, str]
 
 
-def _start_of(day: date, cal: WorkCalendar) -> datetime:
-    """The aware instant a firm-local day starts."""
-    return cal.at_local(day, time(0, 0))
-
-
 def _rule_keys(rules: Rules) -> list[tuple[frozenset[str], int]]:
     """The distinct (channels, period) pairs of every tier's rules."""
     keys: list[tuple[frozenset[str], int]] = []
@@ -135,7 +132,7 @@ def _rule_keys(rules: Rules) -> list[tuple[frozenset[str], int]]:
 
 def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rules) -> DuePlan:
     """What is due today: digests per person, churn alerts and lost proposals."""
-    today_start = _start_of(today, cal)
+    today_start = cal.at_local(today, MIDNIGHT)
     month_ago = today_start - timedelta(days=MONTH_DAYS)
     staff = {s.id: s for s in session.execute(
         select(Staff.id, Staff.slack_user_id, Staff.locale, Staff.role)
@@ -167,8 +164,8 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                     case((has_open, 1), else_=0).label("has_open"))
              .where(Client.tier != Tier.LOST.value, Client.status != ClientStatus.LOST.value)
              .cte("due_clients").prefix_with("MATERIALIZED", dialect="postgresql"))
-    churn_at = _start_of(today - timedelta(days=rules.churn_days - 1), cal)
-    lost_at = _start_of(today - timedelta(days=rules.lost_days - 1), cal)
+    churn_at = cal.at_local(today - timedelta(days=rules.churn_days - 1), MIDNIGHT)
+    lost_at = cal.at_local(today - timedelta(days=rules.lost_days - 1), MIDNIGHT)
     quiet_since = func.coalesce(inner.c.last_at, inner.c.created_at)
     churn_flag = case((and_(quiet_since < churn_at,
                             or_(inner.c.churn_snoozed_until.is_(None),
@@ -295,8 +292,8 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                                              due_on=due_on) for fid, cid, due_on in items)
 
     # --- important dates and hearings ---------------------------------------------------------
-    horizon = max(today + timedelta(days=DATE_WINDOW_DAYS), next_working_day(today, cal))
-    next_work = next_working_day(today, cal)
+    next_work = cal.next_working_day(today)
+    horizon = max(today + timedelta(days=DATE_WINDOW_DAYS), next_work)
     days_md = {(today + timedelta(days=i)).strftime("%m-%d") for i in range((horizon - today).days + 1)}
     if "03-01" in days_md:
         days_md.add("02-29")
@@ -386,23 +383,3 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
         chunk = ordered[i:i + 5000]
         out.update(dict(session.execute(select(Client.id, Client.name).where(Client.id.in_(chunk))).all()))
     return out
-
-
-def next_working_day(day: date, cal: WorkCalendar) -> date:
-    """The first working day after `day`."""
-    nxt = day + timedelta(days=1)
-    while not cal.is_working_day(nxt):
-        nxt += timedelta(days=1)
-    return nxt
-
-
-def team_of(session: Session, *, client_id: int) -> list[tuple[str, str]]:
-    """(slack user id, team role) of a client's team, lead lawyers first."""
-    order = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole.MANAGER.value: 2}
-    rows = session.execute(
-        select(Staff.slack_user_id, ClientTeamMember.role)
-        .join(Staff, Staff.id == ClientTeamMember.staff_id)
-        .where(ClientTeamMember.client_id == client_id, Staff.active.is_(True))
-    ).all()
-    return sorted(((r.slack_user_id, r.role) for r in rows), key=lambda p: (order.get(p[1], 9), p[0]))
-

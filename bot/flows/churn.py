@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,58 +14,59 @@ from sqlalchemy.orm import Session
 from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.cadence import Quiet
+from bot.flows.clients import teams_of
 from bot.flows.errors import Conflict, InvalidInput, NotFound
 from bot.flows.workdays import WorkCalendar
 from storage import audit
 from storage.db import is_postgres
-from storage.models import (CadenceSnooze, Client, ClientTeamMember, ContactNote, Staff,
-                            UpkeepAlert)
-from storage.models.enums import ClientStatus, Role, TeamRole, Tier
+from storage.models import CadenceSnooze, Client, ContactNote, UpkeepAlert
+from storage.models.enums import ClientStatus, Role, Tier
 
 CHURN, LOST = "churn", "lost"
 LOST_REASONS = ("service", "price", "need_moved", "other")
 SNOOZE_DAYS = 14
+CHUNK = 2000
 OPEN = "open"
-TEAM_ORDER = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole.MANAGER.value: 2,
-              TeamRole.LAWYER.value: 3}
 
 
 def record_alerts(session: Session, *, kind: str, quiet: Sequence[Quiet], now: datetime,
                   limit: int | None = None) -> list[tuple[int, Quiet]]:
     """Record alerts not raised before for (kind, client, basis), in order, at most `limit`.
 
-    Returns (alert id, Quiet) for the alerts this call created. Callers hold the day's run
-    marker, so no other writer races here; ON CONFLICT DO NOTHING stays as a safety net.
+    Returns (alert id, Quiet) for the alerts this call created, by id. Callers hold the day's
+    run marker, so no other writer races here; ON CONFLICT DO NOTHING stays as a safety net
+    and RETURNING names exactly the rows this call inserted.
     """
-    existing = {(cid, basis) for cid, basis in session.execute(
-        select(UpkeepAlert.client_id, UpkeepAlert.basis).where(UpkeepAlert.kind == kind))}
-    fresh = [q for q in dict.fromkeys(quiet) if (q.client_id, q.basis) not in existing]
+    wanted = list(dict.fromkeys(quiet))
+    client_ids = sorted({q.client_id for q in wanted})
+    existing: set[tuple[int, date]] = set()
+    for i in range(0, len(client_ids), CHUNK):
+        existing.update((cid, basis) for cid, basis in session.execute(
+            select(UpkeepAlert.client_id, UpkeepAlert.basis)
+            .where(UpkeepAlert.kind == kind, UpkeepAlert.client_id.in_(client_ids[i:i + CHUNK]))))
+    fresh = [q for q in wanted if (q.client_id, q.basis) not in existing]
     fresh = fresh[:limit] if limit is not None else fresh
     if not fresh:
         return []
     insert = pg_insert if is_postgres(session) else sqlite_insert
-    session.execute(
-        insert(UpkeepAlert.__table__).on_conflict_do_nothing(index_elements=["kind", "client_id", "basis"]),
-        [{"kind": kind, "client_id": q.client_id, "basis": q.basis, "status": OPEN, "created_at": now}
-         for q in fresh])
+    stmt = (insert(UpkeepAlert.__table__)
+            .on_conflict_do_nothing(index_elements=["kind", "client_id", "basis"])
+            .returning(UpkeepAlert.__table__.c.id, UpkeepAlert.__table__.c.client_id,
+                       UpkeepAlert.__table__.c.basis))
     by_key = {(q.client_id, q.basis): q for q in fresh}
-    created = [(aid, by_key[(cid, basis)]) for aid, cid, basis in session.execute(
-        select(UpkeepAlert.id, UpkeepAlert.client_id, UpkeepAlert.basis)
-        .where(UpkeepAlert.kind == kind, UpkeepAlert.created_at == now)) if (cid, basis) in by_key]
-    return sorted(created)
+    created: list[tuple[int, Quiet]] = []
+    for i in range(0, len(fresh), CHUNK):
+        rows = session.execute(stmt, [
+            {"kind": kind, "client_id": q.client_id, "basis": q.basis, "status": OPEN,
+             "created_at": now} for q in fresh[i:i + CHUNK]])
+        created.extend((aid, by_key[(cid, basis)]) for aid, cid, basis in rows)
+    return sorted(created, key=lambda pair: pair[0])
 
 
-def statuses(session: Session, alert_ids: Sequence[int]) -> dict[int, str]:
-    """Current status of each alert."""
-    if not alert_ids:
-        return {}
-    return dict(session.execute(
-        select(UpkeepAlert.id, UpkeepAlert.status).where(UpkeepAlert.id.in_(list(alert_ids)))).all())
-
-
-def _open_alert(session: Session, *, actor: Actor, alert_id: int, kind: str) -> UpkeepAlert:
-    """The open alert, locked, if the actor may see its client."""
-    alert = session.get(UpkeepAlert, alert_id, with_for_update=True)
+def _open_alert(session: Session, *, actor: Actor, alert_id: int, kind: str,
+                lock: bool = True) -> UpkeepAlert:
+    """The open alert (locked unless `lock` is False) if the actor may see its client."""
+    alert = session.get(UpkeepAlert, alert_id, with_for_update=lock)
     if alert is None or alert.kind != kind or not policy.can_view_client(session, actor, alert.client_id):
         raise NotFound("upkeep.client_not_found")
     if alert.status != OPEN:
@@ -127,14 +127,12 @@ def snooze_cadence(session: Session, *, actor: Actor, client_id: int, until: dat
     """Hide a client's 'below cadence' reminder from the actor's digest until a day."""
     if not policy.can_view_client(session, actor, client_id):
         raise NotFound("upkeep.client_not_found")
-    row = session.execute(select(CadenceSnooze).where(
-        CadenceSnooze.staff_id == actor.staff_id, CadenceSnooze.client_id == client_id)
-    ).scalar_one_or_none()
-    if row is None:
-        session.add(CadenceSnooze(staff_id=actor.staff_id, client_id=client_id, until=until))
-    else:
-        row.until = until
-    session.flush()
+    # one statement (an upsert), so a double click or two copies of the digest never race
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    stmt = insert(CadenceSnooze.__table__).values(staff_id=actor.staff_id, client_id=client_id,
+                                                   until=until)
+    session.execute(stmt.on_conflict_do_update(index_elements=["staff_id", "client_id"],
+                                               set_={"until": stmt.excluded.until}))
 
 
 @dataclass(frozen=True)
@@ -168,16 +166,10 @@ def load_alerts(session: Session, *, alert_ids: Sequence[int], cal: WorkCalendar
         last = dict(session.execute(
             select(ContactNote.client_id, func.max(ContactNote.occurred_at))
             .where(ContactNote.client_id.in_(client_ids)).group_by(ContactNote.client_id)).all())
-        teams: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        for cid, uid, role in session.execute(
-                select(ClientTeamMember.client_id, Staff.slack_user_id, ClientTeamMember.role)
-                .join(Staff, Staff.id == ClientTeamMember.staff_id)
-                .where(ClientTeamMember.client_id.in_(client_ids), Staff.active.is_(True))):
-            teams[cid].append((uid, role))
+        teams = teams_of(session, client_ids=client_ids)
         for alert, name, tier, reason in rows:
             at = last.get(alert.client_id)
-            team = sorted(teams.get(alert.client_id, []),
-                          key=lambda p: (TEAM_ORDER.get(p[1], 9), p[0]))
+            team = teams.get(alert.client_id, [])
             views.append(AlertView(alert_id=alert.id, kind=alert.kind, client_id=alert.client_id,
                                    client_name=name, tier=tier, status=alert.status,
                                    handled_by=alert.handled_by, lost_reason=reason,
@@ -186,20 +178,21 @@ def load_alerts(session: Session, *, alert_ids: Sequence[int], cal: WorkCalendar
     return views
 
 
-def mark_contacted(session: Session, *, actor: Actor, client_id: int) -> int:
-    """A contact was recorded: open churn alerts of the client are resolved by it."""
+def mark_contacted(session: Session, *, actor: Actor, client_id: int, contact_day: date) -> int:
+    """A contact on `contact_day` resolves the client's open churn alerts it ends.
+
+    Only alerts whose basis (the quiet period's start) is before that day: a back-dated
+    contact that does not move the last contact past the basis leaves the alert open, so the
+    client is not silently dropped (the next run would find the same quiet period again).
+    """
     result = session.execute(
         update(UpkeepAlert).where(UpkeepAlert.client_id == client_id, UpkeepAlert.kind == CHURN,
-                                  UpkeepAlert.status == OPEN)
+                                  UpkeepAlert.status == OPEN, UpkeepAlert.basis < contact_day)
         .values(status="contacted", handled_by=actor.slack_user_id))
     return result.rowcount or 0
 
 
 def open_churn_client_name(session: Session, *, actor: Actor, alert_id: int) -> str:
     """The client name of an open churn alert the actor may act on (for the lost form)."""
-    alert = session.get(UpkeepAlert, alert_id)
-    if alert is None or alert.kind != CHURN or not policy.can_view_client(session, actor, alert.client_id):
-        raise NotFound("upkeep.client_not_found")
-    if alert.status != OPEN:
-        raise Conflict("upkeep.alert_handled")
+    alert = _open_alert(session, actor=actor, alert_id=alert_id, kind=CHURN, lock=False)
     return session.execute(select(Client.name).where(Client.id == alert.client_id)).scalar_one()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
-from opencc import OpenCC
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,32 +17,49 @@ from sqlalchemy.orm import Session
 from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.errors import NotFound
+from bot.flows.matching.normalize import DOTTED, Normalizer
 from storage import audit
 from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
                             Staff)
-from storage.models.enums import FollowUpStatus, MatterStatus
+from storage.models.enums import FollowUpStatus, MatterStatus, TeamRole
 
-LEGAL_SUFFIXES = re.compile(
-    r"(股份有限公司|有限责任公司|有限公司|集团|公司|律师事务所|"
-    r"\b(?:co|company|corp|corporation|inc|incorporated|ltd|limited|llc|plc|gmbh|group)\b\.?)",
-    re.I,
-)
 EXACT, GOOD = 100.0, 82.0
 MAX_CHOICES = 10
+TOKENS = re.compile(r"[^\W_]+")
 
 
 @cache
-def _t2s() -> OpenCC:
-    """Traditional → simplified Chinese converter (built on first use)."""
-    return OpenCC("t2s")
+def _normalizer() -> Normalizer:
+    """The conflict matcher's normaliser, built once per process (it loads converters)."""
+    return Normalizer()
 
 
 @lru_cache(maxsize=262144)
 def normalize_name(name: str) -> str:
-    """Width, case, traditional characters, legal-form words and punctuation folded."""
-    text = _t2s().convert(unicodedata.normalize("NFKC", name)).casefold()
-    text = LEGAL_SUFFIXES.sub(" ", text)
-    return "".join(ch for ch in text if ch.isalnum())
+    """A name folded as the conflict matcher folds it, legal-form words removed.
+
+    Width, case and diacritics folded and traditional characters simplified (the matcher's
+    `fold` and `simplify`); Latin legal forms (Ltd, GmbH, LLP…) dropped as whole words,
+    Chinese ones (有限公司, 集团…) stripped from the end of a run of characters; then only
+    letters and digits are kept. A name made only of legal-form words keeps them.
+    """
+    n = _normalizer()
+    text = n.simplify(n.fold(name)).replace("'", "").replace("’", "")
+    text = re.sub(DOTTED, lambda m: m.group(0).replace(".", ""), text)
+    tokens = TOKENS.findall(text)
+    kept = []
+    for token in tokens:
+        if token in n.latin_legal:
+            continue
+        stripped = True
+        while stripped:
+            stripped = False
+            for size in n.han_legal_lengths:
+                if len(token) > size and token[-size:] in n.han_legal_set:
+                    token, stripped = token[:-size], True
+                    break
+        kept.append(token)
+    return "".join(kept or tokens)
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,26 @@ def visible_client(session: Session, *, actor: Actor, client_id: int) -> ClientR
     return ClientRef(id=row.id, name=row.name, tier=row.tier, status=row.status)
 
 
+TEAM_ORDER = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole.MANAGER.value: 2,
+              TeamRole.LAWYER.value: 3}
+
+
+def teams_of(session: Session, *, client_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """(Slack user id, team role) of each client's active team, lead lawyers first.
+
+    One order for the card and the alerts: lead lawyer, partner, manager, lawyer, the rest.
+    """
+    teams: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for cid, uid, role in session.execute(
+            select(ClientTeamMember.client_id, Staff.slack_user_id, ClientTeamMember.role)
+            .join(Staff, Staff.id == ClientTeamMember.staff_id)
+            .where(ClientTeamMember.client_id.in_(list(client_ids)), Staff.active.is_(True))):
+        teams[cid].append((uid, role))
+    for members in teams.values():
+        members.sort(key=lambda p: (TEAM_ORDER.get(p[1], 9), p[0]))
+    return teams
+
+
 @dataclass(frozen=True)
 class NoteLine:
     """One recent contact on the card."""
@@ -158,15 +195,11 @@ def next_occurrence(on: date, *, yearly: bool, today: date) -> date:
 
 
 def client_card(session: Session, *, actor: Actor, client_id: int, today: date, tz: ZoneInfo,
-                notes: int = 5) -> ClientCard:
+                notes: int = 5, dates: int = 5) -> ClientCard:
     """The card data; reading note texts and date labels is audited."""
     client = visible_client(session, actor=actor, client_id=client_id)
     card = ClientCard(client_id=client.id, name=client.name, tier=client.tier, status=client.status)
-    card.team = [(r.slack_user_id, r.role) for r in session.execute(
-        select(Staff.slack_user_id, ClientTeamMember.role)
-        .join(Staff, Staff.id == ClientTeamMember.staff_id)
-        .where(ClientTeamMember.client_id == client.id).order_by(ClientTeamMember.id)
-    )]
+    card.team = teams_of(session, client_ids=[client.id]).get(client.id, [])
     recent = session.execute(
         select(ContactNote, Staff.slack_user_id).join(Staff, Staff.id == ContactNote.author_id)
         .where(ContactNote.client_id == client.id)
@@ -193,15 +226,19 @@ def client_card(session: Session, *, actor: Actor, client_id: int, today: date, 
     )]
     matter_ids = select(Matter.id).where(Matter.client_id == client.id)
     rows = session.execute(
-        select(ImportantDate).where(
-            (ImportantDate.client_id == client.id) | ImportantDate.matter_id.in_(matter_ids))
-    ).scalars().all()
-    upcoming = sorted(
-        ((next_occurrence(d.on_date, yearly=d.yearly, today=today), d) for d in rows),
-        key=lambda pair: pair[0])
-    for on, d in [(on, d) for on, d in upcoming if on >= today][:5]:
-        card.dates.append(DateLine(on=on, kind=d.kind, label=d.label))
-        if d.label:
+        select(ImportantDate.id, ImportantDate.kind, ImportantDate.on_date, ImportantDate.yearly)
+        .where((ImportantDate.client_id == client.id) | ImportantDate.matter_id.in_(matter_ids))
+    ).all()
+    upcoming = sorted(((next_occurrence(r.on_date, yearly=r.yearly, today=today), r.id, r.kind)
+                       for r in rows), key=lambda item: (item[0], item[1]))
+    shown = [item for item in upcoming if item[0] >= today][:dates]
+    labels = dict(session.execute(   # decrypted only for the dates shown
+        select(ImportantDate.id, ImportantDate.label)
+        .where(ImportantDate.id.in_([did for _, did, _ in shown]))).all()) if shown else {}
+    for on, did, kind in shown:
+        label = labels.get(did)
+        card.dates.append(DateLine(on=on, kind=kind, label=label))
+        if label:
             audit.record(session, actor=actor.audit_name, action="read", entity="important_date",
-                         entity_id=d.id, fields=["label"])
+                         entity_id=did, fields=["label"])
     return card

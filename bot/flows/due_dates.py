@@ -105,14 +105,20 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
 
 
 def find_date(text: str, *, today: date) -> FoundDate | None:
-    """The first date phrase in `text` (earliest position), or None."""
+    """The first date phrase in `text` (earliest position) that is a real date, or None.
+
+    Per pattern, the earliest match that resolves counts: '2026-02-30 or 2026-03-02' finds
+    the second date.
+    """
     best: tuple[int, date, re.Match[str]] | None = None
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
+            if best is not None and m.start() >= best[0]:
+                break
             on = _resolve(kind, m, today)
-            if on is not None and (best is None or m.start() < best[0]):
+            if on is not None:
                 best = (m.start(), on, m)
-            break
+                break
     if best is None:
         return None
     _, on, m = best

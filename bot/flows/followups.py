@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.errors import Conflict, InvalidInput, NotFound
+from bot.ids import UpkeepBlock as B
 from storage import audit
 from storage.models import FollowUp
 from storage.models.enums import FollowUpStatus
@@ -16,19 +17,43 @@ from storage.models.enums import FollowUpStatus
 MAX_TITLE = 500
 
 
+def follow_up_problems(*, title: str | None, due_on: date | None,
+                       today: date) -> dict[str, InvalidInput]:
+    """What is wrong with a follow-up, by block id of the follow-up form (empty when none).
+
+    Shared by the form (modal field errors) and `store_follow_up` (raises the first).
+    """
+    problems: dict[str, InvalidInput] = {}
+    title = (title or "").strip()
+    if not title:
+        problems[B.TITLE] = InvalidInput("upkeep.followup_empty", field=B.TITLE)
+    elif len(title) > MAX_TITLE:
+        problems[B.TITLE] = InvalidInput("upkeep.note_too_long", field=B.TITLE, limit=MAX_TITLE)
+    if due_on is None:
+        problems[B.DUE] = InvalidInput("upkeep.need_due", field=B.DUE)
+    elif due_on < today:
+        problems[B.DUE] = InvalidInput("upkeep.due_in_past", field=B.DUE)
+    return problems
+
+
 def create_follow_up(session: Session, *, actor: Actor, client_id: int, title: str, due_on: date,
                      today: date, now: datetime, owner_id: int | None = None,
                      source_note_id: int | None = None) -> FollowUp:
     """A new open follow-up (owned by the actor unless another owner is given)."""
-    title = (title or "").strip()
-    if not title:
-        raise InvalidInput("upkeep.followup_empty", field="title")
-    if len(title) > MAX_TITLE:
-        raise InvalidInput("upkeep.note_too_long", field="title", limit=MAX_TITLE)
-    if due_on < today:
-        raise InvalidInput("upkeep.due_in_past", field="due")
     if not policy.can_record_contact(session, actor, client_id):
         raise NotFound("upkeep.client_not_found")
+    return store_follow_up(session, actor=actor, client_id=client_id, title=title, due_on=due_on,
+                           today=today, now=now, owner_id=owner_id, source_note_id=source_note_id)
+
+
+def store_follow_up(session: Session, *, actor: Actor, client_id: int, title: str, due_on: date,
+                    today: date, now: datetime, owner_id: int | None = None,
+                    source_note_id: int | None = None) -> FollowUp:
+    """Validate and insert a follow-up; the caller has checked the actor may serve the client."""
+    problems = follow_up_problems(title=title, due_on=due_on, today=today)
+    if problems:
+        raise next(iter(problems.values()))
+    title = title.strip()
     follow = FollowUp(client_id=client_id, owner_id=owner_id or actor.staff_id, title=title,
                       due_on=due_on, status=FollowUpStatus.OPEN.value, source_note_id=source_note_id,
                       created_by=actor.staff_id, created_at=now)

@@ -17,7 +17,7 @@ from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import clients, followups
 from bot.flows.actor import Actor
-from bot.handlers.notes import local_today
+from bot.handlers.notes import field_errors, local_today
 from bot.i18n import t
 from bot.ids import Command
 from bot.ids import UpkeepAction as A
@@ -79,11 +79,15 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         value = action_id_value(body)
+        today = local_today(services)
+        # open at once (the trigger id lives 3 s), then name the client; submitting re-checks
+        opened = client.views_open(trigger_id=body["trigger_id"], view=followup_modal(
+            locale=actor.locale, client_id=value, client_name=None, today=today))
         with services.session() as session:
-            c = clients.visible_client(session, actor=actor, client_id=value)
-            name = c.name
-        client.views_open(trigger_id=body["trigger_id"], view=followup_modal(
-            locale=actor.locale, client_id=value, client_name=name, today=local_today(services)))
+            name = clients.visible_client(session, actor=actor, client_id=value).name
+        client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
+                            view=followup_modal(locale=actor.locale, client_id=value,
+                                                client_name=name, today=today))
 
     @app.view(V.FOLLOWUP)
     def handle_followup_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
@@ -91,22 +95,15 @@ def register(app: App, deps: AppDeps) -> None:
         locale = context.get("locale") or services.settings.default_locale
         values = view_values(view)
         today = local_today(services)
-        title = (values.get(B.TITLE) or "").strip()
+        title = values.get(B.TITLE) or ""
         due = date.fromisoformat(values[B.DUE]) if values.get(B.DUE) else None
-        errors = {}
-        if not title:
-            errors[B.TITLE] = t("upkeep.followup_empty", locale)
-        if due is None:
-            errors[B.DUE] = t("upkeep.need_due", locale)
-        elif due < today:
-            errors[B.DUE] = t("upkeep.due_in_past", locale)
-        if errors:
-            ack(response_action="errors", errors=errors)
+        problems = followups.follow_up_problems(title=title, due_on=due, today=today)
+        if problems or due is None:
+            ack(response_action="errors", errors=field_errors(problems, locale))
             return
         ack()
         actor = require_actor(context)
         client_id = int(json.loads(view.get("private_metadata") or "{}")["client_id"])
-        assert due is not None
         with services.session() as session:
             follow = followups.create_follow_up(session, actor=actor, client_id=client_id, title=title,
                                                 due_on=due, today=today, now=services.now())

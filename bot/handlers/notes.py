@@ -18,9 +18,8 @@ from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import churn, clients, notes
 from bot.flows.actor import Actor
-from bot.flows.due_dates import find_date
 from bot.flows.errors import Conflict, InvalidInput
-from bot.flows.workdays import WorkCalendar
+from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.ids import Command
 from bot.ids import UpkeepAction as A
@@ -28,27 +27,35 @@ from bot.ids import UpkeepBlock as B
 from bot.ids import UpkeepView as V
 from bot.services import Services
 from bot.slack_text import escape
+from storage.models.enums import ContactChannel
 
 PICK_NOTE = re.compile(rf"^{A.PICK_NOTE_CLIENT}-\d+$")
 
 
-def calendar_of(services: Services) -> WorkCalendar:
-    """The firm's work calendar."""
-    s = services.settings
-    return WorkCalendar(tz=s.tz, country=s.holiday_country)
-
-
 def local_today(services: Services) -> date:
     """Today in the firm's timezone."""
-    return services.now().astimezone(services.settings.tz).date()
+    return calendar_of(services.settings).local_date(services.now())
 
 
 def open_note_modal(*, deps: AppDeps, client: WebClient, trigger_id: str, actor: Actor,
                     client_id: int | None = None, pending_id: int | None = None,
                     message: dict[str, Any] | None = None) -> None:
-    """Open the note form, optionally with a client chosen and a kept text filled in."""
+    """Open the note form at once, then fill in a chosen client and a kept text (views.update).
+
+    The trigger id lives 3 s, so nothing is read before `views.open`; the submission checks
+    again that the actor may see the client.
+    """
     services = deps.services
     today = local_today(services)
+    metadata: dict[str, Any] = {}
+    if pending_id is not None:
+        metadata["pending"] = pending_id
+    if message:
+        metadata["message"] = message
+    opened = client.views_open(trigger_id=trigger_id, view=note_modal(
+        locale=actor.locale, today=today, metadata=metadata))
+    if client_id is None and pending_id is None:
+        return
     chosen, kept = None, None
     with services.session() as session:
         if client_id is not None:
@@ -61,12 +68,7 @@ def open_note_modal(*, deps: AppDeps, client: WebClient, trigger_id: str, actor:
             except InvalidInput:
                 kept = notes.ParsedNote(client_query="", text=raw, channel="other", next_step=None,
                                         due_on=None)
-    metadata: dict[str, Any] = {}
-    if pending_id is not None:
-        metadata["pending"] = pending_id
-    if message:
-        metadata["message"] = message
-    client.views_open(trigger_id=trigger_id, view=note_modal(
+    client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=note_modal(
         locale=actor.locale, today=today, client=chosen, kept=kept, metadata=metadata))
 
 
@@ -93,10 +95,9 @@ def record_one_liner(*, services: Services, actor: Actor, client_id: int, raw: s
         parsed = notes.parse_one_liner(raw or "", today=today)
         recorded = notes.record_note(session, actor=actor, client_id=client_id, text=parsed.text,
                                      channel=parsed.channel, occurred_at=now, now=now, today=today,
+                                     cal=calendar_of(services.settings),
                                      next_step=parsed.next_step, due_on=parsed.due_on)
-        name = clients.visible_client(session, actor=actor, client_id=client_id).name
-        churn.mark_contacted(session, actor=actor, client_id=client_id)
-    return confirmation(locale=actor.locale, client_name=name, recorded=recorded,
+    return confirmation(locale=actor.locale, client_name=recorded.client_name, recorded=recorded,
                         channel=parsed.channel, day=today, title=parsed.next_step)
 
 
@@ -139,36 +140,34 @@ def _occurred_at(services: Services, day: date) -> datetime:
     """Now for today's contacts, else noon firm-local on that day."""
     if day == local_today(services):
         return services.now()
-    return datetime.combine(day, time(12, 0), tzinfo=services.settings.tz)
+    return calendar_of(services.settings).at_local(day, time(12, 0))
+
+
+def field_errors(problems: dict[str, InvalidInput], locale: str) -> dict[str, str]:
+    """Modal field errors (block id -> message in the user's language) from a flow validator."""
+    return {block: t(exc.key, locale, **exc.params) for block, exc in problems.items()}
 
 
 def validate_note_form(values: dict[str, Any], *, locale: str, today: date) -> tuple[dict[str, str], dict[str, Any]]:
-    """Errors by block id, and the cleaned values of the note form."""
+    """Errors by block id, and the cleaned values of the note form (checks of `notes`)."""
     errors: dict[str, str] = {}
     client_id = values.get(B.CLIENT)
     if not client_id or not str(client_id).isdigit():
         errors[B.CLIENT] = t("upkeep.need_client", locale)
-    text = (values.get(B.TEXT) or "").strip()
-    if not text:
-        errors[B.TEXT] = t("upkeep.note_empty", locale)
     day = date.fromisoformat(values[B.DATE]) if values.get(B.DATE) else today
-    if day > today:
-        errors[B.DATE] = t("upkeep.date_in_future", locale)
     next_step = (values.get(B.NEXT) or "").strip() or None
     due = date.fromisoformat(values[B.DUE]) if values.get(B.DUE) else None
     if next_step and due is None:
-        found = find_date(next_step, today=today)
-        if found:
-            due, next_step = found.on, found.rest or next_step
-        else:
+        next_step, due = notes.split_due(next_step, today=today)
+        if due is None:
             errors[B.DUE] = t("upkeep.need_due", locale)
-    if due is not None and not next_step:
-        errors[B.NEXT] = t("upkeep.due_without_step", locale)
-    if due is not None and due < today:
-        errors[B.DUE] = t("upkeep.due_in_past", locale)
-    cleaned = {"client_id": int(client_id) if not errors.get(B.CLIENT) else None, "text": text,
-               "channel": values.get(B.CHANNEL) or "other", "day": day, "next": next_step, "due": due}
-    return errors, cleaned
+    cleaned = {"client_id": int(client_id) if not errors.get(B.CLIENT) else None,
+               "text": (values.get(B.TEXT) or "").strip(),
+               "channel": values.get(B.CHANNEL) or ContactChannel.OTHER.value, "day": day,
+               "next": next_step, "due": due}
+    problems = notes.note_problems(text=cleaned["text"], channel=cleaned["channel"], day=day,
+                                   today=today, next_step=next_step, due_on=due)
+    return {**field_errors(problems, locale), **errors}, cleaned
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -250,13 +249,12 @@ def register(app: App, deps: AppDeps) -> None:
             recorded = notes.record_note(
                 session, actor=actor, client_id=form["client_id"], text=form["text"],
                 channel=form["channel"], occurred_at=_occurred_at(services, form["day"]), now=now,
-                today=today, next_step=form["next"], due_on=form["due"])
-            name = clients.visible_client(session, actor=actor, client_id=form["client_id"]).name
-            churn.mark_contacted(session, actor=actor, client_id=form["client_id"])
+                today=today, cal=calendar_of(services.settings), next_step=form["next"],
+                due_on=form["due"])
             if meta.get("pending"):
                 notes.drop_pending(session, actor=actor, pending_id=int(meta["pending"]))
         client.chat_postMessage(channel=actor.slack_user_id, text=confirmation(
-            locale=actor.locale, client_name=name, recorded=recorded, channel=form["channel"],
+            locale=actor.locale, client_name=recorded.client_name, recorded=recorded, channel=form["channel"],
             day=form["day"], title=form["next"]))
         message = meta.get("message") or {}
         if message.get("channel") and message.get("ts") and message.get("alerts"):
@@ -269,7 +267,8 @@ def refresh_alert_message(*, services: Services, client: WebClient, channel: str
     """Re-render a grouped alert message from the database and replace it."""
     settings = services.settings
     with services.session() as session:
-        views = churn.load_alerts(session, alert_ids=alert_ids, cal=calendar_of(services))
+        views = churn.load_alerts(session, alert_ids=alert_ids,
+                                   cal=calendar_of(settings))
     if not views:
         return
     kind = views[0].kind

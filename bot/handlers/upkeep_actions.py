@@ -15,8 +15,8 @@ from bot.deps import AppDeps
 from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import churn, followups
-from bot.flows.cadence import next_working_day
-from bot.handlers.notes import calendar_of, local_today, refresh_alert_message
+from bot.flows.workdays import calendar_of
+from bot.handlers.notes import local_today, refresh_alert_message
 from bot.i18n import t
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
@@ -70,7 +70,7 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         fid = action_id_value(body)
-        until = next_working_day(local_today(services), calendar_of(services))
+        until = calendar_of(services.settings).next_working_day(local_today(services))
         with services.session() as session:
             followups.snooze(session, actor=actor, follow_up_id=fid, until=until)
         update_item(client, body, f"{B.ITEM_PREFIX}fu-{fid}",
@@ -106,12 +106,15 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         alert_id = action_id_value(body)
-        with services.session() as session:
-            name = churn.open_churn_client_name(session, actor=actor, alert_id=alert_id)
         channel, ts, blocks = _message(body)
         meta = {"alert": alert_id, "channel": channel, "ts": ts, "alerts": alert_ids_in(blocks)}
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=lost_modal(locale=actor.locale, client_name=name, metadata=meta))
+        # open at once (the trigger id lives 3 s), then name the client; submitting re-checks
+        opened = client.views_open(trigger_id=body["trigger_id"],
+                                   view=lost_modal(locale=actor.locale, client_name=None, metadata=meta))
+        with services.session() as session:
+            name = churn.open_churn_client_name(session, actor=actor, alert_id=alert_id)
+        client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
+                            view=lost_modal(locale=actor.locale, client_name=name, metadata=meta))
 
     @app.view(V.LOST)
     def handle_lost_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
