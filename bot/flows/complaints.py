@@ -279,10 +279,14 @@ def publish_complaint(session: Session, *, complaint_id: int, notifier: Notifier
 # --- steps ---------------------------------------------------------------------------------------
 
 def _load(session: Session, complaint_id: int, *, lock: bool = False) -> Complaint:
-    """The complaint (row-locked on PostgreSQL when `lock`), or NotFound."""
+    """The complaint (row-locked on PostgreSQL when `lock`, and then re-read), or NotFound.
+
+    Under the lock the row is refreshed even when the session already holds it: a check made
+    on a copy loaded before the lock was granted would see a status another process changed.
+    """
     stmt = select(Complaint).where(Complaint.id == complaint_id)
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     complaint = session.execute(stmt).scalar_one_or_none()
     if complaint is None:
         raise NotFound()
