@@ -101,3 +101,20 @@ def test_channel_member_who_is_not_a_partner_is_routed_directly():
     assert not flow.policy.complaint_goes_direct(accused_role="lawyer", accused_is_managing_partner=False,
                                                  accused_slack_id="U0LAWYER",
                                                  review_channel_members=frozenset({"U0P"}))
+
+
+def test_when_slack_cannot_list_the_channel_members_the_complaint_goes_direct(services, slack, fake_slack, clock):
+    client_id = _people(services)
+    fake_slack.fail("conversations.members", status=429, retry_after=1)
+    file_complaint(slack, "U0CS", answers(client_id, against="U0LAWYER", received_at=clock.now))
+    fake_slack.wait_for("chat.postMessage", 2)
+    fake_slack.settle()
+    channels = [p.params["channel"] for p in fake_slack.of("chat.postMessage")]
+    assert REVIEW_CHANNEL not in channels and "U0LAWYER" not in channels
+    assert len(fake_slack.messages_to("U0MP")) == 1
+    c = _complaints(services)[0]
+    assert c.routing == "direct"
+    assert not flow.policy.complaint_goes_direct(accused_role="lawyer", accused_is_managing_partner=False,
+                                                 accused_slack_id="U0LAWYER", review_channel_members=frozenset())
+    assert flow.policy.complaint_goes_direct(accused_role="lawyer", accused_is_managing_partner=False,
+                                             accused_slack_id="U0LAWYER", review_channel_members=None)

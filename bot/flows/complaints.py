@@ -167,7 +167,7 @@ def _staff_by_slack_id(session: Session, slack_user_id: str) -> Staff | None:
 
 
 def record_complaint(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime,
-                     review_channel_members: frozenset[str] = frozenset()) -> int:
+                     review_channel_members: frozenset[str] | None = frozenset()) -> int:
     """Validate and store a complaint with its routing; return its id (nothing is posted here)."""
     if not policy.can_record_complaint(actor):
         raise PermissionDenied()

@@ -88,8 +88,8 @@ def draft_from(values: dict[str, Any]) -> flow.ComplaintDraft:
     )
 
 
-def review_channel_members(client: WebClient, channel: str | None) -> frozenset[str]:
-    """Members of the review channel as Slack reports them (empty if Slack can't say)."""
+def review_channel_members(client: WebClient, channel: str | None) -> frozenset[str] | None:
+    """Members of the review channel as Slack reports them, or None when Slack can't say."""
     if not channel:
         return frozenset()
     members: set[str] = set()
@@ -102,8 +102,9 @@ def review_channel_members(client: WebClient, channel: str | None) -> frozenset[
             if not cursor:
                 break
     except SlackApiError as exc:
-        log.warning("could not list review channel members; routing by role only",
+        log.warning("could not list review channel members; routing the complaint directly",
                     extra={"slack_error": exc.response.get("error")})
+        return None
     return frozenset(members)
 
 
