@@ -23,6 +23,7 @@ from bot.flows.errors import Conflict, DomainError, InvalidInput, NotFound, Perm
 from bot.flows.notifier import Notifier
 from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
+from jobs import ledger
 from storage import audit
 from storage.models import Client, Complaint, ComplaintEvent, Matter, Staff
 from storage.models.enums import Role
@@ -320,12 +321,25 @@ def _step(session: Session, *, actor: Actor, complaint_id: int, step: str, now: 
     _, to = TRANSITIONS[step]
     if to:
         complaint.status = to
+    for clock in _stale_clocks(step, first_answer="answered_at" in fields):
+        ledger.cancel(session, key_prefix=f"complaint:{complaint.id}:{clock}")
     session.add(ComplaintEvent(complaint_id=complaint.id, step=step, actor_id=actor.staff_id, at=now,
                                note=note))
     audit.record(session, actor=actor.audit_name, action=f"complaint.{step}", entity="complaint",
                  entity_id=complaint.id, fields=sorted(set(fields) | {"status"} | ({"note"} if note else set())))
     session.flush()
     return complaint
+
+
+def _stale_clocks(step: str, *, first_answer: bool) -> tuple[str, ...]:
+    """The clock notices (key part after `complaint:{id}:`) a step makes pointless if still unsent."""
+    if step == "acknowledge":
+        return ("remind", "escalate-ack")
+    if step == "extend" or (step == "propose" and first_answer):
+        return ("escalate-answer",)
+    if step == "close":
+        return ("remind", "escalate-ack", "escalate-answer")
+    return ()
 
 
 def acknowledge(session: Session, *, actor: Actor, complaint_id: int, now: datetime) -> None:

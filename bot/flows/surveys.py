@@ -143,6 +143,7 @@ def record_answers(session: Session, *, actor: Actor, survey_id: int, scores: di
     survey.score_attitude, survey.score_result = parsed["attitude"], parsed["result"]
     survey.comment = comment.strip() or None
     survey.status, survey.completed_at, survey.completed_by_id = "done", now, actor.staff_id
+    ledger.cancel(session, key_prefix=f"survey:{survey.id}:")  # an unsent ask / reminder / overdue notice
     audit.record(session, actor=actor.audit_name, action="record", entity="survey", entity_id=survey.id,
                  fields=["score_ability", "score_communication", "score_attitude", "score_result",
                          "comment", "status"])
