@@ -13,20 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.complaint_clocks import ComplaintClocks, clocks_for, next_deadline
-from bot.flows.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from bot.flows.notifier import Notifier
+from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
 from jobs import ledger
 from storage import audit
-from storage.models import Client, Complaint, ComplaintEvent, Matter, Staff
-from storage.models.enums import Role
+from storage.models import Client, Complaint, ComplaintEvent, Matter, Notification, Staff
+from storage.models.enums import NotificationStatus, Role
 
 VIA = ("phone", "email", "letter", "in_person")
 ROOT_CAUSES = ("communication", "timeliness", "fees", "quality", "conduct", "other")
@@ -246,37 +245,6 @@ def snapshot(session: Session, complaint: Complaint, *, settings: Settings,
     )
 
 
-def publish_complaint(session: Session, *, complaint_id: int, notifier: Notifier, settings: Settings,
-                      actor: Actor) -> None:
-    """Post the complaint to its reviewers (the review channel, or DMs) and keep the thread."""
-    from bot.blocks import complaints as blocks
-
-    complaint = _load(session, complaint_id, lock=True)
-    if complaint.thread_ts:
-        return
-    calendar = calendar_of(settings)
-    snap = snapshot(session, complaint, settings=settings, calendar=calendar)
-    if complaint.routing == "channel":
-        if not settings.partner_review_channel:
-            raise DomainError("error.not_configured", setting="PARTNER_REVIEW_CHANNEL")
-        locale = settings.default_locale
-        text, card = blocks.card(snap, locale=locale, calendar=calendar)
-        posted = notifier.post(channel=settings.partner_review_channel, text=text, blocks=card)
-        complaint.channel, complaint.thread_ts = posted.channel, posted.ts
-    else:
-        reviewers = direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
-        if not reviewers:
-            raise DomainError("error.not_configured", setting="MANAGING_PARTNER_USER_ID")
-        for i, reviewer in enumerate(reviewers):
-            locale = reviewer.locale or settings.default_locale
-            text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=True)
-            posted = notifier.dm(user=reviewer.slack_user_id, text=text, blocks=card)
-            if i == 0:
-                complaint.channel, complaint.thread_ts = posted.channel, posted.ts
-    audit.record(session, actor=actor.audit_name, action="disclose", entity="complaint",
-                 entity_id=complaint.id, fields=SENSITIVE + ["channel", "thread_ts"])
-
-
 # --- steps ---------------------------------------------------------------------------------------
 
 def _load(session: Session, complaint_id: int, *, lock: bool = False) -> Complaint:
@@ -430,25 +398,25 @@ def extend(session: Session, *, actor: Actor, complaint_id: int, now: datetime, 
           note=reason.strip())
 
 
-def announce_step(session: Session, *, complaint_id: int, step: str, actor: Actor, notifier: Notifier,
-                  settings: Settings, now: datetime) -> None:
-    """Refresh the complaint's card and say in its thread who took which step, when."""
-    from bot.blocks import complaints as blocks
-
-    complaint = _load(session, complaint_id)
-    if not complaint.channel or not complaint.thread_ts:
-        return
-    calendar = calendar_of(settings)
-    locale = settings.default_locale
-    if complaint.routing == "direct":
-        reviewers = direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
-        locale = (reviewers[0].locale if reviewers else None) or settings.default_locale
-    snap = snapshot(session, complaint, settings=settings, calendar=calendar)
-    text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=complaint.routing == "direct")
-    notifier.update(channel=complaint.channel, ts=complaint.thread_ts, text=text, blocks=card)
-    notifier.post(channel=complaint.channel, thread_ts=complaint.thread_ts,
-                  text=blocks.step_line(snap, step=step, actor_user_id=actor.slack_user_id, at=now,
-                                        locale=locale, calendar=calendar))
+def adopt_thread(session: Session, *, complaint_id: int) -> tuple[str, str] | None:
+    """The complaint's (channel, thread ts), taken from its first reviewer card once that was sent."""
+    known = session.execute(select(Complaint.channel, Complaint.thread_ts)
+                            .where(Complaint.id == complaint_id)).first()
+    if known is None:
+        return None
+    if known.channel and known.thread_ts:
+        return known.channel, known.thread_ts
+    first = session.execute(
+        select(Notification.status, Notification.slack_channel, Notification.slack_ts)
+        .where(Notification.key.startswith(f"complaint:{complaint_id}:post:"),
+               Notification.key.not_like(f"complaint:{complaint_id}:post:owner:%"))
+        .order_by(Notification.id).limit(1)
+    ).first()
+    if first is None or first.status != NotificationStatus.SENT.value or not first.slack_ts:
+        return None
+    session.execute(update(Complaint).where(Complaint.id == complaint_id, Complaint.thread_ts.is_(None))
+                    .values(channel=first.slack_channel, thread_ts=first.slack_ts))
+    return first.slack_channel, first.slack_ts
 
 
 # --- lists ----------------------------------------------------------------------------------------

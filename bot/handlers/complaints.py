@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,10 +20,12 @@ from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import complaints as flow
 from bot.flows import policy
-from bot.flows.actor import Actor
+from bot.handlers import complaint_notices as notices
 from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
 from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
+from jobs import ledger
+from jobs.sender import SlackSender
 from storage.models import Client
 
 log = logging.getLogger(__name__)
@@ -162,36 +166,42 @@ def register(app: App, deps: AppDeps) -> None:
             return
         ack()
         members = review_channel_members(client, services.settings.partner_review_channel)
+        now = services.now()
         with services.session() as session:
-            complaint_id = flow.record_complaint(session, actor=actor, draft=draft, now=services.now(),
+            complaint_id = flow.record_complaint(session, actor=actor, draft=draft, now=now,
                                                  review_channel_members=members)
+            keys = notices.publish(session, complaint_id=complaint_id, settings=services.settings,
+                                   actor=actor, now=now)
         log.info("complaint recorded", extra={"complaint_id": complaint_id})
-        notifier = deps.notifier(client)
+        deliver(client, keys)
         with services.session() as session:
-            flow.publish_complaint(session, complaint_id=complaint_id, notifier=notifier,
-                                   settings=services.settings, actor=actor)
-        notifier.dm(user=actor.slack_user_id, text=t("complaint.recorded", actor.locale, id=complaint_id))
+            flow.adopt_thread(session, complaint_id=complaint_id)
+        deps.notifier(client).dm(user=actor.slack_user_id,
+                                 text=t("complaint.recorded", actor.locale, id=complaint_id))
+
+    def deliver(client: WebClient, keys: list[str]) -> None:
+        """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
+        ledger.deliver_now(session_factory=services.session_factory,
+                           sender=SlackSender(client, external_channels=deps.external_channels),
+                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
+                           keys=keys)
 
     def direct_step(step: str, run: Callable[..., None]) -> Callable[..., None]:
         """A button that takes a step at once (acknowledge, client accepts)."""
 
         def handle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-            """Take the step, then refresh the card and reply in the thread."""
+            """Take the step with its announcements, then send them."""
             ack()
             actor = require_actor(context)
             complaint_id = int(body["actions"][0]["value"])
             now = services.now()
             with services.session() as session:
                 run(session, actor=actor, complaint_id=complaint_id, now=now)
-            _announce(complaint_id, step, actor, client, now)
+                keys = notices.announce_step(session, complaint_id=complaint_id, step=step, actor=actor,
+                                             settings=services.settings, now=now)
+            deliver(client, keys)
 
         return handle
-
-    def _announce(complaint_id: int, step: str, actor: Actor, client: WebClient, now: datetime) -> None:
-        """Refresh the card and reply in the thread."""
-        with services.session() as session:
-            flow.announce_step(session, complaint_id=complaint_id, step=step, actor=actor,
-                               notifier=deps.notifier(client), settings=services.settings, now=now)
 
     app.action(ComplaintAction.ACKNOWLEDGE)(direct_step("acknowledge", flow.acknowledge))
     app.action(ComplaintAction.ACCEPT)(direct_step("client_accepts", flow.client_accepts))
@@ -229,13 +239,15 @@ def register(app: App, deps: AppDeps) -> None:
             try:
                 with services.session() as session:
                     run(session, actor=actor, complaint_id=complaint_id, now=now, **answers)
+                    keys = notices.announce_step(session, complaint_id=complaint_id, step=step, actor=actor,
+                                                 settings=services.settings, now=now)
             except DomainError as exc:
                 field = getattr(exc, "field", None) if isinstance(exc, InvalidInput) else None
                 block = fields.get(field or "", next(iter(fields.values())))
                 ack(response_action="errors", errors={block: t(exc.key, actor.locale, **exc.params)})
                 return
             ack()
-            _announce(complaint_id, step, actor, client, now)
+            deliver(client, keys)
 
         return handle
 
