@@ -156,8 +156,7 @@ def test_csat_per_month_area_and_lawyer_for_partners_only(services, slack, fake_
             survey_id = session.execute(select(Survey.id).join(Matter, Matter.id == Survey.matter_id)
                                         .where(Matter.number == number)).scalar_one()
             flow.record_answers(session, actor=partner, survey_id=survey_id,
-                                scores=dict(zip(flow.DIMENSIONS, scores)), comment="", now=completed,
-                                settings=services.settings)
+                                scores=dict(zip(flow.DIMENSIONS, scores)), comment="", now=completed)
     with services.session() as session:
         partner = find_actor(session, slack_user_id="U0PARTNER", default_locale="en")
         report = flow.csat(session, actor=partner, settings=services.settings)

@@ -129,8 +129,11 @@ class Recorded:
 
 
 def record_answers(session: Session, *, actor: Actor, survey_id: int, scores: dict[str, object],
-                   comment: str, now: datetime, settings: Settings) -> Recorded:
-    """Store the four scores and the comment; a score of 3 or less opens a service review."""
+                   comment: str, now: datetime) -> Recorded:
+    """Store the four scores and the comment; a score of 3 or less opens a service review.
+
+    The review item's notice is the caller's (`bot.handlers.survey_notices`), in this transaction.
+    """
     parsed = {d: parse_score(scores.get(d)) for d in DIMENSIONS}
     for dim in DIMENSIONS:
         if parsed[dim] is None:
@@ -158,32 +161,7 @@ def record_answers(session: Session, *, actor: Actor, survey_id: int, scores: di
         review_id = review.id
         audit.record(session, actor=actor.audit_name, action="open", entity="service_review",
                      entity_id=review.id, fields=["survey_id", "low_dimensions"])
-        _post_review(session, survey=survey, info=info, low=low, values=values, now=now, settings=settings,
-                     review_id=review.id)
     return Recorded(matter_number=info.matter_number, average=sum(values) / len(values), review_id=review_id)
-
-
-def _post_review(session: Session, *, survey: Survey, info: SurveyInfo, low: list[str], values: list[int],
-                 now: datetime, settings: Settings, review_id: int) -> None:
-    """Put the service-review item in the partner review channel (through the ledger)."""
-    from bot.i18n import t
-    from bot.slack_text import escape, mention
-
-    if not settings.partner_review_channel:
-        return
-    loc = settings.default_locale
-    lawyer = session.get(Staff, survey.lawyer_id) if survey.lawyer_id else None
-    text = t("survey.review", loc, number=escape(info.matter_number), client=escape(info.client_name),
-             lawyer=mention(lawyer.slack_user_id) if lawyer else t("common.none", loc),
-             scores=" / ".join(str(v) for v in values),
-             low=", ".join(t(f"survey.dim.{d}", loc) for d in low),
-             comment=escape(survey.comment or t("common.none", loc)))
-    from bot.blocks.surveys import review_blocks
-
-    ledger.enqueue(session, key=f"service-review:{review_id}", kind="service_review",
-                   channel=settings.partner_review_channel,
-                   payload={"text": text, "blocks": review_blocks(text, review_id=review_id, locale=loc)},
-                   due_at=now)
 
 
 def close_review(session: Session, *, actor: Actor, review_id: int, now: datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -15,9 +17,12 @@ from bot.flows import surveys as flow
 from bot.flows.errors import DomainError, InvalidInput
 from bot.flows.matter_close import close_matter
 from bot.flows.workdays import WorkCalendar
+from bot.handlers import survey_notices as notices
 from bot.i18n import t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
 from bot.slack_text import escape, mention
+from jobs import ledger
+from jobs.sender import SlackSender
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -25,6 +30,13 @@ def register(app: App, deps: AppDeps) -> None:
     services = deps.services
     settings = services.settings
     calendar = WorkCalendar(tz=settings.tz, country=settings.holiday_country)
+
+    def deliver(client: WebClient, keys: list[str]) -> None:
+        """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
+        ledger.deliver_now(session_factory=services.session_factory,
+                           sender=SlackSender(client, external_channels=deps.external_channels),
+                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
+                           keys=keys)
 
     earlier_matter = deps.subcommands.get("matter")
     earlier_stats = deps.subcommands.get("stats")
@@ -38,9 +50,13 @@ def register(app: App, deps: AppDeps) -> None:
         if verb.lower() != "close" or not number.strip():
             call.respond(text=t("matter_close.usage", call.actor.locale), response_type="ephemeral")
             return
+        now = services.now()
         with services.session() as session:
-            closed = close_matter(session, actor=call.actor, number=number, now=services.now(),
-                                  settings=settings)
+            closed = close_matter(session, actor=call.actor, number=number, now=now, settings=settings)
+            ask = notices.enqueue_survey_notice(session, survey_id=closed.survey_id, name="ask",
+                                                due_at=closed.survey_due, settings=settings, now=now)
+        if ask:
+            deliver(call.client, [ask])
         who = mention(closed.assignee_user_id) if closed.assignee_user_id else \
             t("matter_close.no_assignee", call.actor.locale)
         call.respond(text=t("matter_close.done", call.actor.locale, number=escape(closed.number),
@@ -98,17 +114,22 @@ def register(app: App, deps: AppDeps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
+        now = services.now()
         try:
             with services.session() as session:
                 recorded = flow.record_answers(session, actor=actor, survey_id=survey_id, scores=scores,
-                                               comment=values.get(SurveyBlock.COMMENT) or "",
-                                               now=services.now(), settings=settings)
+                                               comment=values.get(SurveyBlock.COMMENT) or "", now=now)
+                review = notices.enqueue_service_review(session, review_id=recorded.review_id,
+                                                        settings=settings, now=now) \
+                    if recorded.review_id else None
         except DomainError as exc:
             field = exc.field if isinstance(exc, InvalidInput) else None
             block = blocks.SCORE_BLOCKS.get(field or "", SurveyBlock.ABILITY)
             ack(response_action="errors", errors={block: t(exc.key, actor.locale, **exc.params)})
             return
         ack()
+        if review:
+            deliver(client, [review])
         deps.notifier(client).dm(user=actor.slack_user_id,
                                  text=t("survey.recorded", actor.locale, number=escape(recorded.matter_number),
                                         avg=f"{recorded.average:.2f}"))
