@@ -283,3 +283,37 @@ def test_two_partners_assigning_at_once_one_wins(services, slack, fake_slack, cl
     assert outcomes == ["complaint.error.at.proposed", "done"]
     with services.session() as session:
         assert len(session.execute(select(ComplaintEvent).where(ComplaintEvent.step == "propose")).all()) == 1
+
+
+def test_a_non_partner_owner_gets_the_card_and_takes_their_steps(services, slack, fake_slack, clock):
+    client_id = _setup(services)
+    file_complaint(slack, "U0CS", answers(client_id, against="U0LAWYER", received_at=clock.now))
+    c = _complaint(services)
+    _click(slack, "U0PARTNER", ComplaintAction.ACKNOWLEDGE, c.id)
+    _click(slack, "U0PARTNER", ComplaintAction.ASSESS, c.id)
+    submit_step(slack, "U0PARTNER", slack.opened_view()["id"], {ComplaintBlock.FINDING: "founded",
+                                                                ComplaintBlock.REASON: "No update was sent"})
+    _click(slack, "U0PARTNER", ComplaintAction.ASSIGN, c.id)
+    dms_before = len(fake_slack.messages_to("U0CS"))
+    submit_step(slack, "U0PARTNER", slack.opened_view()["id"], {ComplaintBlock.OWNER: "U0CS"})
+    fake_slack.settle()
+    cards = [m for m in fake_slack.messages_to("U0CS")[dms_before:] if m.get("blocks")]
+    assert len(cards) == 1 and ComplaintAction.PROPOSE in str(cards[0]["blocks"])
+    assert "direct" not in cards[0]["text"].lower()
+
+    before = len(fake_slack.of("response_url"))
+    slack.command("U0CS", "/complaint", "list")
+    assert "#1" in fake_slack.wait_for("response_url", before + 1)[-1].params["text"]
+
+    click_and_wait(slack, "U0CS", ComplaintAction.PROPOSE, str(c.id), channel="D0CS")
+    submit_step(slack, "U0CS", slack.opened_view()["id"], {ComplaintBlock.SOLUTION: "Weekly calls",
+                                                           ComplaintBlock.COMMUNICATED: ["yes"]})
+    assert _complaint(services).status == "proposed"
+    fake_slack.settle()
+    # the owner's card is refreshed with the others
+    assert "D0CS" in {u.params["channel"] for u in fake_slack.of("chat.update")}
+    click_and_wait(slack, "U0CS", ComplaintAction.ACCEPT, str(c.id), channel="D0CS")
+    assert _complaint(services).status == "accepted"
+    click_and_wait(slack, "U0CS", ComplaintAction.CLOSE, str(c.id), channel="D0CS")
+    assert "can't act" in fake_slack.wait_for("response_url")[-1].params["text"]
+    assert _complaint(services).status == "accepted"

@@ -433,9 +433,7 @@ class Listed:
 
 
 def open_complaints(session: Session, *, actor: Actor, settings: Settings) -> list[Listed]:
-    """Open complaints the actor may see (partners only), oldest first."""
-    if actor.role != Role.PARTNER:
-        raise PermissionDenied()
+    """Open complaints the actor may see (`policy.complaint_visibility`), oldest first."""
     calendar = calendar_of(settings)
     rows = session.execute(
         select(Complaint, Client.name).join(Client, Client.id == Complaint.client_id)
@@ -450,12 +448,3 @@ def open_complaints(session: Session, *, actor: Actor, settings: Settings) -> li
                           deadline=next_deadline(clocks=clocks, acknowledged=complaint.acknowledged_at is not None,
                                                  answered=complaint.answered_at is not None, closed=False)))
     return out
-
-
-def complaints_for_client(session: Session, *, actor: Actor, client_id: int) -> list[tuple[int, str, datetime]]:
-    """(id, status, received_at) of a client's complaints this actor may see (for the client card)."""
-    return [tuple(r) for r in session.execute(  # type: ignore[misc]
-        select(Complaint.id, Complaint.status, Complaint.received_at)
-        .where(Complaint.client_id == client_id, policy.complaint_visibility(actor))
-        .order_by(Complaint.received_at.desc())
-    ).all()]

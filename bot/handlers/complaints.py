@@ -27,6 +27,7 @@ from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
 from jobs import ledger
 from jobs.sender import SlackSender
 from storage.models import Client
+from storage.models.enums import Role
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +124,10 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         if (body.get("text") or "").strip().lower() in ("list", "列表"):
-            if actor.role != "partner":
-                raise PermissionDenied("complaint.list.denied")
             with services.session() as session:
                 items = flow.open_complaints(session, actor=actor, settings=services.settings)
+            if not items and actor.role != Role.PARTNER:
+                raise PermissionDenied("complaint.list.denied")
             respond(text=blocks.list_text(items, locale=actor.locale, now=services.now(),
                                           calendar=flow.calendar_of(services.settings)),
                     response_type="ephemeral")
