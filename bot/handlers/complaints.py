@@ -20,10 +20,11 @@ from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import complaints as flow
 from bot.flows import policy
-from bot.handlers import complaint_notices as notices
 from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
+from bot.handlers import complaint_notices as notices
 from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
+from bot.payloads import action_id_value
 from jobs import ledger
 from jobs.sender import SlackSender
 from storage.models import Client
@@ -194,7 +195,7 @@ def register(app: App, deps: AppDeps) -> None:
             """Take the step with its announcements, then send them."""
             ack()
             actor = require_actor(context)
-            complaint_id = int(body["actions"][0]["value"])
+            complaint_id = action_id_value(body)
             now = services.now()
             with services.session() as session:
                 run(session, actor=actor, complaint_id=complaint_id, now=now)
@@ -215,7 +216,7 @@ def register(app: App, deps: AppDeps) -> None:
             """Check the step is allowed now, then open its modal."""
             ack()
             actor = require_actor(context)
-            complaint_id = int(body["actions"][0]["value"])
+            complaint_id = action_id_value(body)
             with services.session() as session:
                 flow.may_take_step(session, actor=actor, complaint_id=complaint_id, step=step)
             client.views_open(trigger_id=body["trigger_id"],

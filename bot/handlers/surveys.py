@@ -20,6 +20,7 @@ from bot.flows.workdays import WorkCalendar
 from bot.handlers import survey_notices as notices
 from bot.i18n import t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
+from bot.payloads import action_id_value
 from bot.slack_text import escape, mention
 from jobs import ledger
 from jobs.sender import SlackSender
@@ -80,7 +81,7 @@ def register(app: App, deps: AppDeps) -> None:
         """Open the answers modal for the assignee or a partner."""
         ack()
         actor = require_actor(context)
-        survey_id = int(body["actions"][0]["value"])
+        survey_id = action_id_value(body)
         with services.session() as session:
             info = flow.may_record(session, actor=actor, survey_id=survey_id)
         client.views_open(trigger_id=body["trigger_id"], view=blocks.answers_modal(info, locale=actor.locale))
@@ -92,15 +93,15 @@ def register(app: App, deps: AppDeps) -> None:
         actor = require_actor(context)
         now = services.now()
         with services.session() as session:
-            flow.close_review(session, actor=actor, review_id=int(body["actions"][0]["value"]), now=now)
+            flow.close_review(session, actor=actor, review_id=action_id_value(body), now=now)
         message = body.get("message") or {}
         channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
         if channel and message.get("ts"):
             note = t("survey.review.done", settings.default_locale, user=mention(actor.slack_user_id),
                      at=now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"))
             text = message.get("text") or note
-            client.chat_update(channel=channel, ts=message["ts"], text=text,
-                               blocks=blocks.reviewed_blocks(text, note=note))
+            deps.notifier(client).update(channel=channel, ts=message["ts"], text=text,
+                                         blocks=blocks.reviewed_blocks(text, note=note))
 
     @app.view(SurveyView.ANSWERS)
     def handle_survey_answers(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
