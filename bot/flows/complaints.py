@@ -11,6 +11,7 @@ answer deadline (reason, new date, client told) may be recorded until the client
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -20,7 +21,7 @@ from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.complaint_clocks import ComplaintClocks, clocks_for, next_deadline
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from bot.flows.workdays import WorkCalendar
+from bot.flows.workdays import WorkCalendar, calendar_of
 from bot.settings import Settings
 from jobs import ledger
 from storage import audit
@@ -116,12 +117,14 @@ class Snapshot:
                              answered=self.answered_at is not None, closed=self.status == "closed")
 
 
-def calendar_of(settings: Settings) -> WorkCalendar:
-    """The firm's calendar."""
-    return WorkCalendar(tz=settings.tz, country=settings.holiday_country)
+class ClockFields(Protocol):
+    """What the clocks are computed from (a Complaint, or a row of its clock columns)."""
+
+    received_at: datetime
+    extended_until: date | None
 
 
-def clocks_of(complaint: Complaint, *, settings: Settings, calendar: WorkCalendar) -> ComplaintClocks:
+def clocks_of(complaint: ClockFields, *, settings: Settings, calendar: WorkCalendar) -> ComplaintClocks:
     """The clocks of one complaint under these settings."""
     return clocks_for(received_at=complaint.received_at, extended_until=complaint.extended_until,
                       calendar=calendar, reminder_hours=settings.complaint_reminder_hours,

@@ -21,6 +21,7 @@ from bot.errors import require_actor
 from bot.flows import complaints as flow
 from bot.flows import policy
 from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
+from bot.flows.workdays import calendar_of
 from bot.handlers import complaint_notices as notices
 from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
@@ -130,7 +131,7 @@ def register(app: App, deps: AppDeps) -> None:
             if not items and actor.role != Role.PARTNER:
                 raise PermissionDenied("complaint.list.denied")
             respond(text=blocks.list_text(items, locale=actor.locale, now=services.now(),
-                                          calendar=flow.calendar_of(services.settings)),
+                                          calendar=calendar_of(services.settings)),
                     response_type="ephemeral")
             return
         if not policy.can_record_complaint(actor):
@@ -253,7 +254,7 @@ def register(app: App, deps: AppDeps) -> None:
 
         return handle
 
-    calendar = flow.calendar_of(services.settings)
+    calendar = calendar_of(services.settings)
     app.view(ComplaintView.ASSESS)(submit_step("assess", flow.assess, lambda v: {
         "founded": {"founded": True, "unfounded": False}.get(v.get(ComplaintBlock.FINDING) or ""),
         "reason": v.get(ComplaintBlock.REASON) or ""}))

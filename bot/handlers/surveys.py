@@ -16,7 +16,7 @@ from bot.errors import require_actor
 from bot.flows import surveys as flow
 from bot.flows.errors import DomainError, InvalidInput
 from bot.flows.matter_close import close_matter
-from bot.flows.workdays import WorkCalendar
+from bot.flows.workdays import calendar_of
 from bot.handlers import survey_notices as notices
 from bot.i18n import t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
@@ -30,7 +30,7 @@ def register(app: App, deps: AppDeps) -> None:
     """Register matter closing, stats and the survey listeners."""
     services = deps.services
     settings = services.settings
-    calendar = WorkCalendar(tz=settings.tz, country=settings.holiday_country)
+    calendar = calendar_of(settings)
 
     def deliver(client: WebClient, keys: list[str]) -> None:
         """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""

@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import complaints as blocks
 from bot.flows import complaints as flow
-from bot.flows.complaint_clocks import clocks_for
 from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
 from jobs import ledger
@@ -103,10 +102,7 @@ def plan_complaint_clocks(ctx: JobContext) -> int:
 def _due(row: Any, *, settings: Settings, now: datetime, calendar: WorkCalendar,
          reviewers: list[tuple[int, str, str]]) -> list[Due]:
     """The clocks of one complaint that have run out, with their notices' keys and targets."""
-    clocks = clocks_for(received_at=row.received_at, extended_until=row.extended_until, calendar=calendar,
-                        reminder_hours=settings.complaint_reminder_hours,
-                        escalation_hours=settings.complaint_escalation_hours,
-                        working_days=settings.complaint_answer_working_days)
+    clocks = flow.clocks_of(row, settings=settings, calendar=calendar)
     thread = _thread_target(row, settings=settings, reviewers=reviewers)
     dm_targets = reviewers if row.routing == "channel" else reviewers[1:]
     base = f"complaint:{row.id}"
