@@ -12,14 +12,15 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 
 from bot.blocks import complaints as blocks
-from bot.blocks.common import option, view_values
+from bot.blocks.common import view_values
+from bot.blocks.upkeep import client_option
 from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import complaints as flow
 from bot.flows import policy
+from bot.flows.clients import search_clients
 from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
 from bot.flows.workdays import calendar_of
 from bot.handlers import complaint_notices as notices
@@ -28,7 +29,6 @@ from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
 from bot.payloads import action_id_value
 from jobs import ledger
 from jobs.sender import SlackSender
-from storage.models import Client
 from storage.models.enums import Role
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,6 @@ STEP_FIELDS = {
     "extend": {"until": ComplaintBlock.EXT_DATE, "reason": ComplaintBlock.EXT_REASON,
                "client_told": ComplaintBlock.EXT_TOLD},
 }
-
-
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with wildcards escaped."""
-    cleaned = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{cleaned}%"
 
 
 def parse_epoch(value: Any) -> datetime | None:
@@ -142,19 +136,14 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.options(ComplaintAction.CLIENT)
     def handle_client_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        """Client type-ahead: clients whose name contains the typed text, visible to the user."""
+        """Client type-ahead: the visible clients best matching the typed text (as `/note` does)."""
         actor = context.get("actor")
         if actor is None:
             ack(options=[])
             return
-        query = (body.get("value") or "").strip()
         with services.session() as session:
-            rows = session.execute(
-                select(Client.id, Client.name)
-                .where(Client.name.ilike(_like(query), escape="\\"), policy.client_visibility(actor))
-                .order_by(Client.name).limit(50)
-            ).all()
-        ack(options=[option(name, str(cid)) for cid, name in rows])
+            found = search_clients(session, actor=actor, query=str(body.get("value") or ""), limit=20)
+        ack(options=[client_option(m.client_id, m.name) for m in found])
 
     @app.view(ComplaintView.NEW)
     def handle_new_complaint(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
