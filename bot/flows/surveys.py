@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
@@ -15,14 +17,13 @@ from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.settings import Settings
 from jobs import ledger
 from storage import audit
-from storage.db import advisory_xact_lock
+from storage.db import is_postgres
 from storage.models import Client, ClientTeamMember, Matter, MatterTeamMember, ServiceReview, Staff, Survey
 from storage.models.enums import MatterStatus, TeamRole
 
 DIMENSIONS = ("ability", "communication", "attitude", "result")
 LOW_SCORE = 3
 SATISFIED_AVERAGE = 4.0
-SCHEDULE_LOCK = "lawcrm:survey-schedule"
 
 
 def survey_assignee(session: Session, *, matter: Matter) -> int | None:
@@ -46,19 +47,23 @@ def survey_assignee(session: Session, *, matter: Matter) -> int | None:
 
 def schedule_survey(session: Session, *, by: str, matter: Matter, now: datetime,
                     settings: Settings) -> Survey:
-    """The survey of a closed matter, due within `survey_within_days` (one per matter)."""
-    advisory_xact_lock(session, SCHEDULE_LOCK)
-    existing = session.execute(select(Survey).where(Survey.matter_id == matter.id)).scalar_one_or_none()
-    if existing is not None:
-        return existing
-    survey = Survey(matter_id=matter.id, assignee_id=survey_assignee(session, matter=matter),
-                    lawyer_id=matter.lead_lawyer_id, practice_area=matter.practice_area, status="pending",
-                    scheduled_at=now,
-                    due_at=(matter.closed_at or now) + timedelta(days=settings.survey_within_days))
-    session.add(survey)
-    session.flush()
-    audit.record(session, actor=by, action="schedule", entity="survey", entity_id=survey.id,
-                 fields=["matter_id", "assignee_id", "due_at"])
+    """The survey of a closed matter, due within `survey_within_days` (one per matter).
+
+    Inserted with ON CONFLICT DO NOTHING on the unique matter id, so two processes scheduling the
+    same matter at once end with one survey (and one audit entry) without any lock.
+    """
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    created = session.execute(
+        insert(Survey).values(
+            matter_id=matter.id, assignee_id=survey_assignee(session, matter=matter),
+            lawyer_id=matter.lead_lawyer_id, practice_area=matter.practice_area, status="pending",
+            scheduled_at=now, due_at=(matter.closed_at or now) + timedelta(days=settings.survey_within_days),
+        ).on_conflict_do_nothing(index_elements=["matter_id"]).returning(Survey.id)
+    ).first()
+    survey = session.execute(select(Survey).where(Survey.matter_id == matter.id)).scalar_one()
+    if created is not None:
+        audit.record(session, actor=by, action="schedule", entity="survey", entity_id=survey.id,
+                     fields=["matter_id", "assignee_id", "due_at"])
     return survey
 
 

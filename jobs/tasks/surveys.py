@@ -1,7 +1,7 @@
 """Survey notices: ask the assignee when a matter closes, remind a week before, warn when overdue.
 
 A matter closed by any other path (not `/lawcrm matter close`) within the survey window gets its
-survey scheduled here too (one per matter, under an advisory lock).
+survey scheduled here too (one per matter: the insert does nothing when it exists).
 
 Keys: `survey:{id}:ask`, `survey:{id}:remind`, `survey:{id}:overdue` — each sent once. After
 downtime the ask always goes out; a reminder is skipped once the survey is already overdue.
