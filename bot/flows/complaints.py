@@ -44,15 +44,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "close": (frozenset({"accepted"}), "closed"),
     "extend": (frozenset({"received", "acknowledged", "assessed", "assigned"}), None),
 }
+STATUSES = ("received", "acknowledged", "assessed", "assigned", "proposed", "rejected", "accepted", "closed")
+# status -> the steps that may be taken from it, in the order of TRANSITIONS (the card's buttons)
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
-    "received": ("acknowledge", "extend"),
-    "acknowledged": ("assess", "extend"),
-    "assessed": ("assign", "extend"),
-    "assigned": ("propose", "extend"),
-    "proposed": ("client_accepts", "client_rejects"),
-    "rejected": ("propose",),
-    "accepted": ("close",),
-    "closed": (),
+    status: tuple(step for step, (start, _) in TRANSITIONS.items() if status in start) for status in STATUSES
 }
 
 
@@ -106,9 +101,8 @@ class Snapshot:
 
     @property
     def next_steps(self) -> tuple[str, ...]:
-        """The steps that may be taken now (extension only until the client is answered)."""
-        steps = NEXT_STEPS[self.status]
-        return tuple(s for s in steps if s != "extend" or self.answered_at is None)
+        """The steps that may be taken now."""
+        return NEXT_STEPS[self.status]
 
     @property
     def deadline(self) -> tuple[str, datetime] | None:
@@ -273,7 +267,7 @@ def check_step(complaint: Complaint, *, actor: Actor, step: str) -> None:
     if complaint.status == "closed":
         raise Conflict("complaint.error.closed", id=complaint.id)
     allowed, _ = TRANSITIONS[step]
-    if complaint.status not in allowed or (step == "extend" and complaint.answered_at is not None):
+    if complaint.status not in allowed:
         raise Conflict(f"complaint.error.at.{complaint.status}", id=complaint.id)
 
 
@@ -337,7 +331,7 @@ def assign_owner(session: Session, *, actor: Actor, complaint_id: int, now: date
     owner = _staff_by_slack_id(session, owner_user_id) if owner_user_id else None
     if owner is None or owner.role == Role.ADMIN.value:
         raise InvalidInput("complaint.error.owner_unknown", field="owner")
-    complaint = _load(session, complaint_id)
+    complaint = _load(session, complaint_id, lock=True)
     if owner.id == complaint.against_staff_id:
         raise InvalidInput("complaint.error.owner_is_accused", field="owner")
     _step(session, actor=actor, complaint_id=complaint_id, step="assign", now=now,
@@ -351,7 +345,7 @@ def propose_solution(session: Session, *, actor: Actor, complaint_id: int, now: 
         raise InvalidInput("complaint.error.required", field="solution")
     if not communicated:
         raise InvalidInput("complaint.error.must_communicate", field="communicated")
-    complaint = _load(session, complaint_id)
+    complaint = _load(session, complaint_id, lock=True)  # whether this answers the client is decided under the lock
     fields: dict[str, object] = {"solution": solution.strip()}
     if complaint.answered_at is None:
         fields["answered_at"] = now
