@@ -128,25 +128,48 @@ def clocks_of(complaint: ClockFields, *, settings: Settings, calendar: WorkCalen
 
 # --- recording -----------------------------------------------------------------------------------
 
-def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime) -> dict[str, str]:
-    """Field name -> message key for every problem of a draft (empty when it is valid)."""
+@dataclass(frozen=True)
+class Accused:
+    """The staff member a complaint is about, as routing needs them."""
+
+    id: int
+    role: str
+    is_managing_partner: bool
+    slack_user_id: str
+
+
+@dataclass(frozen=True)
+class CheckedDraft:
+    """A draft's problems (field -> message key) and what validating it looked up."""
+
+    errors: dict[str, str]
+    accused: Accused | None = None
+    matter_id: int | None = None
+
+
+def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime) -> CheckedDraft:
+    """Every problem of a draft (none when it is valid), with the accused and matter it names."""
     errors: dict[str, str] = {}
     for name in ("complainant_name", "complainant_contact", "description", "request"):
         if not (getattr(draft, name) or "").strip():
             errors[name] = "complaint.error.required"
     if draft.client_id is None:
         errors["client_id"] = "complaint.error.required"
-    elif session.execute(select(Client.id).where(Client.id == draft.client_id,
-                                                 policy.client_visibility(actor))).first() is None:
+    elif not policy.can_view_client(session, actor, draft.client_id):
         errors["client_id"] = "complaint.error.client_unknown"
+    accused = None
     if not draft.against_user_id:
         errors["against_user_id"] = "complaint.error.required"
-    elif _staff_by_slack_id(session, draft.against_user_id) is None:
+    elif (staff := _staff_by_slack_id(session, draft.against_user_id)) is None:
         errors["against_user_id"] = "complaint.error.against_unknown"
+    else:
+        accused = Accused(id=staff.id, role=staff.role, is_managing_partner=staff.is_managing_partner,
+                          slack_user_id=staff.slack_user_id)
+    matter_id = None
     if draft.matter_number and draft.matter_number.strip() and "client_id" not in errors:
-        matter = session.execute(select(Matter.id).where(Matter.number == draft.matter_number.strip(),
-                                                         Matter.client_id == draft.client_id)).first()
-        if matter is None:
+        matter_id = session.execute(select(Matter.id).where(Matter.number == draft.matter_number.strip(),
+                                                            Matter.client_id == draft.client_id)).scalar()
+        if matter_id is None:
             errors["matter_number"] = "complaint.error.matter_unknown"
     if draft.received_via not in VIA:
         errors["received_via"] = "complaint.error.required"
@@ -154,7 +177,7 @@ def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now
         errors["received_at"] = "complaint.error.required"
     elif draft.received_at > now + FUTURE_SKEW:
         errors["received_at"] = "complaint.error.received_future"
-    return errors
+    return CheckedDraft(errors=errors, accused=accused, matter_id=matter_id)
 
 
 def _staff_by_slack_id(session: Session, slack_user_id: str) -> Staff | None:
@@ -164,24 +187,25 @@ def _staff_by_slack_id(session: Session, slack_user_id: str) -> Staff | None:
 
 
 def record_complaint(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime,
-                     review_channel_members: frozenset[str] | None = frozenset()) -> int:
-    """Validate and store a complaint with its routing; return its id (nothing is posted here)."""
+                     review_channel_members: frozenset[str] | None = frozenset(),
+                     checked: CheckedDraft | None = None) -> int:
+    """Store a complaint with its routing; return its id (nothing is posted here).
+
+    `checked` is the draft's validation when the caller already ran it (the modal does, before
+    answering Slack); otherwise the draft is validated here.
+    """
     if not policy.can_record_complaint(actor):
         raise PermissionDenied()
-    errors = validate_draft(session, actor=actor, draft=draft, now=now)
-    if errors:
-        field, key = next(iter(errors.items()))
+    checked = checked or validate_draft(session, actor=actor, draft=draft, now=now)
+    if checked.errors:
+        field, key = next(iter(checked.errors.items()))
         raise InvalidInput(key, field=field)
-    assert draft.against_user_id and draft.received_at and draft.received_via and draft.client_id
-    accused = _staff_by_slack_id(session, draft.against_user_id)
-    assert accused is not None
+    accused = checked.accused
+    assert accused and draft.received_at and draft.received_via and draft.client_id
     direct = policy.complaint_goes_direct(
         accused_role=accused.role, accused_is_managing_partner=accused.is_managing_partner,
         accused_slack_id=accused.slack_user_id, review_channel_members=review_channel_members)
-    matter_id = None
-    if draft.matter_number and draft.matter_number.strip():
-        matter_id = session.execute(select(Matter.id).where(Matter.number == draft.matter_number.strip(),
-                                                            Matter.client_id == draft.client_id)).scalar_one()
+    matter_id = checked.matter_id
     complaint = Complaint(
         client_id=draft.client_id, matter_id=matter_id, against_staff_id=accused.id,
         recorded_by_id=actor.staff_id, complainant_name=draft.complainant_name.strip(),

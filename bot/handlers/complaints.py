@@ -151,7 +151,8 @@ def register(app: App, deps: AppDeps) -> None:
         actor = require_actor(context)
         draft = draft_from(view_values(body["view"]))
         with services.session() as session:
-            problems = flow.validate_draft(session, actor=actor, draft=draft, now=services.now())
+            checked = flow.validate_draft(session, actor=actor, draft=draft, now=services.now())
+        problems = checked.errors
         if problems:
             ack(response_action="errors",
                 errors={DRAFT_BLOCKS[f]: t(k, actor.locale) for f, k in problems.items()})
@@ -161,7 +162,7 @@ def register(app: App, deps: AppDeps) -> None:
         now = services.now()
         with services.session() as session:
             complaint_id = flow.record_complaint(session, actor=actor, draft=draft, now=now,
-                                                 review_channel_members=members)
+                                                 review_channel_members=members, checked=checked)
             keys = notices.publish(session, complaint_id=complaint_id, settings=services.settings,
                                    actor=actor, now=now)
         log.info("complaint recorded", extra={"complaint_id": complaint_id})
