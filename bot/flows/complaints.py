@@ -283,7 +283,16 @@ def _load(session: Session, complaint_id: int, *, lock: bool = False) -> Complai
     return complaint
 
 
-def check_step(complaint: Complaint, *, actor: Actor, step: str) -> None:
+class StepFields(Protocol):
+    """What deciding whether a step is allowed reads (a Complaint, or a row of these columns)."""
+
+    id: int
+    status: str
+    against_staff_id: int
+    owner_id: int | None
+
+
+def check_step(complaint: StepFields, *, actor: Actor, step: str) -> None:
     """Raise unless `actor` may take `step` on the complaint now."""
     if not policy.can_act_on_complaint(actor, step=step, against_staff_id=complaint.against_staff_id,
                                        owner_id=complaint.owner_id):
@@ -296,8 +305,15 @@ def check_step(complaint: Complaint, *, actor: Actor, step: str) -> None:
 
 
 def may_take_step(session: Session, *, actor: Actor, complaint_id: int, step: str) -> None:
-    """Check (without locking) that the step is allowed now; for modal pre-validation."""
-    check_step(_load(session, complaint_id), actor=actor, step=step)
+    """Check (without locking) that the step is allowed now; for modal pre-validation.
+
+    Reads only the columns the check needs: nothing encrypted is decrypted.
+    """
+    row = session.execute(select(Complaint.id, Complaint.status, Complaint.against_staff_id, Complaint.owner_id)
+                          .where(Complaint.id == complaint_id)).first()
+    if row is None:
+        raise NotFound()
+    check_step(row, actor=actor, step=step)
 
 
 def _step(session: Session, *, actor: Actor, complaint_id: int, step: str, now: datetime,
@@ -456,16 +472,17 @@ class Listed:
 def open_complaints(session: Session, *, actor: Actor, settings: Settings) -> list[Listed]:
     """Open complaints the actor may see (`policy.complaint_visibility`), oldest first."""
     calendar = calendar_of(settings)
-    rows = session.execute(
-        select(Complaint, Client.name).join(Client, Client.id == Complaint.client_id)
+    rows = session.execute(  # the clock columns only: nothing encrypted is decrypted
+        select(Complaint.id, Client.name.label("client_name"), Complaint.status, Complaint.received_at,
+               Complaint.extended_until, Complaint.acknowledged_at, Complaint.answered_at)
+        .join(Client, Client.id == Complaint.client_id)
         .where(Complaint.status != "closed", policy.complaint_visibility(actor))
         .order_by(Complaint.received_at, Complaint.id)
     ).all()
     out = []
-    for complaint, client_name in rows:
-        clocks = clocks_of(complaint, settings=settings, calendar=calendar)
-        out.append(Listed(id=complaint.id, client_name=client_name, status=complaint.status,
-                          received_at=complaint.received_at,
-                          deadline=next_deadline(clocks=clocks, acknowledged=complaint.acknowledged_at is not None,
-                                                 answered=complaint.answered_at is not None, closed=False)))
+    for row in rows:
+        clocks = clocks_of(row, settings=settings, calendar=calendar)
+        out.append(Listed(id=row.id, client_name=row.client_name, status=row.status, received_at=row.received_at,
+                          deadline=next_deadline(clocks=clocks, acknowledged=row.acknowledged_at is not None,
+                                                 answered=row.answered_at is not None, closed=False)))
     return out

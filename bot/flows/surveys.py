@@ -213,14 +213,16 @@ def csat(session: Session, *, actor: Actor, settings: Settings) -> CsatReport:
     """CSAT of every completed survey, grouped (partners only)."""
     if not policy.can_see_csat(actor):
         raise PermissionDenied("stats.denied")
-    rows = session.execute(
-        select(Survey, Staff.display_name).outerjoin(Staff, Staff.id == Survey.lawyer_id)
-        .where(Survey.status == "done")
+    rows = session.execute(  # the scores only: the encrypted comments are not read
+        select(Survey.score_ability, Survey.score_communication, Survey.score_attitude, Survey.score_result,
+               Survey.completed_at, Survey.practice_area, Staff.display_name)
+        .outerjoin(Staff, Staff.id == Survey.lawyer_id).where(Survey.status == "done")
     ).all()
     groups: dict[str, dict[str, list[float]]] = {"month": defaultdict(list), "area": defaultdict(list),
                                                  "lawyer": defaultdict(list)}
     everything: list[float] = []
-    for survey, lawyer_name in rows:
+    for survey in rows:
+        lawyer_name = survey.display_name
         avg = (survey.score_ability + survey.score_communication + survey.score_attitude
                + survey.score_result) / 4
         everything.append(avg)
