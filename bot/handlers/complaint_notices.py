@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot.blocks import complaints as blocks
 from bot.flows import complaints as flow
 from bot.flows.actor import Actor
-from bot.flows.errors import DomainError
+from bot.flows.errors import DomainError, NotFound
 from bot.flows.workdays import calendar_of
 from bot.settings import Settings
 from jobs import ledger
@@ -54,7 +54,7 @@ def publish(session: Session, *, complaint_id: int, settings: Settings, actor: A
     """Enqueue the card to the complaint's reviewers (review channel, or DMs); return the keys."""
     complaint = session.get(Complaint, complaint_id)
     if complaint is None:
-        raise DomainError("error.unexpected")
+        raise NotFound()
     snap = flow.snapshot(session, complaint, settings=settings, calendar=calendar_of(settings))
     base = f"complaint:{complaint.id}:post"
     if complaint.routing == "channel":
@@ -80,7 +80,7 @@ def announce_step(session: Session, *, complaint_id: int, step: str, actor: Acto
     """Enqueue the step's thread line, the refresh of every card and, on assignment, the owner's card."""
     complaint = session.get(Complaint, complaint_id)
     if complaint is None:
-        raise DomainError("error.unexpected")
+        raise NotFound()
     event_id = session.execute(select(ComplaintEvent.id).where(ComplaintEvent.complaint_id == complaint.id)
                                .order_by(ComplaintEvent.id.desc()).limit(1)).scalar_one()
     calendar = calendar_of(settings)
