@@ -204,7 +204,8 @@ def test_two_scheduler_processes_escalate_exactly_once(services, slack, fake_sla
     assert len(dms) == 2  # one acknowledgement escalation, one answer escalation
     assert len(_escalations(fake_slack, c)) == 2
     with services.session() as session:
-        keys = [n.key for n in session.execute(select(Notification).where(Notification.status == "sent")).scalars()]
+        keys = [n.key for n in session.execute(select(Notification).where(  # the clock notices (not the card)
+            Notification.status == "sent", Notification.kind.like("complaint_escalate%"))).scalars()]
     assert len(keys) == len(set(keys)) == 4
 
 
@@ -248,3 +249,52 @@ def test_a_failed_live_post_is_posted_through_the_ledger_and_its_thread_adopted(
     run_jobs(ctx)
     reminders = [m for m in fake_slack.messages_to(REVIEW_CHANNEL) if m.get("thread_ts") == stored.thread_ts]
     assert len(reminders) == 1
+
+
+def test_a_reminder_still_unsent_when_the_complaint_is_acknowledged_is_cancelled(services, slack, fake_slack, clock):
+    from jobs.ledger import ChannelPacer
+    from jobs.tasks import complaints as complaint_jobs
+    from jobs.tasks.delivery import deliver
+
+    c = _setup(services, slack, fake_slack, clock.now)
+    ctx = job_context(services, fake_slack)
+    clock.advance(hours=12)
+    assert complaint_jobs.plan_complaint_clocks(ctx) == 1  # the reminder is queued, not yet sent
+    _acknowledge(slack, fake_slack, c)
+    deliver(ctx, pacer=ChannelPacer(interval=0))
+    run_jobs(ctx)
+    assert not [t for t in _thread(fake_slack, c) if "not been acknowledged" in t]
+    with services.session() as session:
+        reminder = session.execute(select(Notification).where(Notification.key == f"complaint:{c.id}:remind")
+                                   ).scalar_one()
+        assert reminder.status == "cancelled"
+
+
+def test_recorded_survey_cancels_its_unsent_notices(services, slack, fake_slack, clock):
+    from bot.flows import surveys as survey_flow
+    from bot.flows.directory import find_actor
+    from jobs.tasks import surveys as survey_jobs
+    from storage.models import Survey
+    from tests.complaint_support import make_matter
+
+    make_staff(services, "U0LAWYER", "lawyer", "Li Lei")
+    client_id = make_client(services, "Acme Ltd")
+    make_matter(services, client_id, "2026-LIT-0001", lead="U0LAWYER")
+    fake_slack.fail("chat.postMessage", error="internal_error")  # the ask, sent at closing, is refused
+    before = len(fake_slack.of("response_url"))
+    slack.command("U0LAWYER", "/lawcrm", "matter close 2026-LIT-0001")
+    fake_slack.wait_for("response_url", before + 1)
+    ctx = job_context(services, fake_slack)
+    assert survey_jobs.plan_surveys(ctx) == 0  # already in the ledger, to be retried
+    clock.advance(minutes=5)
+    with services.session() as session:
+        lawyer = find_actor(session, slack_user_id="U0LAWYER", default_locale="en")
+        survey_id = session.execute(select(Survey.id)).scalar_one()
+        survey_flow.record_answers(session, actor=lawyer, survey_id=survey_id,
+                                   scores=dict.fromkeys(survey_flow.DIMENSIONS, "5"), comment="",
+                                   now=clock.now)
+    run_jobs(ctx)
+    assert len(fake_slack.messages_to("U0LAWYER")) == 1  # only the refused attempt
+    with services.session() as session:
+        ask = session.execute(select(Notification).where(Notification.key == f"survey:{survey_id}:ask")).scalar_one()
+        assert ask.status == "cancelled"

@@ -228,3 +228,92 @@ def test_without_a_review_channel_the_modal_is_not_opened(services, fake_slack, 
     SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack).command("U0CS", "/complaint")
     assert "PARTNER_REVIEW_CHANNEL" in fake_slack.wait_for("response_url")[0].params["text"]
     assert not fake_slack.of("views.open")
+
+
+def _race(services, c_id, calls):
+    """Run each (actor, fn, kwargs) at once in its own session; the outcomes, sorted."""
+    import threading
+
+    from bot.flows.errors import Conflict
+
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[str] = []
+
+    def run(actor, fn, kwargs):
+        with services.session() as session:
+            barrier.wait()
+            try:
+                fn(session, actor=actor, complaint_id=c_id, **kwargs)
+                session.flush()
+                outcomes.append("done")
+            except Conflict as exc:
+                session.rollback()
+                outcomes.append(exc.key)
+
+    threads = [threading.Thread(target=run, args=call) for call in calls]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    return sorted(outcomes)
+
+
+def test_two_partners_assigning_at_once_one_wins(services, slack, fake_slack, clock):
+    from bot.flows import complaints as flow
+    from bot.flows.directory import find_actor
+
+    client_id = _setup(services)
+    file_complaint(slack, "U0CS", answers(client_id, against="U0LAWYER", received_at=clock.now))
+    c = _complaint(services)
+    with services.session() as session:
+        stored = session.get(Complaint, c.id)
+        stored.status, stored.acknowledged_at, stored.reviewed_at = "assessed", clock.now, clock.now
+    with services.session() as session:
+        p1, p2 = (find_actor(session, slack_user_id=u, default_locale="en") for u in ("U0PARTNER", "U0PARTNER2"))
+    outcomes = _race(services, c.id, [(p1, flow.assign_owner, {"now": clock.now, "owner_user_id": "U0CS"}),
+                                      (p2, flow.assign_owner, {"now": clock.now, "owner_user_id": "U0PARTNER"})])
+    assert outcomes == ["complaint.error.at.assigned", "done"]
+    with services.session() as session:
+        assert len(session.execute(select(ComplaintEvent).where(ComplaintEvent.step == "assign")).all()) == 1
+
+    outcomes = _race(services, c.id, [(p1, flow.propose_solution, {"now": clock.now, "solution": "A",
+                                                                   "communicated": True}),
+                                      (p2, flow.propose_solution, {"now": clock.now, "solution": "B",
+                                                                   "communicated": True})])
+    assert outcomes == ["complaint.error.at.proposed", "done"]
+    with services.session() as session:
+        assert len(session.execute(select(ComplaintEvent).where(ComplaintEvent.step == "propose")).all()) == 1
+
+
+def test_a_non_partner_owner_gets_the_card_and_takes_their_steps(services, slack, fake_slack, clock):
+    client_id = _setup(services)
+    file_complaint(slack, "U0CS", answers(client_id, against="U0LAWYER", received_at=clock.now))
+    c = _complaint(services)
+    _click(slack, "U0PARTNER", ComplaintAction.ACKNOWLEDGE, c.id)
+    _click(slack, "U0PARTNER", ComplaintAction.ASSESS, c.id)
+    submit_step(slack, "U0PARTNER", slack.opened_view()["id"], {ComplaintBlock.FINDING: "founded",
+                                                                ComplaintBlock.REASON: "No update was sent"})
+    _click(slack, "U0PARTNER", ComplaintAction.ASSIGN, c.id)
+    dms_before = len(fake_slack.messages_to("U0CS"))
+    submit_step(slack, "U0PARTNER", slack.opened_view()["id"], {ComplaintBlock.OWNER: "U0CS"})
+    fake_slack.settle()
+    cards = [m for m in fake_slack.messages_to("U0CS")[dms_before:] if m.get("blocks")]
+    assert len(cards) == 1 and ComplaintAction.PROPOSE in str(cards[0]["blocks"])
+    assert "direct" not in cards[0]["text"].lower()
+
+    before = len(fake_slack.of("response_url"))
+    slack.command("U0CS", "/complaint", "list")
+    assert "#1" in fake_slack.wait_for("response_url", before + 1)[-1].params["text"]
+
+    click_and_wait(slack, "U0CS", ComplaintAction.PROPOSE, str(c.id), channel="D0CS")
+    submit_step(slack, "U0CS", slack.opened_view()["id"], {ComplaintBlock.SOLUTION: "Weekly calls",
+                                                           ComplaintBlock.COMMUNICATED: ["yes"]})
+    assert _complaint(services).status == "proposed"
+    fake_slack.settle()
+    # the owner's card is refreshed with the others
+    assert "D0CS" in {u.params["channel"] for u in fake_slack.of("chat.update")}
+    click_and_wait(slack, "U0CS", ComplaintAction.ACCEPT, str(c.id), channel="D0CS")
+    assert _complaint(services).status == "accepted"
+    click_and_wait(slack, "U0CS", ComplaintAction.CLOSE, str(c.id), channel="D0CS")
+    assert "can't act" in fake_slack.wait_for("response_url")[-1].params["text"]
+    assert _complaint(services).status == "accepted"

@@ -49,7 +49,8 @@ def test_complaint_against_a_lawyer_goes_to_the_channel_and_is_hidden_from_them(
 
     with services.session() as session:
         lawyer = find_actor(session, slack_user_id="U0LAWYER", default_locale="en")
-        assert flow.complaints_for_client(session, actor=lawyer, client_id=client_id) == []
+        assert session.execute(select(Complaint.id).where(Complaint.client_id == client_id,
+                                                          flow.policy.complaint_visibility(lawyer))).all() == []
 
 
 def test_complaint_against_a_partner_goes_only_to_the_managing_partner(services, slack, fake_slack, clock):
@@ -101,3 +102,48 @@ def test_channel_member_who_is_not_a_partner_is_routed_directly():
     assert not flow.policy.complaint_goes_direct(accused_role="lawyer", accused_is_managing_partner=False,
                                                  accused_slack_id="U0LAWYER",
                                                  review_channel_members=frozenset({"U0P"}))
+
+
+def test_when_slack_cannot_list_the_channel_members_the_complaint_goes_direct(services, slack, fake_slack, clock):
+    client_id = _people(services)
+    fake_slack.fail("conversations.members", status=429, retry_after=1)
+    file_complaint(slack, "U0CS", answers(client_id, against="U0LAWYER", received_at=clock.now))
+    fake_slack.wait_for("chat.postMessage", 2)
+    fake_slack.settle()
+    channels = [p.params["channel"] for p in fake_slack.of("chat.postMessage")]
+    assert REVIEW_CHANNEL not in channels and "U0LAWYER" not in channels
+    assert len(fake_slack.messages_to("U0MP")) == 1
+    c = _complaints(services)[0]
+    assert c.routing == "direct"
+    assert not flow.policy.complaint_goes_direct(accused_role="lawyer", accused_is_managing_partner=False,
+                                                 accused_slack_id="U0LAWYER", review_channel_members=frozenset())
+    assert flow.policy.complaint_goes_direct(accused_role="lawyer", accused_is_managing_partner=False,
+                                             accused_slack_id="U0LAWYER", review_channel_members=None)
+
+
+def test_a_failed_dm_to_one_of_two_reviewers_does_not_repeat_the_other_card(services, slack, fake_slack, clock):
+    from tests.complaint_support import job_context, run_jobs
+
+    client_id = _people(services)
+    fake_slack.fail("chat.postMessage", error="internal_error")  # the first reviewer's card
+    file_complaint(slack, "U0CS", answers(client_id, against="U0MP", received_at=clock.now))
+    fake_slack.wait_for("chat.postMessage", 3)
+    fake_slack.settle()
+    assert len(fake_slack.messages_to("U0PARTNER2")) == 1
+    c = _complaints(services)[0]
+    assert c.routing == "direct" and c.thread_ts is None  # recorded; its first card is still to come
+    clock.advance(minutes=5)
+    ctx = job_context(services, fake_slack)
+    run_jobs(ctx)
+    run_jobs(ctx)
+    assert len(fake_slack.messages_to("U0PARTNER")) == 2  # the refused attempt, then the card once
+    assert len(fake_slack.messages_to("U0PARTNER2")) == 1
+    c = _complaints(services)[0]
+    assert c.channel == "D0PARTNER" and c.thread_ts
+
+    # a step refreshes both reviewers' cards and tells the thread once
+    click_and_wait(slack, "U0PARTNER2", ComplaintAction.ACKNOWLEDGE, str(c.id), channel="D0PARTNER2")
+    fake_slack.settle()
+    assert {u.params["channel"] for u in fake_slack.of("chat.update")} == {"D0PARTNER", "D0PARTNER2"}
+    replies = [p.params for p in fake_slack.of("chat.postMessage") if p.params.get("thread_ts")]
+    assert len(replies) == 1 and replies[0]["channel"] == "D0PARTNER" and replies[0]["thread_ts"] == c.thread_ts

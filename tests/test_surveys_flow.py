@@ -156,8 +156,7 @@ def test_csat_per_month_area_and_lawyer_for_partners_only(services, slack, fake_
             survey_id = session.execute(select(Survey.id).join(Matter, Matter.id == Survey.matter_id)
                                         .where(Matter.number == number)).scalar_one()
             flow.record_answers(session, actor=partner, survey_id=survey_id,
-                                scores=dict(zip(flow.DIMENSIONS, scores)), comment="", now=completed,
-                                settings=services.settings)
+                                scores=dict(zip(flow.DIMENSIONS, scores)), comment="", now=completed)
     with services.session() as session:
         partner = find_actor(session, slack_user_id="U0PARTNER", default_locale="en")
         report = flow.csat(session, actor=partner, settings=services.settings)
@@ -185,3 +184,29 @@ def test_a_matter_closed_elsewhere_gets_its_survey_from_the_planner(services, sl
     assert survey.matter_id == matter_id and survey.due_at == clock.now + timedelta(days=28)
     assert len(fake_slack.messages_to("U0LAWYER")) == 1
     assert [(a, act) for a, act, _ in audit_actions(services, "survey", survey.id)] == [("system:jobs", "schedule")]
+
+
+def test_scheduling_the_same_matter_twice_at_once_makes_one_survey(services, clock):
+    import threading
+
+    _, matter_id = _setup(services)
+    with services.session() as session:
+        matter = session.get(Matter, matter_id)
+        matter.status, matter.closed_at = "closed", clock.now
+    barrier = threading.Barrier(2)
+    ids: list[int] = []
+
+    def schedule():
+        barrier.wait()
+        with services.session() as session:
+            matter = session.get(Matter, matter_id)
+            ids.append(flow.schedule_survey(session, by="test", matter=matter, now=clock.now,
+                                            settings=services.settings).id)
+
+    threads = [threading.Thread(target=schedule) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(30)
+    assert len(ids) == 2 and len(set(ids)) == 1
+    assert [a for _, a, _ in audit_actions(services, "survey", ids[0])] == ["schedule"]

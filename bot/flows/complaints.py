@@ -11,21 +11,22 @@ answer deadline (reason, new date, client told) may be recorded until the client
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.complaint_clocks import ComplaintClocks, clocks_for, next_deadline
-from bot.flows.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
-from bot.flows.notifier import Notifier
-from bot.flows.workdays import WorkCalendar
+from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from bot.flows.workdays import WorkCalendar, calendar_of
 from bot.settings import Settings
+from jobs import ledger
 from storage import audit
-from storage.models import Client, Complaint, ComplaintEvent, Matter, Staff
-from storage.models.enums import Role
+from storage.models import Client, Complaint, ComplaintEvent, Matter, Notification, Staff
+from storage.models.enums import NotificationStatus, Role
 
 VIA = ("phone", "email", "letter", "in_person")
 ROOT_CAUSES = ("communication", "timeliness", "fees", "quality", "conduct", "other")
@@ -43,15 +44,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "close": (frozenset({"accepted"}), "closed"),
     "extend": (frozenset({"received", "acknowledged", "assessed", "assigned"}), None),
 }
+STATUSES = ("received", "acknowledged", "assessed", "assigned", "proposed", "rejected", "accepted", "closed")
+# status -> the steps that may be taken from it, in the order of TRANSITIONS (the card's buttons)
 NEXT_STEPS: dict[str, tuple[str, ...]] = {
-    "received": ("acknowledge", "extend"),
-    "acknowledged": ("assess", "extend"),
-    "assessed": ("assign", "extend"),
-    "assigned": ("propose", "extend"),
-    "proposed": ("client_accepts", "client_rejects"),
-    "rejected": ("propose",),
-    "accepted": ("close",),
-    "closed": (),
+    status: tuple(step for step, (start, _) in TRANSITIONS.items() if status in start) for status in STATUSES
 }
 
 
@@ -105,9 +101,8 @@ class Snapshot:
 
     @property
     def next_steps(self) -> tuple[str, ...]:
-        """The steps that may be taken now (extension only until the client is answered)."""
-        steps = NEXT_STEPS[self.status]
-        return tuple(s for s in steps if s != "extend" or self.answered_at is None)
+        """The steps that may be taken now."""
+        return NEXT_STEPS[self.status]
 
     @property
     def deadline(self) -> tuple[str, datetime] | None:
@@ -116,12 +111,14 @@ class Snapshot:
                              answered=self.answered_at is not None, closed=self.status == "closed")
 
 
-def calendar_of(settings: Settings) -> WorkCalendar:
-    """The firm's calendar."""
-    return WorkCalendar(tz=settings.tz, country=settings.holiday_country)
+class ClockFields(Protocol):
+    """What the clocks are computed from (a Complaint, or a row of its clock columns)."""
+
+    received_at: datetime
+    extended_until: date | None
 
 
-def clocks_of(complaint: Complaint, *, settings: Settings, calendar: WorkCalendar) -> ComplaintClocks:
+def clocks_of(complaint: ClockFields, *, settings: Settings, calendar: WorkCalendar) -> ComplaintClocks:
     """The clocks of one complaint under these settings."""
     return clocks_for(received_at=complaint.received_at, extended_until=complaint.extended_until,
                       calendar=calendar, reminder_hours=settings.complaint_reminder_hours,
@@ -131,25 +128,48 @@ def clocks_of(complaint: Complaint, *, settings: Settings, calendar: WorkCalenda
 
 # --- recording -----------------------------------------------------------------------------------
 
-def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime) -> dict[str, str]:
-    """Field name -> message key for every problem of a draft (empty when it is valid)."""
+@dataclass(frozen=True)
+class Accused:
+    """The staff member a complaint is about, as routing needs them."""
+
+    id: int
+    role: str
+    is_managing_partner: bool
+    slack_user_id: str
+
+
+@dataclass(frozen=True)
+class CheckedDraft:
+    """A draft's problems (field -> message key) and what validating it looked up."""
+
+    errors: dict[str, str]
+    accused: Accused | None = None
+    matter_id: int | None = None
+
+
+def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime) -> CheckedDraft:
+    """Every problem of a draft (none when it is valid), with the accused and matter it names."""
     errors: dict[str, str] = {}
     for name in ("complainant_name", "complainant_contact", "description", "request"):
         if not (getattr(draft, name) or "").strip():
             errors[name] = "complaint.error.required"
     if draft.client_id is None:
         errors["client_id"] = "complaint.error.required"
-    elif session.execute(select(Client.id).where(Client.id == draft.client_id,
-                                                 policy.client_visibility(actor))).first() is None:
+    elif not policy.can_view_client(session, actor, draft.client_id):
         errors["client_id"] = "complaint.error.client_unknown"
+    accused = None
     if not draft.against_user_id:
         errors["against_user_id"] = "complaint.error.required"
-    elif _staff_by_slack_id(session, draft.against_user_id) is None:
+    elif (staff := _staff_by_slack_id(session, draft.against_user_id)) is None:
         errors["against_user_id"] = "complaint.error.against_unknown"
+    else:
+        accused = Accused(id=staff.id, role=staff.role, is_managing_partner=staff.is_managing_partner,
+                          slack_user_id=staff.slack_user_id)
+    matter_id = None
     if draft.matter_number and draft.matter_number.strip() and "client_id" not in errors:
-        matter = session.execute(select(Matter.id).where(Matter.number == draft.matter_number.strip(),
-                                                         Matter.client_id == draft.client_id)).first()
-        if matter is None:
+        matter_id = session.execute(select(Matter.id).where(Matter.number == draft.matter_number.strip(),
+                                                            Matter.client_id == draft.client_id)).scalar()
+        if matter_id is None:
             errors["matter_number"] = "complaint.error.matter_unknown"
     if draft.received_via not in VIA:
         errors["received_via"] = "complaint.error.required"
@@ -157,7 +177,7 @@ def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now
         errors["received_at"] = "complaint.error.required"
     elif draft.received_at > now + FUTURE_SKEW:
         errors["received_at"] = "complaint.error.received_future"
-    return errors
+    return CheckedDraft(errors=errors, accused=accused, matter_id=matter_id)
 
 
 def _staff_by_slack_id(session: Session, slack_user_id: str) -> Staff | None:
@@ -167,24 +187,25 @@ def _staff_by_slack_id(session: Session, slack_user_id: str) -> Staff | None:
 
 
 def record_complaint(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime,
-                     review_channel_members: frozenset[str] = frozenset()) -> int:
-    """Validate and store a complaint with its routing; return its id (nothing is posted here)."""
+                     review_channel_members: frozenset[str] | None = frozenset(),
+                     checked: CheckedDraft | None = None) -> int:
+    """Store a complaint with its routing; return its id (nothing is posted here).
+
+    `checked` is the draft's validation when the caller already ran it (the modal does, before
+    answering Slack); otherwise the draft is validated here.
+    """
     if not policy.can_record_complaint(actor):
         raise PermissionDenied()
-    errors = validate_draft(session, actor=actor, draft=draft, now=now)
-    if errors:
-        field, key = next(iter(errors.items()))
+    checked = checked or validate_draft(session, actor=actor, draft=draft, now=now)
+    if checked.errors:
+        field, key = next(iter(checked.errors.items()))
         raise InvalidInput(key, field=field)
-    assert draft.against_user_id and draft.received_at and draft.received_via and draft.client_id
-    accused = _staff_by_slack_id(session, draft.against_user_id)
-    assert accused is not None
+    accused = checked.accused
+    assert accused and draft.received_at and draft.received_via and draft.client_id
     direct = policy.complaint_goes_direct(
         accused_role=accused.role, accused_is_managing_partner=accused.is_managing_partner,
         accused_slack_id=accused.slack_user_id, review_channel_members=review_channel_members)
-    matter_id = None
-    if draft.matter_number and draft.matter_number.strip():
-        matter_id = session.execute(select(Matter.id).where(Matter.number == draft.matter_number.strip(),
-                                                            Matter.client_id == draft.client_id)).scalar_one()
+    matter_id = checked.matter_id
     complaint = Complaint(
         client_id=draft.client_id, matter_id=matter_id, against_staff_id=accused.id,
         recorded_by_id=actor.staff_id, complainant_name=draft.complainant_name.strip(),
@@ -245,51 +266,33 @@ def snapshot(session: Session, complaint: Complaint, *, settings: Settings,
     )
 
 
-def publish_complaint(session: Session, *, complaint_id: int, notifier: Notifier, settings: Settings,
-                      actor: Actor) -> None:
-    """Post the complaint to its reviewers (the review channel, or DMs) and keep the thread."""
-    from bot.blocks import complaints as blocks
-
-    complaint = _load(session, complaint_id, lock=True)
-    if complaint.thread_ts:
-        return
-    calendar = calendar_of(settings)
-    snap = snapshot(session, complaint, settings=settings, calendar=calendar)
-    if complaint.routing == "channel":
-        if not settings.partner_review_channel:
-            raise DomainError("error.not_configured", setting="PARTNER_REVIEW_CHANNEL")
-        locale = settings.default_locale
-        text, card = blocks.card(snap, locale=locale, calendar=calendar)
-        posted = notifier.post(channel=settings.partner_review_channel, text=text, blocks=card)
-        complaint.channel, complaint.thread_ts = posted.channel, posted.ts
-    else:
-        reviewers = direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
-        if not reviewers:
-            raise DomainError("error.not_configured", setting="MANAGING_PARTNER_USER_ID")
-        for i, reviewer in enumerate(reviewers):
-            locale = reviewer.locale or settings.default_locale
-            text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=True)
-            posted = notifier.dm(user=reviewer.slack_user_id, text=text, blocks=card)
-            if i == 0:
-                complaint.channel, complaint.thread_ts = posted.channel, posted.ts
-    audit.record(session, actor=actor.audit_name, action="disclose", entity="complaint",
-                 entity_id=complaint.id, fields=SENSITIVE + ["channel", "thread_ts"])
-
-
 # --- steps ---------------------------------------------------------------------------------------
 
 def _load(session: Session, complaint_id: int, *, lock: bool = False) -> Complaint:
-    """The complaint (row-locked on PostgreSQL when `lock`), or NotFound."""
+    """The complaint (row-locked on PostgreSQL when `lock`, and then re-read), or NotFound.
+
+    Under the lock the row is refreshed even when the session already holds it: a check made
+    on a copy loaded before the lock was granted would see a status another process changed.
+    """
     stmt = select(Complaint).where(Complaint.id == complaint_id)
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     complaint = session.execute(stmt).scalar_one_or_none()
     if complaint is None:
         raise NotFound()
     return complaint
 
 
-def check_step(complaint: Complaint, *, actor: Actor, step: str) -> None:
+class StepFields(Protocol):
+    """What deciding whether a step is allowed reads (a Complaint, or a row of these columns)."""
+
+    id: int
+    status: str
+    against_staff_id: int
+    owner_id: int | None
+
+
+def check_step(complaint: StepFields, *, actor: Actor, step: str) -> None:
     """Raise unless `actor` may take `step` on the complaint now."""
     if not policy.can_act_on_complaint(actor, step=step, against_staff_id=complaint.against_staff_id,
                                        owner_id=complaint.owner_id):
@@ -297,13 +300,20 @@ def check_step(complaint: Complaint, *, actor: Actor, step: str) -> None:
     if complaint.status == "closed":
         raise Conflict("complaint.error.closed", id=complaint.id)
     allowed, _ = TRANSITIONS[step]
-    if complaint.status not in allowed or (step == "extend" and complaint.answered_at is not None):
+    if complaint.status not in allowed:
         raise Conflict(f"complaint.error.at.{complaint.status}", id=complaint.id)
 
 
 def may_take_step(session: Session, *, actor: Actor, complaint_id: int, step: str) -> None:
-    """Check (without locking) that the step is allowed now; for modal pre-validation."""
-    check_step(_load(session, complaint_id), actor=actor, step=step)
+    """Check (without locking) that the step is allowed now; for modal pre-validation.
+
+    Reads only the columns the check needs: nothing encrypted is decrypted.
+    """
+    row = session.execute(select(Complaint.id, Complaint.status, Complaint.against_staff_id, Complaint.owner_id)
+                          .where(Complaint.id == complaint_id)).first()
+    if row is None:
+        raise NotFound()
+    check_step(row, actor=actor, step=step)
 
 
 def _step(session: Session, *, actor: Actor, complaint_id: int, step: str, now: datetime,
@@ -316,12 +326,25 @@ def _step(session: Session, *, actor: Actor, complaint_id: int, step: str, now: 
     _, to = TRANSITIONS[step]
     if to:
         complaint.status = to
+    for clock in _stale_clocks(step, first_answer="answered_at" in fields):
+        ledger.cancel(session, key_prefix=f"complaint:{complaint.id}:{clock}")
     session.add(ComplaintEvent(complaint_id=complaint.id, step=step, actor_id=actor.staff_id, at=now,
                                note=note))
     audit.record(session, actor=actor.audit_name, action=f"complaint.{step}", entity="complaint",
                  entity_id=complaint.id, fields=sorted(set(fields) | {"status"} | ({"note"} if note else set())))
     session.flush()
     return complaint
+
+
+def _stale_clocks(step: str, *, first_answer: bool) -> tuple[str, ...]:
+    """The clock notices (key part after `complaint:{id}:`) a step makes pointless if still unsent."""
+    if step == "acknowledge":
+        return ("remind", "escalate-ack")
+    if step == "extend" or (step == "propose" and first_answer):
+        return ("escalate-answer",)
+    if step == "close":
+        return ("remind", "escalate-ack", "escalate-answer")
+    return ()
 
 
 def acknowledge(session: Session, *, actor: Actor, complaint_id: int, now: datetime) -> None:
@@ -348,7 +371,7 @@ def assign_owner(session: Session, *, actor: Actor, complaint_id: int, now: date
     owner = _staff_by_slack_id(session, owner_user_id) if owner_user_id else None
     if owner is None or owner.role == Role.ADMIN.value:
         raise InvalidInput("complaint.error.owner_unknown", field="owner")
-    complaint = _load(session, complaint_id)
+    complaint = _load(session, complaint_id, lock=True)
     if owner.id == complaint.against_staff_id:
         raise InvalidInput("complaint.error.owner_is_accused", field="owner")
     _step(session, actor=actor, complaint_id=complaint_id, step="assign", now=now,
@@ -362,7 +385,7 @@ def propose_solution(session: Session, *, actor: Actor, complaint_id: int, now: 
         raise InvalidInput("complaint.error.required", field="solution")
     if not communicated:
         raise InvalidInput("complaint.error.must_communicate", field="communicated")
-    complaint = _load(session, complaint_id)
+    complaint = _load(session, complaint_id, lock=True)  # whether this answers the client is decided under the lock
     fields: dict[str, object] = {"solution": solution.strip()}
     if complaint.answered_at is None:
         fields["answered_at"] = now
@@ -412,25 +435,25 @@ def extend(session: Session, *, actor: Actor, complaint_id: int, now: datetime, 
           note=reason.strip())
 
 
-def announce_step(session: Session, *, complaint_id: int, step: str, actor: Actor, notifier: Notifier,
-                  settings: Settings, now: datetime) -> None:
-    """Refresh the complaint's card and say in its thread who took which step, when."""
-    from bot.blocks import complaints as blocks
-
-    complaint = _load(session, complaint_id)
-    if not complaint.channel or not complaint.thread_ts:
-        return
-    calendar = calendar_of(settings)
-    locale = settings.default_locale
-    if complaint.routing == "direct":
-        reviewers = direct_reviewers(session, against_staff_id=complaint.against_staff_id, settings=settings)
-        locale = (reviewers[0].locale if reviewers else None) or settings.default_locale
-    snap = snapshot(session, complaint, settings=settings, calendar=calendar)
-    text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=complaint.routing == "direct")
-    notifier.update(channel=complaint.channel, ts=complaint.thread_ts, text=text, blocks=card)
-    notifier.post(channel=complaint.channel, thread_ts=complaint.thread_ts,
-                  text=blocks.step_line(snap, step=step, actor_user_id=actor.slack_user_id, at=now,
-                                        locale=locale, calendar=calendar))
+def adopt_thread(session: Session, *, complaint_id: int) -> tuple[str, str] | None:
+    """The complaint's (channel, thread ts), taken from its first reviewer card once that was sent."""
+    known = session.execute(select(Complaint.channel, Complaint.thread_ts)
+                            .where(Complaint.id == complaint_id)).first()
+    if known is None:
+        return None
+    if known.channel and known.thread_ts:
+        return known.channel, known.thread_ts
+    first = session.execute(
+        select(Notification.status, Notification.slack_channel, Notification.slack_ts)
+        .where(Notification.key.startswith(f"complaint:{complaint_id}:post:"),
+               Notification.key.not_like(f"complaint:{complaint_id}:post:owner:%"))
+        .order_by(Notification.id).limit(1)
+    ).first()
+    if first is None or first.status != NotificationStatus.SENT.value or not first.slack_ts:
+        return None
+    session.execute(update(Complaint).where(Complaint.id == complaint_id, Complaint.thread_ts.is_(None))
+                    .values(channel=first.slack_channel, thread_ts=first.slack_ts))
+    return first.slack_channel, first.slack_ts
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -447,29 +470,19 @@ class Listed:
 
 
 def open_complaints(session: Session, *, actor: Actor, settings: Settings) -> list[Listed]:
-    """Open complaints the actor may see (partners only), oldest first."""
-    if actor.role != Role.PARTNER:
-        raise PermissionDenied()
+    """Open complaints the actor may see (`policy.complaint_visibility`), oldest first."""
     calendar = calendar_of(settings)
-    rows = session.execute(
-        select(Complaint, Client.name).join(Client, Client.id == Complaint.client_id)
+    rows = session.execute(  # the clock columns only: nothing encrypted is decrypted
+        select(Complaint.id, Client.name.label("client_name"), Complaint.status, Complaint.received_at,
+               Complaint.extended_until, Complaint.acknowledged_at, Complaint.answered_at)
+        .join(Client, Client.id == Complaint.client_id)
         .where(Complaint.status != "closed", policy.complaint_visibility(actor))
         .order_by(Complaint.received_at, Complaint.id)
     ).all()
     out = []
-    for complaint, client_name in rows:
-        clocks = clocks_of(complaint, settings=settings, calendar=calendar)
-        out.append(Listed(id=complaint.id, client_name=client_name, status=complaint.status,
-                          received_at=complaint.received_at,
-                          deadline=next_deadline(clocks=clocks, acknowledged=complaint.acknowledged_at is not None,
-                                                 answered=complaint.answered_at is not None, closed=False)))
+    for row in rows:
+        clocks = clocks_of(row, settings=settings, calendar=calendar)
+        out.append(Listed(id=row.id, client_name=row.client_name, status=row.status, received_at=row.received_at,
+                          deadline=next_deadline(clocks=clocks, acknowledged=row.acknowledged_at is not None,
+                                                 answered=row.answered_at is not None, closed=False)))
     return out
-
-
-def complaints_for_client(session: Session, *, actor: Actor, client_id: int) -> list[tuple[int, str, datetime]]:
-    """(id, status, received_at) of a client's complaints this actor may see (for the client card)."""
-    return [tuple(r) for r in session.execute(  # type: ignore[misc]
-        select(Complaint.id, Complaint.status, Complaint.received_at)
-        .where(Complaint.client_id == client_id, policy.complaint_visibility(actor))
-        .order_by(Complaint.received_at.desc())
-    ).all()]

@@ -23,6 +23,7 @@ class ClosedMatter:
     """What the closer is told."""
 
     number: str
+    survey_id: int
     survey_due: datetime
     assignee_user_id: str | None
 
@@ -43,7 +44,7 @@ def close_matter(session: Session, *, actor: Actor, number: str, now: datetime, 
     mark_former_client(session, by=actor.audit_name, client_id=matter.client_id)
     survey = schedule_survey(session, by=actor.audit_name, matter=matter, now=now, settings=settings)
     assignee = session.get(Staff, survey.assignee_id) if survey.assignee_id else None
-    return ClosedMatter(number=matter.number, survey_due=survey.due_at,
+    return ClosedMatter(number=matter.number, survey_id=survey.id, survey_due=survey.due_at,
                         assignee_user_id=assignee.slack_user_id if assignee else None)
 
 

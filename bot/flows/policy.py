@@ -105,10 +105,14 @@ def can_record_complaint(actor: Actor) -> bool:
 
 
 def complaint_goes_direct(*, accused_role: str, accused_is_managing_partner: bool,
-                          accused_slack_id: str, review_channel_members: frozenset[str]) -> bool:
-    """True when the accused could read the review channel, so the complaint must go by DM."""
+                          accused_slack_id: str, review_channel_members: frozenset[str] | None) -> bool:
+    """True when the accused could read the review channel, so the complaint must go by DM.
+
+    `review_channel_members` is None when Slack could not say who is in the channel: then the
+    accused might be, and the complaint goes by DM.
+    """
     return (accused_role == Role.PARTNER or accused_is_managing_partner
-            or accused_slack_id in review_channel_members)
+            or review_channel_members is None or accused_slack_id in review_channel_members)
 
 
 def complaint_direct_reviewers(*, accused_staff_id: int, managing_partner_ids: list[int],

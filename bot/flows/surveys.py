@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
@@ -15,14 +17,13 @@ from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.settings import Settings
 from jobs import ledger
 from storage import audit
-from storage.db import advisory_xact_lock
+from storage.db import is_postgres
 from storage.models import Client, ClientTeamMember, Matter, MatterTeamMember, ServiceReview, Staff, Survey
 from storage.models.enums import MatterStatus, TeamRole
 
 DIMENSIONS = ("ability", "communication", "attitude", "result")
 LOW_SCORE = 3
 SATISFIED_AVERAGE = 4.0
-SCHEDULE_LOCK = "lawcrm:survey-schedule"
 
 
 def survey_assignee(session: Session, *, matter: Matter) -> int | None:
@@ -46,19 +47,23 @@ def survey_assignee(session: Session, *, matter: Matter) -> int | None:
 
 def schedule_survey(session: Session, *, by: str, matter: Matter, now: datetime,
                     settings: Settings) -> Survey:
-    """The survey of a closed matter, due within `survey_within_days` (one per matter)."""
-    advisory_xact_lock(session, SCHEDULE_LOCK)
-    existing = session.execute(select(Survey).where(Survey.matter_id == matter.id)).scalar_one_or_none()
-    if existing is not None:
-        return existing
-    survey = Survey(matter_id=matter.id, assignee_id=survey_assignee(session, matter=matter),
-                    lawyer_id=matter.lead_lawyer_id, practice_area=matter.practice_area, status="pending",
-                    scheduled_at=now,
-                    due_at=(matter.closed_at or now) + timedelta(days=settings.survey_within_days))
-    session.add(survey)
-    session.flush()
-    audit.record(session, actor=by, action="schedule", entity="survey", entity_id=survey.id,
-                 fields=["matter_id", "assignee_id", "due_at"])
+    """The survey of a closed matter, due within `survey_within_days` (one per matter).
+
+    Inserted with ON CONFLICT DO NOTHING on the unique matter id, so two processes scheduling the
+    same matter at once end with one survey (and one audit entry) without any lock.
+    """
+    insert = pg_insert if is_postgres(session) else sqlite_insert
+    created = session.execute(
+        insert(Survey).values(
+            matter_id=matter.id, assignee_id=survey_assignee(session, matter=matter),
+            lawyer_id=matter.lead_lawyer_id, practice_area=matter.practice_area, status="pending",
+            scheduled_at=now, due_at=(matter.closed_at or now) + timedelta(days=settings.survey_within_days),
+        ).on_conflict_do_nothing(index_elements=["matter_id"]).returning(Survey.id)
+    ).first()
+    survey = session.execute(select(Survey).where(Survey.matter_id == matter.id)).scalar_one()
+    if created is not None:
+        audit.record(session, actor=by, action="schedule", entity="survey", entity_id=survey.id,
+                     fields=["matter_id", "assignee_id", "due_at"])
     return survey
 
 
@@ -129,8 +134,11 @@ class Recorded:
 
 
 def record_answers(session: Session, *, actor: Actor, survey_id: int, scores: dict[str, object],
-                   comment: str, now: datetime, settings: Settings) -> Recorded:
-    """Store the four scores and the comment; a score of 3 or less opens a service review."""
+                   comment: str, now: datetime) -> Recorded:
+    """Store the four scores and the comment; a score of 3 or less opens a service review.
+
+    The review item's notice is the caller's (`bot.handlers.survey_notices`), in this transaction.
+    """
     parsed = {d: parse_score(scores.get(d)) for d in DIMENSIONS}
     for dim in DIMENSIONS:
         if parsed[dim] is None:
@@ -143,6 +151,7 @@ def record_answers(session: Session, *, actor: Actor, survey_id: int, scores: di
     survey.score_attitude, survey.score_result = parsed["attitude"], parsed["result"]
     survey.comment = comment.strip() or None
     survey.status, survey.completed_at, survey.completed_by_id = "done", now, actor.staff_id
+    ledger.cancel(session, key_prefix=f"survey:{survey.id}:")  # an unsent ask / reminder / overdue notice
     audit.record(session, actor=actor.audit_name, action="record", entity="survey", entity_id=survey.id,
                  fields=["score_ability", "score_communication", "score_attitude", "score_result",
                          "comment", "status"])
@@ -157,32 +166,7 @@ def record_answers(session: Session, *, actor: Actor, survey_id: int, scores: di
         review_id = review.id
         audit.record(session, actor=actor.audit_name, action="open", entity="service_review",
                      entity_id=review.id, fields=["survey_id", "low_dimensions"])
-        _post_review(session, survey=survey, info=info, low=low, values=values, now=now, settings=settings,
-                     review_id=review.id)
     return Recorded(matter_number=info.matter_number, average=sum(values) / len(values), review_id=review_id)
-
-
-def _post_review(session: Session, *, survey: Survey, info: SurveyInfo, low: list[str], values: list[int],
-                 now: datetime, settings: Settings, review_id: int) -> None:
-    """Put the service-review item in the partner review channel (through the ledger)."""
-    from bot.i18n import t
-    from bot.slack_text import escape, mention
-
-    if not settings.partner_review_channel:
-        return
-    loc = settings.default_locale
-    lawyer = session.get(Staff, survey.lawyer_id) if survey.lawyer_id else None
-    text = t("survey.review", loc, number=escape(info.matter_number), client=escape(info.client_name),
-             lawyer=mention(lawyer.slack_user_id) if lawyer else t("common.none", loc),
-             scores=" / ".join(str(v) for v in values),
-             low=", ".join(t(f"survey.dim.{d}", loc) for d in low),
-             comment=escape(survey.comment or t("common.none", loc)))
-    from bot.blocks.surveys import review_blocks
-
-    ledger.enqueue(session, key=f"service-review:{review_id}", kind="service_review",
-                   channel=settings.partner_review_channel,
-                   payload={"text": text, "blocks": review_blocks(text, review_id=review_id, locale=loc)},
-                   due_at=now)
 
 
 def close_review(session: Session, *, actor: Actor, review_id: int, now: datetime) -> None:
@@ -229,14 +213,16 @@ def csat(session: Session, *, actor: Actor, settings: Settings) -> CsatReport:
     """CSAT of every completed survey, grouped (partners only)."""
     if not policy.can_see_csat(actor):
         raise PermissionDenied("stats.denied")
-    rows = session.execute(
-        select(Survey, Staff.display_name).outerjoin(Staff, Staff.id == Survey.lawyer_id)
-        .where(Survey.status == "done")
+    rows = session.execute(  # the scores only: the encrypted comments are not read
+        select(Survey.score_ability, Survey.score_communication, Survey.score_attitude, Survey.score_result,
+               Survey.completed_at, Survey.practice_area, Staff.display_name)
+        .outerjoin(Staff, Staff.id == Survey.lawyer_id).where(Survey.status == "done")
     ).all()
     groups: dict[str, dict[str, list[float]]] = {"month": defaultdict(list), "area": defaultdict(list),
                                                  "lawyer": defaultdict(list)}
     everything: list[float] = []
-    for survey, lawyer_name in rows:
+    for survey in rows:
+        lawyer_name = survey.display_name
         avg = (survey.score_ability + survey.score_communication + survey.score_attitude
                + survey.score_result) / 4
         everything.append(avg)

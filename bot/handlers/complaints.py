@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -10,19 +12,24 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
 
 from bot.blocks import complaints as blocks
-from bot.blocks.common import option, view_values
+from bot.blocks.common import view_values
+from bot.blocks.upkeep import client_option
 from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import complaints as flow
 from bot.flows import policy
-from bot.flows.actor import Actor
+from bot.flows.clients import search_clients
 from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
+from bot.flows.workdays import calendar_of
+from bot.handlers import complaint_notices as notices
 from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
-from storage.models import Client
+from bot.payloads import action_id_value
+from jobs import ledger
+from jobs.sender import SlackSender
+from storage.models.enums import Role
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +53,6 @@ STEP_FIELDS = {
     "extend": {"until": ComplaintBlock.EXT_DATE, "reason": ComplaintBlock.EXT_REASON,
                "client_told": ComplaintBlock.EXT_TOLD},
 }
-
-
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, with wildcards escaped."""
-    cleaned = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{cleaned}%"
 
 
 def parse_epoch(value: Any) -> datetime | None:
@@ -88,8 +89,8 @@ def draft_from(values: dict[str, Any]) -> flow.ComplaintDraft:
     )
 
 
-def review_channel_members(client: WebClient, channel: str | None) -> frozenset[str]:
-    """Members of the review channel as Slack reports them (empty if Slack can't say)."""
+def review_channel_members(client: WebClient, channel: str | None) -> frozenset[str] | None:
+    """Members of the review channel as Slack reports them, or None when Slack can't say."""
     if not channel:
         return frozenset()
     members: set[str] = set()
@@ -102,8 +103,9 @@ def review_channel_members(client: WebClient, channel: str | None) -> frozenset[
             if not cursor:
                 break
     except SlackApiError as exc:
-        log.warning("could not list review channel members; routing by role only",
+        log.warning("could not list review channel members; routing the complaint directly",
                     extra={"slack_error": exc.response.get("error")})
+        return None
     return frozenset(members)
 
 
@@ -118,12 +120,12 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         if (body.get("text") or "").strip().lower() in ("list", "列表"):
-            if actor.role != "partner":
-                raise PermissionDenied("complaint.list.denied")
             with services.session() as session:
                 items = flow.open_complaints(session, actor=actor, settings=services.settings)
+            if not items and actor.role != Role.PARTNER:
+                raise PermissionDenied("complaint.list.denied")
             respond(text=blocks.list_text(items, locale=actor.locale, now=services.now(),
-                                          calendar=flow.calendar_of(services.settings)),
+                                          calendar=calendar_of(services.settings)),
                     response_type="ephemeral")
             return
         if not policy.can_record_complaint(actor):
@@ -134,19 +136,14 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.options(ComplaintAction.CLIENT)
     def handle_client_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        """Client type-ahead: clients whose name contains the typed text, visible to the user."""
+        """Client type-ahead: the visible clients best matching the typed text (as `/note` does)."""
         actor = context.get("actor")
         if actor is None:
             ack(options=[])
             return
-        query = (body.get("value") or "").strip()
         with services.session() as session:
-            rows = session.execute(
-                select(Client.id, Client.name)
-                .where(Client.name.ilike(_like(query), escape="\\"), policy.client_visibility(actor))
-                .order_by(Client.name).limit(50)
-            ).all()
-        ack(options=[option(name, str(cid)) for cid, name in rows])
+            found = search_clients(session, actor=actor, query=str(body.get("value") or ""), limit=20)
+        ack(options=[client_option(m.client_id, m.name) for m in found])
 
     @app.view(ComplaintView.NEW)
     def handle_new_complaint(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -154,43 +151,50 @@ def register(app: App, deps: AppDeps) -> None:
         actor = require_actor(context)
         draft = draft_from(view_values(body["view"]))
         with services.session() as session:
-            problems = flow.validate_draft(session, actor=actor, draft=draft, now=services.now())
+            checked = flow.validate_draft(session, actor=actor, draft=draft, now=services.now())
+        problems = checked.errors
         if problems:
             ack(response_action="errors",
                 errors={DRAFT_BLOCKS[f]: t(k, actor.locale) for f, k in problems.items()})
             return
         ack()
         members = review_channel_members(client, services.settings.partner_review_channel)
+        now = services.now()
         with services.session() as session:
-            complaint_id = flow.record_complaint(session, actor=actor, draft=draft, now=services.now(),
-                                                 review_channel_members=members)
+            complaint_id = flow.record_complaint(session, actor=actor, draft=draft, now=now,
+                                                 review_channel_members=members, checked=checked)
+            keys = notices.publish(session, complaint_id=complaint_id, settings=services.settings,
+                                   actor=actor, now=now)
         log.info("complaint recorded", extra={"complaint_id": complaint_id})
-        notifier = deps.notifier(client)
+        deliver(client, keys)
         with services.session() as session:
-            flow.publish_complaint(session, complaint_id=complaint_id, notifier=notifier,
-                                   settings=services.settings, actor=actor)
-        notifier.dm(user=actor.slack_user_id, text=t("complaint.recorded", actor.locale, id=complaint_id))
+            flow.adopt_thread(session, complaint_id=complaint_id)
+        deps.notifier(client).dm(user=actor.slack_user_id,
+                                 text=t("complaint.recorded", actor.locale, id=complaint_id))
+
+    def deliver(client: WebClient, keys: list[str]) -> None:
+        """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
+        ledger.deliver_now(session_factory=services.session_factory,
+                           sender=SlackSender(client, external_channels=deps.external_channels),
+                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
+                           keys=keys)
 
     def direct_step(step: str, run: Callable[..., None]) -> Callable[..., None]:
         """A button that takes a step at once (acknowledge, client accepts)."""
 
         def handle(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-            """Take the step, then refresh the card and reply in the thread."""
+            """Take the step with its announcements, then send them."""
             ack()
             actor = require_actor(context)
-            complaint_id = int(body["actions"][0]["value"])
+            complaint_id = action_id_value(body)
             now = services.now()
             with services.session() as session:
                 run(session, actor=actor, complaint_id=complaint_id, now=now)
-            _announce(complaint_id, step, actor, client, now)
+                keys = notices.announce_step(session, complaint_id=complaint_id, step=step, actor=actor,
+                                             settings=services.settings, now=now)
+            deliver(client, keys)
 
         return handle
-
-    def _announce(complaint_id: int, step: str, actor: Actor, client: WebClient, now: datetime) -> None:
-        """Refresh the card and reply in the thread."""
-        with services.session() as session:
-            flow.announce_step(session, complaint_id=complaint_id, step=step, actor=actor,
-                               notifier=deps.notifier(client), settings=services.settings, now=now)
 
     app.action(ComplaintAction.ACKNOWLEDGE)(direct_step("acknowledge", flow.acknowledge))
     app.action(ComplaintAction.ACCEPT)(direct_step("client_accepts", flow.client_accepts))
@@ -203,7 +207,7 @@ def register(app: App, deps: AppDeps) -> None:
             """Check the step is allowed now, then open its modal."""
             ack()
             actor = require_actor(context)
-            complaint_id = int(body["actions"][0]["value"])
+            complaint_id = action_id_value(body)
             with services.session() as session:
                 flow.may_take_step(session, actor=actor, complaint_id=complaint_id, step=step)
             client.views_open(trigger_id=body["trigger_id"],
@@ -228,17 +232,19 @@ def register(app: App, deps: AppDeps) -> None:
             try:
                 with services.session() as session:
                     run(session, actor=actor, complaint_id=complaint_id, now=now, **answers)
+                    keys = notices.announce_step(session, complaint_id=complaint_id, step=step, actor=actor,
+                                                 settings=services.settings, now=now)
             except DomainError as exc:
                 field = getattr(exc, "field", None) if isinstance(exc, InvalidInput) else None
                 block = fields.get(field or "", next(iter(fields.values())))
                 ack(response_action="errors", errors={block: t(exc.key, actor.locale, **exc.params)})
                 return
             ack()
-            _announce(complaint_id, step, actor, client, now)
+            deliver(client, keys)
 
         return handle
 
-    calendar = flow.calendar_of(services.settings)
+    calendar = calendar_of(services.settings)
     app.view(ComplaintView.ASSESS)(submit_step("assess", flow.assess, lambda v: {
         "founded": {"founded": True, "unfounded": False}.get(v.get(ComplaintBlock.FINDING) or ""),
         "reason": v.get(ComplaintBlock.REASON) or ""}))

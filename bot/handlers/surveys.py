@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -14,17 +16,28 @@ from bot.errors import require_actor
 from bot.flows import surveys as flow
 from bot.flows.errors import DomainError, InvalidInput
 from bot.flows.matter_close import close_matter
-from bot.flows.workdays import WorkCalendar
+from bot.flows.workdays import calendar_of
+from bot.handlers import survey_notices as notices
 from bot.i18n import t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
+from bot.payloads import action_id_value
 from bot.slack_text import escape, mention
+from jobs import ledger
+from jobs.sender import SlackSender
 
 
 def register(app: App, deps: AppDeps) -> None:
     """Register matter closing, stats and the survey listeners."""
     services = deps.services
     settings = services.settings
-    calendar = WorkCalendar(tz=settings.tz, country=settings.holiday_country)
+    calendar = calendar_of(settings)
+
+    def deliver(client: WebClient, keys: list[str]) -> None:
+        """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
+        ledger.deliver_now(session_factory=services.session_factory,
+                           sender=SlackSender(client, external_channels=deps.external_channels),
+                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
+                           keys=keys)
 
     earlier_matter = deps.subcommands.get("matter")
     earlier_stats = deps.subcommands.get("stats")
@@ -38,9 +51,13 @@ def register(app: App, deps: AppDeps) -> None:
         if verb.lower() != "close" or not number.strip():
             call.respond(text=t("matter_close.usage", call.actor.locale), response_type="ephemeral")
             return
+        now = services.now()
         with services.session() as session:
-            closed = close_matter(session, actor=call.actor, number=number, now=services.now(),
-                                  settings=settings)
+            closed = close_matter(session, actor=call.actor, number=number, now=now, settings=settings)
+            ask = notices.enqueue_survey_notice(session, survey_id=closed.survey_id, name="ask",
+                                                due_at=closed.survey_due, settings=settings, now=now)
+        if ask:
+            deliver(call.client, [ask])
         who = mention(closed.assignee_user_id) if closed.assignee_user_id else \
             t("matter_close.no_assignee", call.actor.locale)
         call.respond(text=t("matter_close.done", call.actor.locale, number=escape(closed.number),
@@ -64,7 +81,7 @@ def register(app: App, deps: AppDeps) -> None:
         """Open the answers modal for the assignee or a partner."""
         ack()
         actor = require_actor(context)
-        survey_id = int(body["actions"][0]["value"])
+        survey_id = action_id_value(body)
         with services.session() as session:
             info = flow.may_record(session, actor=actor, survey_id=survey_id)
         client.views_open(trigger_id=body["trigger_id"], view=blocks.answers_modal(info, locale=actor.locale))
@@ -76,15 +93,15 @@ def register(app: App, deps: AppDeps) -> None:
         actor = require_actor(context)
         now = services.now()
         with services.session() as session:
-            flow.close_review(session, actor=actor, review_id=int(body["actions"][0]["value"]), now=now)
+            flow.close_review(session, actor=actor, review_id=action_id_value(body), now=now)
         message = body.get("message") or {}
         channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
         if channel and message.get("ts"):
             note = t("survey.review.done", settings.default_locale, user=mention(actor.slack_user_id),
                      at=now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"))
             text = message.get("text") or note
-            client.chat_update(channel=channel, ts=message["ts"], text=text,
-                               blocks=blocks.reviewed_blocks(text, note=note))
+            deps.notifier(client).update(channel=channel, ts=message["ts"], text=text,
+                                         blocks=blocks.reviewed_blocks(text, note=note))
 
     @app.view(SurveyView.ANSWERS)
     def handle_survey_answers(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -98,17 +115,22 @@ def register(app: App, deps: AppDeps) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
+        now = services.now()
         try:
             with services.session() as session:
                 recorded = flow.record_answers(session, actor=actor, survey_id=survey_id, scores=scores,
-                                               comment=values.get(SurveyBlock.COMMENT) or "",
-                                               now=services.now(), settings=settings)
+                                               comment=values.get(SurveyBlock.COMMENT) or "", now=now)
+                review = notices.enqueue_service_review(session, review_id=recorded.review_id,
+                                                        settings=settings, now=now) \
+                    if recorded.review_id else None
         except DomainError as exc:
             field = exc.field if isinstance(exc, InvalidInput) else None
             block = blocks.SCORE_BLOCKS.get(field or "", SurveyBlock.ABILITY)
             ack(response_action="errors", errors={block: t(exc.key, actor.locale, **exc.params)})
             return
         ack()
+        if review:
+            deliver(client, [review])
         deps.notifier(client).dm(user=actor.slack_user_id,
                                  text=t("survey.recorded", actor.locale, number=escape(recorded.matter_number),
                                         avg=f"{recorded.average:.2f}"))

@@ -114,7 +114,8 @@ MESSAGES = {
     "complaint.list.due.answer": {"en": "answer by {at}", "zh-CN": "须于 {at} 前答复"},
     "complaint.list.due.none": {"en": "answered; waiting for the next step", "zh-CN": "已答复，待后续处理"},
     "complaint.list.overdue": {"en": " *(overdue)*", "zh-CN": " *（已逾期）*"},
-    "complaint.list.denied": {"en": "Only partners can list complaints.", "zh-CN": "只有合伙人可以查看投诉列表。"},
+    "complaint.list.denied": {"en": "Only partners and a complaint's assigned owner see complaints; you own no open complaint.",
+                              "zh-CN": "只有合伙人和投诉负责人可以查看投诉；您目前没有负责的未结投诉。"},
     "complaint.age.hours": {"en": "{hours} h", "zh-CN": "{hours} 小时"},
     "complaint.age.days": {"en": "{days} d {hours} h", "zh-CN": "{days} 天 {hours} 小时"},
     # --- clocks -------------------------------------------------------------------------------------

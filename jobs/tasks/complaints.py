@@ -10,8 +10,8 @@ rerun, a second scheduler process or a restart after downtime sends each notice 
 - `complaint:{id}:escalate-answer:{due}:thread` / `…:dm:{staff_id}` — the client was not answered
   within `complaint_answer_working_days` working days (or by the end of the extension's date);
   the due date is part of the key, so an extension recorded later starts a new clock.
-- `complaint:{id}:post` — a complaint whose live post to its reviewers failed is posted through the
-  ledger, and its thread is adopted from the sent notice.
+- The cards themselves (`complaint:{id}:post:…`) are enqueued when the complaint is recorded; a
+  complaint whose first card was sent late (by the `deliver` job) gets its thread adopted here.
 
 A tick reads only the clock columns (nothing is decrypted), checks which keys exist in one
 query per batch, and renders only the notices that are new.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -28,17 +29,12 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import complaints as blocks
 from bot.flows import complaints as flow
-from bot.flows.actor import SYSTEM_JOBS
-from bot.flows.complaint_clocks import clocks_for
 from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
 from jobs import ledger
 from jobs.registry import JobContext, PeriodicJob
-from storage import audit
 from storage.models import Client, Complaint, Notification
-from storage.models.enums import NotificationStatus
 
-REPOST_AFTER = timedelta(minutes=2)
 BATCH = 500
 
 
@@ -95,8 +91,9 @@ def plan_complaint_clocks(ctx: JobContext) -> int:
                                                        settings=settings)]
                 reviewers = reviewers_of[row.against_staff_id]
                 if row.thread_ts is None:
-                    created += _repost_if_unposted(session, row.id, settings=settings, now=now,
-                                                   calendar=calendar, reviewers=reviewers)
+                    thread = flow.adopt_thread(session, complaint_id=row.id)
+                    if thread is not None:
+                        row = SimpleNamespace(**(row._asdict() | {"channel": thread[0], "thread_ts": thread[1]}))
                 dues.extend(_due(row, settings=settings, now=now, calendar=calendar, reviewers=reviewers))
             created += _enqueue_missing(session, dues, settings=settings, now=now, calendar=calendar)
     return created
@@ -105,10 +102,7 @@ def plan_complaint_clocks(ctx: JobContext) -> int:
 def _due(row: Any, *, settings: Settings, now: datetime, calendar: WorkCalendar,
          reviewers: list[tuple[int, str, str]]) -> list[Due]:
     """The clocks of one complaint that have run out, with their notices' keys and targets."""
-    clocks = clocks_for(received_at=row.received_at, extended_until=row.extended_until, calendar=calendar,
-                        reminder_hours=settings.complaint_reminder_hours,
-                        escalation_hours=settings.complaint_escalation_hours,
-                        working_days=settings.complaint_answer_working_days)
+    clocks = flow.clocks_of(row, settings=settings, calendar=calendar)
     thread = _thread_target(row, settings=settings, reviewers=reviewers)
     dm_targets = reviewers if row.routing == "channel" else reviewers[1:]
     base = f"complaint:{row.id}"
@@ -178,33 +172,6 @@ def _thread_target(row: Any, *, settings: Settings,
     if row.routing == "channel":
         return (settings.partner_review_channel, None, locale) if settings.partner_review_channel else None
     return (reviewers[0][1], None, locale) if reviewers else None
-
-
-def _repost_if_unposted(session: Session, complaint_id: int, *, settings: Settings, now: datetime,
-                        calendar: WorkCalendar, reviewers: list[tuple[int, str, str]]) -> int:
-    """Post a complaint whose live post failed, and adopt the thread once it was sent."""
-    complaint = session.get(Complaint, complaint_id)
-    if complaint is None or complaint.thread_ts:
-        return 0
-    key = f"complaint:{complaint.id}:post"
-    sent = session.execute(select(Notification).where(Notification.key == key)).scalar_one_or_none()
-    if sent is not None:
-        if sent.status == NotificationStatus.SENT.value and sent.slack_ts:
-            complaint.channel, complaint.thread_ts = sent.slack_channel, sent.slack_ts
-        return 0
-    if now - complaint.created_at < REPOST_AFTER:
-        return 0
-    target = _thread_target(complaint, settings=settings, reviewers=reviewers)
-    if target is None:
-        return 0
-    channel, _, locale = target
-    snap = flow.snapshot(session, complaint, settings=settings, calendar=calendar)
-    text, card = blocks.card(snap, locale=locale, calendar=calendar, direct=complaint.routing == "direct")
-    ledger.enqueue(session, key=key, kind="complaint_post", channel=channel,
-                   payload={"text": text, "blocks": card}, due_at=now)
-    audit.record(session, actor=SYSTEM_JOBS, action="disclose", entity="complaint",
-                 entity_id=complaint.id, fields=flow.SENSITIVE)
-    return 1
 
 
 def jobs(settings: Settings) -> list[PeriodicJob]:
