@@ -195,13 +195,9 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
             report.released += _release(session_factory, owner, [c[0] for c in claimed[index:]])
             break
         pacer.wait(channel)
-        try:
-            outcome = _send_one(sender=sender, nid=nid, channel=channel, payload=payload,
-                                attempts=attempts, now=now, report=report)
-        except CredentialsRefused as exc:
-            report.released += _stop_for_credentials(session_factory, owner, claimed[index:], exc, report)
+        if not _send_and_record(session_factory, owner, claimed[index:], sender=sender, now=now,
+                                report=report):
             break
-        _record(session_factory, owner, nid, outcome)
     return report
 
 
@@ -255,15 +251,26 @@ def deliver_now(*, session_factory: Callable[[], Any], sender: Sender, owner: st
     with session_scope(session_factory) as session:
         claimed = [(r.id, r.channel, r.payload, r.attempts)
                    for r in claim_due(session, owner=owner, now=now(), keys=keys)]
-    for index, (nid, channel, payload, attempts) in enumerate(claimed):
-        try:
-            outcome = _send_one(sender=sender, nid=nid, channel=channel, payload=payload,
-                                attempts=attempts, now=now, report=report)
-        except CredentialsRefused as exc:
-            report.released += _stop_for_credentials(session_factory, owner, claimed[index:], exc, report)
+    for index in range(len(claimed)):
+        if not _send_and_record(session_factory, owner, claimed[index:], sender=sender, now=now,
+                                report=report):
             break
-        _record(session_factory, owner, nid, outcome)
     return report
+
+
+def _send_and_record(session_factory: Callable[[], Any], owner: str,
+                     rest: list[tuple[int, str, Any, int]], *, sender: Sender,
+                     now: Callable[[], datetime], report: DispatchReport) -> bool:
+    """Send the first of `rest` and record it; False (all of `rest` given back) if our token is refused."""
+    nid, channel, payload, attempts = rest[0]
+    try:
+        outcome = _send_one(sender=sender, nid=nid, channel=channel, payload=payload,
+                            attempts=attempts, now=now, report=report)
+    except CredentialsRefused as exc:
+        report.released += _stop_for_credentials(session_factory, owner, rest, exc, report)
+        return False
+    _record(session_factory, owner, nid, outcome)
+    return True
 
 
 def _stop_for_credentials(session_factory: Callable[[], Any], owner: str,
