@@ -16,6 +16,7 @@ from bot.settings import Settings
 from storage.crypto import AnyKeyring, load_keyring
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import utcnow
+from storage.models.base import CLOCK_OPTION
 
 
 @dataclass
@@ -28,6 +29,11 @@ class Services:
     keyring: AnyKeyring
     clock: Callable[[], datetime] = field(default=utcnow)
     cache: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Column defaults (created_at, due_at…) take the time from this clock, not the machine's."""
+        self.engine = self.engine.execution_options(**{CLOCK_OPTION: self.clock})
+        self.session_factory.configure(bind=self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

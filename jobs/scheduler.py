@@ -35,7 +35,7 @@ def build_scheduler(ctx: JobContext, jobs: list[PeriodicJob]) -> BlockingSchedul
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
     )
-    now = datetime.now(UTC)
+    now = ctx.now()
     for job in jobs:
         scheduler.add_job(run_job, "interval", seconds=job.every_seconds, args=[ctx, job],
                           id=job.name, name=job.name, next_run_time=now, replace_existing=True)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.db import advisory_xact_lock
-from storage.models import AuditEvent, utcnow
+from storage.models import AuditEvent, now_of
 
 GENESIS = "0" * 64
 AUDIT_LOCK = "lawcrm:audit-chain"
@@ -39,7 +39,7 @@ def record(session: Session, *, actor: str, action: str, entity: str,
     ).first()
     seq = (last.seq + 1) if last else 1
     prev = last.hash if last else GENESIS
-    at = utcnow()
+    at = now_of(session)
     names = sorted(set(fields)) or None
     eid = None if entity_id is None else str(entity_id)
     event = AuditEvent(

@@ -203,6 +203,7 @@ def services(settings: Settings, test_keyring: Keyring, clock: Clock) -> Iterato
 def slack(services: Services, fake_slack: FakeSlack) -> Iterator[SlackDriver]:
     """The real Bolt app behind signed requests, talking to the fake Web API."""
     executor = TrackingExecutor(8)
+    fake_slack.watch(executor.wait_idle)  # settle() waits for the listeners, not only for quiet
     app, _deps = create_app(services=services, listener_executor=executor)
     driver = SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack)
     yield driver

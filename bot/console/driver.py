@@ -105,6 +105,7 @@ class SlackDriver:
         self.app, self.fake = app, fake
         self.verifier = SignatureVerifier(signing_secret)
         self._ids = itertools.count(1)
+        self._mark = 0  # calls the fake had recorded when the latest request was dispatched
 
     # -- signing -----------------------------------------------------------------------------
     def headers(self, body: str, *, content_type: str, timestamp: int | None = None,
@@ -123,6 +124,7 @@ class SlackDriver:
 
     def dispatch(self, body: str, headers: dict[str, list[str]]) -> Sent:
         """Hand a raw request to Bolt, as its HTTP adapter would."""
+        self._mark = self.fake.mark()
         return Sent(self.app.dispatch(BoltRequest(body=body, headers=headers)))
 
     def trigger_id(self) -> str:
@@ -246,9 +248,10 @@ class SlackDriver:
 
     # -- reading what the app did ---------------------------------------------------------------
     def opened_view(self, timeout: float = 5.0) -> dict[str, Any]:
-        """The most recently opened modal (waits for views.open)."""
-        calls = self.fake.wait_for("views.open", timeout=timeout)
-        view = calls[-1].params["view"]
-        view = view if isinstance(view, dict) else json.loads(view)
-        return next(v for v in reversed(list(self.fake.views.values()))
-                    if v.get("callback_id") == view.get("callback_id"))
+        """The modal opened in answer to the latest request, as it stands now (waits for views.open).
+
+        Only a views.open made after that request was dispatched counts: an earlier modal (of
+        another user, or the previous step) is never mistaken for the one this request opens.
+        """
+        call = self.fake.wait_for_since("views.open", self._mark, timeout=timeout)
+        return self.fake.views[call.answer["view"]["id"]]

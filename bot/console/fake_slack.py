@@ -11,6 +11,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -62,6 +63,7 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._idle_waiters: list[Callable[[float], bool]] = []
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "FakeSlack":
@@ -114,6 +116,7 @@ class FakeSlack:
             self.failures.clear()
             self.channels.clear()
             self.users.clear()
+            self._idle_waiters.clear()
 
     # -- test helpers ------------------------------------------------------------------------
     def fail(self, method: str, *, status: int = 200, error: str = "internal_error",
@@ -122,6 +125,30 @@ class FakeSlack:
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         body = {"ok": False, "error": "ratelimited" if status == 429 else error}
         self.failures.setdefault(method, []).append(Failure(status, body, headers, times))
+
+    def watch(self, wait_idle: Callable[[float], bool]) -> None:
+        """Let `settle` wait for a listener pool (its `wait_idle(timeout)`) until the next reset."""
+        with self._cond:
+            self._idle_waiters.append(wait_idle)
+
+    def mark(self) -> int:
+        """How many calls were recorded so far (for `wait_for_since`)."""
+        with self._cond:
+            return len(self.calls)
+
+    def wait_for_since(self, method: str, mark: int, timeout: float = 5.0) -> Call:
+        """The first call of `method` recorded after the first `mark` calls (waits for it)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = next((c for c in self.calls[mark:] if c.method == method), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = sorted({c.method for c in self.calls[mark:]})
+                    raise AssertionError(f"no {method} after call {mark}; methods seen since: {seen}")
+                self._cond.wait(left)
 
     def of(self, method: str) -> list[Call]:
         """The calls of one method, in order."""
@@ -149,12 +176,20 @@ class FakeSlack:
                 self._cond.wait(left)
 
     def settle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
-        """Wait until no call arrived for `quiet` seconds (the listener has finished)."""
+        """Wait until every watched listener pool is idle and no call arrived for `quiet` seconds.
+
+        A listener may work on the database for a while without calling Slack: the pools it
+        runs in are asked first, so a slow listener is waited for, not taken as finished.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._cond:
+                waiters = list(self._idle_waiters)
+            for wait_idle in waiters:
+                wait_idle(max(deadline - time.monotonic(), 0.0))
+            with self._cond:
                 last = self.calls[-1].at if self.calls else 0.0
-            if time.monotonic() - last >= quiet:
+            if time.monotonic() - last >= quiet and all(w(0.0) for w in waiters):
                 return
             time.sleep(quiet / 3)
 

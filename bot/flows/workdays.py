@@ -33,8 +33,8 @@ class WorkCalendar:
         return datetime.combine(day, at, tzinfo=self.tz)
 
     def is_working_day(self, day: date) -> bool:
-        """Monday to Friday and not a public holiday."""
-        return day.weekday() < 5 and day not in self._holidays and day not in self.extra
+        """A weekday that is not a public holiday, or a weekend make-up working day (调休)."""
+        return day not in self.extra and self._holidays.is_working_day(day)
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same local time `days` working days after `start`'s local date."""

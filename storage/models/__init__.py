@@ -1,7 +1,7 @@
 """All models; importing this package registers every table on `Base.metadata`."""
 
 from storage.models.audit import AuditEvent
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, now_of, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
 from storage.models.complaints import Complaint, ComplaintEvent, ServiceReview, Survey
 from storage.models.intake import IntakeDraft, IntakeRequest
@@ -19,5 +19,5 @@ __all__ = [
     "Complaint", "ComplaintEvent", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
     "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
     "PartyAlias", "PartyChange", "PendingNote", "ServiceReview", "SlackReceipt", "Staff",
-    "StaffAssistant", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "utcnow",
+    "StaffAssistant", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "now_of", "utcnow",
 ]

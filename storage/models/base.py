@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.engine import Dialect
@@ -46,6 +47,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+CLOCK_OPTION = "lawcrm_clock"
+"""Execution option carrying the app's clock (set on the engine by `bot.services.Services`)."""
+
+
 def utcnow() -> datetime:
-    """Now, timezone-aware UTC."""
+    """Now, timezone-aware UTC: the app's default clock."""
     return datetime.now(UTC)
+
+
+def now_of(bind: Any) -> datetime:
+    """Now by the app's clock carried by a Session, Connection or Engine (else the machine's)."""
+    if hasattr(bind, "connection") and not hasattr(bind, "get_execution_options"):
+        bind = bind.connection()  # a Session: the connection of its current transaction
+    clock = bind.get_execution_options().get(CLOCK_OPTION)
+    return clock() if clock is not None else utcnow()
+
+
+def clock_now(context: Any) -> datetime:
+    """Column default: now by the clock of the engine that runs the statement (the app's clock)."""
+    clock = context.execution_options.get(CLOCK_OPTION) if context is not None else None
+    return clock() if clock is not None else utcnow()

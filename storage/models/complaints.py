@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, clock_now
 from storage.types import EncryptedText
 
 
@@ -45,7 +45,7 @@ class Complaint(Base):
     evaluation: Mapped[str | None] = mapped_column(EncryptedText)
     root_cause: Mapped[str | None] = mapped_column(String(20))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
 
 
 class ComplaintEvent(Base):
@@ -94,6 +94,6 @@ class ServiceReview(Base):
     matter_id: Mapped[int] = mapped_column(ForeignKey("matters.id"), index=True)
     low_dimensions: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default="open")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

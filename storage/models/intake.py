@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, clock_now
 from storage.types import EncryptedJSON, EncryptedText
 
 
@@ -40,7 +40,7 @@ class IntakeRequest(Base):
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
     linked_client: Mapped[bool] = mapped_column(Boolean, default=False)
     matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -52,4 +52,4 @@ class IntakeDraft(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), unique=True)
     data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)
-    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)

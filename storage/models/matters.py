@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, clock_now
 from storage.types import EncryptedText
 
 
@@ -23,7 +23,7 @@ class Matter(Base):
     title: Mapped[str | None] = mapped_column(EncryptedText)
     status: Mapped[str] = mapped_column(String(20), default="open")
     lead_lawyer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
-    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, clock_now
 from storage.types import EncryptedText
 
 
@@ -23,7 +23,7 @@ class ContactNote(Base):
     channel: Mapped[str] = mapped_column(String(20), default="other")
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     text: Mapped[str] = mapped_column(EncryptedText)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
 
 
 class FollowUp(Base):
@@ -41,5 +41,5 @@ class FollowUp(Base):
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     source_note_id: Mapped[int | None] = mapped_column(ForeignKey("contact_notes.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, clock_now
 
 
 class SlackReceipt(Base):
@@ -16,4 +16,4 @@ class SlackReceipt(Base):
     __tablename__ = "slack_receipts"
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now, index=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.base import Base, UTCDateTime, clock_now
 from storage.models.notes import ContactNote
 from storage.types import EncryptedText
 
@@ -20,7 +20,7 @@ class PendingNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(EncryptedText)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
 
 
 class UpkeepRun(Base):
@@ -29,7 +29,7 @@ class UpkeepRun(Base):
     __tablename__ = "upkeep_runs"
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
-    ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
 
 
 class UpkeepAlert(Base):
@@ -44,7 +44,7 @@ class UpkeepAlert(Base):
     basis: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
     handled_by: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
 
 
 class CadenceSnooze(Base):
