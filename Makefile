@@ -19,4 +19,4 @@ run: $(STAMP)
 	$(VENV)/bin/lawcrm run
 
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n 4 $(PYTEST_ARGS)

@@ -101,25 +101,26 @@ def test_answer_deadline_counts_working_days(services, slack, fake_slack, clock)
 
 
 def test_answer_deadline_skips_the_national_day_holidays(services, slack, fake_slack, clock):
-    # received Wed 2026-09-30 10:00 Shanghai; Oct 1-7 are holidays or weekend: Oct 8, 9, 12 count
+    # received Wed 2026-09-30 10:00 Shanghai; Oct 1-7 are holidays or weekend; Oct 8, 9 count, and
+    # so does Saturday Oct 10, a make-up working day (调休)
     received = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)
     calendar = WorkCalendar(tz=services.settings.tz, country="CN")
     assert answer_due(received_at=received, extended_until=None, calendar=calendar,
-                      working_days=3) == datetime(2026, 10, 12, 2, 0, tzinfo=UTC)
+                      working_days=3) == datetime(2026, 10, 10, 2, 0, tzinfo=UTC)
     clock.set(received + timedelta(minutes=30))
     c = _setup(services, slack, fake_slack, received)
     _acknowledge(slack, fake_slack, c)
     before = len(fake_slack.of("response_url"))
     slack.command("U0PARTNER", "/complaint", "list")
     listing = fake_slack.wait_for("response_url", before + 1)[-1].params["text"]
-    assert "answer by 2026-10-12 10:00" in listing
+    assert "answer by 2026-10-10 10:00" in listing
     ctx = job_context(services, fake_slack)
-    clock.set(datetime(2026, 10, 9, 12, 0, tzinfo=UTC))  # would be overdue without the holidays
+    clock.set(datetime(2026, 10, 7, 12, 0, tzinfo=UTC))  # would be overdue without the holidays
     run_jobs(ctx)
-    clock.set(datetime(2026, 10, 12, 1, 59, tzinfo=UTC))
+    clock.set(datetime(2026, 10, 10, 1, 59, tzinfo=UTC))
     run_jobs(ctx)
     assert not _escalations(fake_slack, c, "working-day deadline")
-    clock.set(datetime(2026, 10, 12, 2, 0, tzinfo=UTC))
+    clock.set(datetime(2026, 10, 10, 2, 0, tzinfo=UTC))
     run_jobs(ctx)
     assert len(_escalations(fake_slack, c, "working-day deadline")) == 1
 
