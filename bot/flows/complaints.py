@@ -1,6 +1,6 @@
 """Complaints: record one, route it to partners, take the six steps, list the open ones.
 
-Steps (DOMAIN.md, "Complaints"), each recorded as a `ComplaintEvent` with who and when:
+Steps of the firm's complaint procedure, each recorded as a `ComplaintEvent` with who and when:
 received → acknowledged → assessed (founded / unfounded, with reasons; this is the partner's
 review, after which the accused may see it) → assigned (owner) → proposed (solution proposed
 and communicated; the first proposal is the answer to the client) → accepted, or rejected

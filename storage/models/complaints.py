@@ -12,7 +12,7 @@ from storage.types import EncryptedText
 
 
 class Complaint(Base):
-    """A client's complaint, from receipt to closure (DOMAIN.md, "Complaints")."""
+    """A client's complaint, from receipt to closure."""
 
     __tablename__ = "complaints"
     __table_args__ = (Index("ix_complaints_status_received", "status", "received_at"),)

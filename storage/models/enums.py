@@ -1,4 +1,4 @@
-"""Vocabulary of the domain (DOMAIN.md), stored as short strings."""
+"""Vocabulary of the domain (kinds, tiers, roles, practice areas), stored as short strings."""
 
 from enum import StrEnum
 
