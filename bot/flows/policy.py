@@ -1,4 +1,4 @@
-"""Who may see or change what, by role (partner, lawyer, assistant, client service). Every flow asks here."""
+"""Who may see or change what, by role. Every flow asks here."""
 
 from __future__ import annotations
 
