@@ -29,7 +29,7 @@ PAGE = 200
 
 
 class SlackSender:
-    """Posts `{"text", "blocks", "thread_ts"?, "metadata"?}` payloads; 429 becomes RateLimited (no sleeping)."""
+    """Posts `{"text", "blocks", "thread_ts"?, "metadata"?}` payloads; 429 is RateLimited (no sleep)."""
 
     def __init__(self, client: WebClient, *, external_channels: frozenset[str] = frozenset()) -> None:
         self.client = client

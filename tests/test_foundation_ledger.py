@@ -421,7 +421,8 @@ def test_a_sender_killed_between_post_and_commit_posts_once(services, fake_slack
     _run_and_kill_after_post(services, fake_slack, clock, test_keyring)
     posted = fake_slack.of("chat.postMessage")[posts_before:]
     assert len(posted) == 1
-    assert posted[0].params["metadata"] == {"event_type": "lawcrm_notice", "event_payload": {"key": "crash:1"}}
+    assert posted[0].params["metadata"] == {"event_type": "lawcrm_notice",
+                                            "event_payload": {"key": "crash:1"}}
     row = _row(services, "crash:1")
     assert (row.status, row.lease_owner, row.slack_ts) == ("sending", "doomed", None)
 

@@ -471,14 +471,16 @@ def test_anchor_catches_deleted_newest_rows_and_the_daily_job_alerts_once(servic
     assert verify_chain(ctx) is False and verify_chain(ctx) is False
     deliver(ctx)
     alerts = fake_slack.messages_to(services.settings.alerts_channel)
-    assert [m["metadata"]["event_payload"]["audit_seq"] for m in alerts if "Audit log head" in m["text"]] == [4]
+    heads = [m["metadata"]["event_payload"]["audit_seq"] for m in alerts if "Audit log head" in m["text"]]
+    assert heads == [4]
     alerts = [m for m in alerts if "Audit log head" not in m["text"]]
     assert len(alerts) == 1 and "hash chain is broken" in alerts[0]["text"]
 
 
 # -- the Slack witness: a chain rewritten with recomputed hashes ------------------------------------
 
-def _rewrite_chain(services, *, from_seq: int, actor: str = "staff:99", drop_after: int | None = None) -> None:
+def _rewrite_chain(services, *, from_seq: int, actor: str = "staff:99",
+                   drop_after: int | None = None) -> None:
     """What an attacker with database access does: edit a row, then recompute every later hash."""
     with services.session() as session:
         rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
@@ -521,7 +523,8 @@ def _witness_ctx(services, fake_slack):
     from jobs.registry import JobContext
     from jobs.sender import SlackSender
 
-    return JobContext(services=services, sender=SlackSender(WebClient(token="xoxb-t", base_url=fake_slack.url)))
+    client = WebClient(token="xoxb-t", base_url=fake_slack.url)
+    return JobContext(services=services, sender=SlackSender(client))
 
 
 def _daily_run(ctx) -> bool:

@@ -234,8 +234,9 @@ class FakeSlack:
             channel = str(params.get("channel", ""))
             if channel.startswith(("U", "W")):
                 channel = "D" + channel[1:]
-            message = {"type": "message", "ts": ts, "text": params.get("text"), "blocks": params.get("blocks"),
-                       "user": "U0BOT", "bot_id": "B0BOT", "app_id": "A0LAWCRM"}
+            message = {"type": "message", "ts": ts, "text": params.get("text"),
+                       "blocks": params.get("blocks"), "user": "U0BOT", "bot_id": "B0BOT",
+                       "app_id": "A0LAWCRM"}
             for name in ("thread_ts", "reply_broadcast", "metadata"):
                 if params.get(name):
                     message[name] = _decode(params[name])
