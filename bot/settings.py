@@ -51,6 +51,7 @@ class Settings(BaseSettings):
 
     partner_review_channel: str | None = None
     alerts_channel: str | None = None
+    admin_channel: str | None = None
     managing_partner_user_id: str | None = None
 
     firm_timezone: str = "Asia/Shanghai"
@@ -119,7 +120,7 @@ class Settings(BaseSettings):
             raise ValueError(f"no holiday calendar for country {value!r}")
         return value.upper()
 
-    @field_validator("partner_review_channel", "alerts_channel")
+    @field_validator("partner_review_channel", "alerts_channel", "admin_channel")
     @classmethod
     def _channel_id(cls, value: str | None) -> str | None:
         """Channels are given by ID (C… or G…), never by name."""
@@ -179,6 +180,11 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The firm's timezone."""
         return ZoneInfo(self.firm_timezone)
+
+    @property
+    def audit_witness_channel(self) -> str | None:
+        """Where the audit chain's head is witnessed: ADMIN_CHANNEL, else ALERTS_CHANNEL."""
+        return self.admin_channel or self.alerts_channel
 
     @property
     def resolved_database_url(self) -> str:

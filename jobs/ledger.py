@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -58,9 +58,28 @@ class TransientFailure(Exception):
 class Sender(Protocol):
     """Delivers one ledger payload; returns (channel, ts)."""
 
-    def send(self, *, channel: str, payload: dict[str, Any]) -> tuple[str, str]:
-        """Send or raise RateLimited / PermanentFailure / TransientFailure."""
+    def send(self, *, channel: str, payload: dict[str, Any], key: str) -> tuple[str, str]:
+        """Send, tagged with the notice's key, or raise RateLimited / PermanentFailure / TransientFailure."""
         ...
+
+    def find_sent(self, *, channel: str, payload: dict[str, Any], key: str,
+                  since: datetime) -> tuple[str, str] | None:
+        """(channel, ts) of a message tagged with `key` posted since `since`, if there is one."""
+        ...
+
+
+class Claim(NamedTuple):
+    """A notice leased for sending; `unsure_since` when an earlier attempt may have been posted."""
+
+    id: int
+    channel: str
+    payload: Any
+    attempts: int
+    key: str = ""
+    unsure_since: datetime | None = None
+
+
+ClaimT = TypeVar("ClaimT", bound=tuple[Any, ...])
 
 
 def enqueue(session: Session, *, key: str, kind: str, channel: str, payload: dict[str, Any],
@@ -107,8 +126,13 @@ def claim_due(session: Session, *, owner: str, now: datetime, limit: int = 100,
     claimed = []
     for row in rows:
         if row.status == St.SENDING.value:
-            log.warning("re-claiming a notice whose lease expired (possible duplicate)",
+            # Its sender died mid-send: the post may have gone out. Before sending again the
+            # sender looks for it in Slack, from when that attempt was claimed.
+            log.warning("re-claiming a notice whose lease expired (outcome unknown)",
                         extra={"notification_id": row.id, "attempts": row.attempts})
+            if row.lease_until is not None:
+                started = row.lease_until - LEASE
+                row.unsure_since = min(row.unsure_since or started, started)
             if row.attempts >= MAX_ATTEMPTS:  # its sender keeps dying: stop trying
                 row.status, row.last_error = St.FAILED.value, "lease_expired"
                 row.lease_owner = row.lease_until = None
@@ -130,14 +154,20 @@ class DispatchReport:
     released: int = 0
     errors: list[str] = field(default_factory=list)
     stopped: bool = False
+    recovered: int = 0
 
 
-def interleave_channels(claimed: list[tuple[int, str, Any, int]]) -> list[tuple[int, str, Any, int]]:
+def _claims(rows: list[Notification]) -> list[Claim]:
+    """What sending the claimed rows needs, read inside the claiming transaction."""
+    return [Claim(r.id, r.channel, r.payload, r.attempts, r.key, r.unsure_since) for r in rows]
+
+
+def interleave_channels(claimed: list[ClaimT]) -> list[ClaimT]:
     """Round-robin over channels (order kept within each), so no channel waits behind a busy one."""
-    queues: dict[str, list[tuple[int, str, Any, int]]] = {}
+    queues: dict[str, list[ClaimT]] = {}
     for item in claimed:
         queues.setdefault(item[1], []).append(item)
-    out: list[tuple[int, str, Any, int]] = []
+    out: list[ClaimT] = []
     while queues:
         for channel in list(queues):
             out.append(queues[channel].pop(0))
@@ -185,34 +215,37 @@ def dispatch_due(*, session_factory: Callable[[], Any], sender: Sender, owner: s
     pacer = pacer or ChannelPacer()
     report = DispatchReport()
     with session_scope(session_factory) as session:
-        claimed = interleave_channels([(r.id, r.channel, r.payload, r.attempts) for r in
-                                       claim_due(session, owner=owner, now=now(), limit=limit)])
+        claimed = interleave_channels(_claims(claim_due(session, owner=owner, now=now(), limit=limit)))
     # Pacing a busy channel takes time; give back what cannot be sent well inside the lease,
     # so no other worker re-claims a notice this one is still about to send.
     deadline = pacer.monotonic() + LEASE.total_seconds() / 2
-    for index, (nid, channel, payload, attempts) in enumerate(claimed):
+    for index, claim in enumerate(claimed):
         if pacer.monotonic() >= deadline:
-            report.released += _release(session_factory, owner, [c[0] for c in claimed[index:]])
+            report.released += _release(session_factory, owner, [c.id for c in claimed[index:]])
             break
-        pacer.wait(channel)
+        pacer.wait(claim.channel)
         if not _send_and_record(session_factory, owner, claimed[index:], sender=sender, now=now,
                                 report=report):
             break
     return report
 
 
-def _send_one(*, sender: Sender, nid: int, channel: str, payload: dict[str, Any], attempts: int,
-              now: Callable[[], datetime], report: DispatchReport) -> dict[str, Any]:
-    """Send one claimed notice; the column values that record the outcome."""
+def _send_one(*, sender: Sender, claim: Claim, now: Callable[[], datetime],
+              report: DispatchReport) -> dict[str, Any]:
+    """Send one claimed notice (unless an unsure earlier attempt did); the columns that record it."""
+    started = now()
     try:
-        ch, ts = sender.send(channel=channel, payload=payload)
+        found = _earlier_post(sender, claim)
+        if found:
+            report.recovered += 1
+        ch, ts = found or sender.send(channel=claim.channel, payload=claim.payload, key=claim.key)
         report.sent += 1
         return {"status": St.SENT.value, "sent_at": now(), "slack_channel": ch, "slack_ts": ts,
                 "last_error": None}
     except RateLimited as exc:
         report.rate_limited += 1
         return {"status": St.PENDING.value, "due_at": now() + timedelta(seconds=exc.retry_after),
-                "last_error": "ratelimited", "attempts": attempts - 1}
+                "last_error": "ratelimited", "attempts": claim.attempts - 1}
     except CredentialsRefused:
         raise
     except PermanentFailure as exc:
@@ -222,13 +255,37 @@ def _send_one(*, sender: Sender, nid: int, channel: str, payload: dict[str, Any]
     except (TransientFailure, Exception) as exc:  # noqa: BLE001 - one bad notice must not stop the batch
         code = exc.code if isinstance(exc, TransientFailure) else type(exc).__name__
         if not isinstance(exc, TransientFailure):
-            log.error("sending a notice failed unexpectedly", extra={"notification_id": nid, "error": code})
-        if attempts >= MAX_ATTEMPTS:
+            log.error("sending a notice failed unexpectedly",
+                      extra={"notification_id": claim.id, "error": code})
+        # A timeout or a 5xx does not prove Slack did not post it: look before the next try.
+        unsure = {"unsure_since": min(claim.unsure_since or started, started)}
+        if claim.attempts >= MAX_ATTEMPTS:
             report.failed += 1
-            return {"status": St.FAILED.value, "last_error": code[:100]}
+            return {"status": St.FAILED.value, "last_error": code[:100], **unsure}
         report.retried += 1
-        return {"status": St.PENDING.value, "last_error": code[:100],
-                "due_at": now() + timedelta(seconds=min(3600, 15 * 2 ** attempts))}
+        return {"status": St.PENDING.value, "last_error": code[:100], **unsure,
+                "due_at": now() + timedelta(seconds=min(3600, 15 * 2 ** claim.attempts))}
+
+
+def _earlier_post(sender: Sender, claim: Claim) -> tuple[str, str] | None:
+    """The post of an earlier attempt whose outcome is unknown, if Slack has it.
+
+    Only posts need looking for (an update is safe to repeat). If Slack will not let us look
+    (a missing history scope, say), the notice is sent again rather than lost.
+    """
+    if claim.unsure_since is None or claim.payload.get("update_ts"):
+        return None
+    try:
+        found = sender.find_sent(channel=claim.channel, payload=claim.payload, key=claim.key,
+                                 since=claim.unsure_since)
+    except PermanentFailure as exc:
+        log.warning("cannot look for an earlier post of a notice; sending it again",
+                    extra={"notification_id": claim.id, "slack_error": exc.code})
+        return None
+    if found:
+        log.info("an earlier attempt had posted the notice; recorded, not sent again",
+                 extra={"notification_id": claim.id})
+    return found
 
 
 def _record(session_factory: Callable[[], Any], owner: str, nid: int, outcome: dict[str, Any]) -> None:
@@ -249,8 +306,7 @@ def deliver_now(*, session_factory: Callable[[], Any], sender: Sender, owner: st
     """
     report = DispatchReport()
     with session_scope(session_factory) as session:
-        claimed = [(r.id, r.channel, r.payload, r.attempts)
-                   for r in claim_due(session, owner=owner, now=now(), keys=keys)]
+        claimed = _claims(claim_due(session, owner=owner, now=now(), keys=keys))
     for index in range(len(claimed)):
         if not _send_and_record(session_factory, owner, claimed[index:], sender=sender, now=now,
                                 report=report):
@@ -258,27 +314,23 @@ def deliver_now(*, session_factory: Callable[[], Any], sender: Sender, owner: st
     return report
 
 
-def _send_and_record(session_factory: Callable[[], Any], owner: str,
-                     rest: list[tuple[int, str, Any, int]], *, sender: Sender,
-                     now: Callable[[], datetime], report: DispatchReport) -> bool:
+def _send_and_record(session_factory: Callable[[], Any], owner: str, rest: list[Claim], *,
+                     sender: Sender, now: Callable[[], datetime], report: DispatchReport) -> bool:
     """Send the first of `rest` and record it; False (all of `rest` given back) if our token is refused."""
-    nid, channel, payload, attempts = rest[0]
     try:
-        outcome = _send_one(sender=sender, nid=nid, channel=channel, payload=payload,
-                            attempts=attempts, now=now, report=report)
+        outcome = _send_one(sender=sender, claim=rest[0], now=now, report=report)
     except CredentialsRefused as exc:
         report.released += _stop_for_credentials(session_factory, owner, rest, exc, report)
         return False
-    _record(session_factory, owner, nid, outcome)
+    _record(session_factory, owner, rest[0].id, outcome)
     return True
 
 
-def _stop_for_credentials(session_factory: Callable[[], Any], owner: str,
-                          rest: list[tuple[int, str, Any, int]], exc: CredentialsRefused,
-                          report: DispatchReport) -> int:
+def _stop_for_credentials(session_factory: Callable[[], Any], owner: str, rest: list[Claim],
+                          exc: CredentialsRefused, report: DispatchReport) -> int:
     """Slack refused our token: give every remaining notice back untouched and stop the pass."""
     log.error("Slack refused the bot token; notices are kept until it is fixed",
               extra={"slack_error": exc.code})
     report.errors.append(exc.code)
     report.stopped = True
-    return _release(session_factory, owner, [item[0] for item in rest])
+    return _release(session_factory, owner, [item.id for item in rest])

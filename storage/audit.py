@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -69,13 +69,21 @@ class VerifyReport:
 
 
 def verify(session: Session, *, progress: Callable[[int], None] | None = None,
-           batch: int = 5000, anchor: tuple[int, str] | None = None) -> VerifyReport:
+           batch: int = 5000, anchor: tuple[int, str] | None = None,
+           witnesses: Collection[tuple[int, str]] = ()) -> VerifyReport:
     """Walk the chain in order; report edited, inserted or deleted rows.
 
-    `anchor` is a (seq, hash) recorded outside the database by an earlier run: the chain must
-    still contain it, which also catches the removal or rewrite of the newest rows.
+    `anchor` is a (seq, hash) recorded outside the database by an earlier run, `witnesses` the
+    (seq, hash) heads posted to Slack by the daily job: the chain must still contain each,
+    which also catches a rewrite of the whole chain (hashes recomputed) and the removal of
+    the newest rows.
     """
     report = VerifyReport()
+    expected: dict[int, list[tuple[str, str]]] = {}
+    if anchor:
+        expected.setdefault(anchor[0], []).append((anchor[1], "anchor"))
+    for seq, digest in witnesses:
+        expected.setdefault(seq, []).append((digest, "witness"))
     prev_hash, expected_seq = GENESIS, 1
     rows = session.execute(
         select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
@@ -91,13 +99,22 @@ def verify(session: Session, *, progress: Callable[[int], None] | None = None,
                               fields=ev.fields)
         if computed != ev.hash:
             report.problems.append(f"seq {ev.seq}: content does not match its hash (edited)")
-        if anchor and ev.seq == anchor[0] and ev.hash != anchor[1]:
-            report.problems.append(f"seq {ev.seq}: differs from the anchor recorded earlier (rewritten)")
+        for digest, source in expected.get(ev.seq, ()):
+            if ev.hash != digest:
+                report.problems.append(f"seq {ev.seq}: {_DIFFERS[source]}")
         prev_hash, expected_seq = ev.hash, ev.seq + 1
         if progress and report.checked % batch == 0:
             progress(report.checked)
     report.head_seq, report.head_hash = expected_seq - 1, prev_hash
-    if anchor and report.head_seq < anchor[0]:
-        report.problems.append(
-            f"seq {report.head_seq + 1}..{anchor[0]} missing: the chain ends before the anchor (newest rows deleted)")
+    for source in ("anchor", "witness"):
+        beyond = max((seq for seq, found in expected.items() if any(s == source for _, s in found)),
+                     default=0)
+        if report.head_seq < beyond:
+            report.problems.append(f"seq {report.head_seq + 1}..{beyond} missing: the chain ends before "
+                                   f"{_ENDS[source]} (newest rows deleted)")
     return report
+
+
+_DIFFERS = {"anchor": "differs from the anchor recorded earlier (rewritten)",
+            "witness": "differs from the hash witnessed in Slack (the chain was rewritten)"}
+_ENDS = {"anchor": "the anchor", "witness": "the head witnessed in Slack"}

@@ -194,8 +194,7 @@ def test_manifest_scopes_are_the_readme_allow_list():
     scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
     assert scopes == _readme_scopes()
     assert "oauth_config" in _manifest() and "user" not in _manifest()["oauth_config"]["scopes"]
-    assert not {"channels:history", "groups:history", "im:history", "chat:write.public",
-                "admin", "users:read.email"} & scopes
+    assert not {"mpim:history", "chat:write.public", "admin", "users:read.email"} & scopes
 
 
 def test_every_subscribed_event_is_handled(services, slack, fake_slack):

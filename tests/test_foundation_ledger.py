@@ -153,9 +153,9 @@ def test_two_workers_claim_disjoint_rows_and_send_each_once(services, fake_slack
         def __init__(self, name: str, inner: SlackSender) -> None:
             self.name, self.inner = name, inner
 
-        def send(self, *, channel, payload):
+        def send(self, *, channel, payload, key):
             claimed[self.name].append(payload["text"])
-            return self.inner.send(channel=channel, payload=payload)
+            return self.inner.send(channel=channel, payload=payload, key=key)
 
     def worker(name: str) -> None:
         try:
@@ -189,7 +189,7 @@ def test_pacer_keeps_one_message_per_second_per_channel(services, fake_slack):
     sent_at: list[tuple[str, float]] = []
 
     class Timed:
-        def send(self, *, channel, payload):
+        def send(self, *, channel, payload, key):
             sent_at.append((channel, fake.now))
             return channel, f"{fake.now:.6f}"
 
@@ -267,10 +267,13 @@ def test_an_unexpected_sender_error_does_not_stop_the_batch(services, fake_slack
         def __init__(self, inner):
             self.inner = inner
 
-        def send(self, *, channel, payload):
+        def send(self, *, channel, payload, key):
             if payload["text"] == "bad":
                 raise KeyError("blocks")
-            return self.inner.send(channel=channel, payload=payload)
+            return self.inner.send(channel=channel, payload=payload, key=key)
+
+        def find_sent(self, **kw):
+            return self.inner.find_sent(**kw)
 
     ctx = JobContext(services=services, sender=Picky(SlackSender(make_web_client(services))), owner="w")
     report = deliver(ctx, pacer=ChannelPacer(sleep=lambda s: None))
@@ -347,3 +350,172 @@ def test_a_refused_bot_token_keeps_every_notice_for_later(services, fake_slack):
     assert {_row(services, f"tok-{n}").status for n in range(3)} == {"pending"}
     assert {_row(services, f"tok-{n}").attempts for n in range(3)} == {0}
     assert deliver(_ctx(services)).sent == 3  # the token works again: all go out, once
+
+
+# -- a post whose outcome was lost is found again, not sent twice -----------------------------------
+
+_DIES_AFTER_POSTING = """
+import base64, os, signal, sys
+from datetime import datetime
+
+from slack_sdk import WebClient
+
+from jobs.ledger import ChannelPacer, dispatch_due
+from jobs.sender import SlackSender
+from storage.crypto import Keyring
+from storage.db import make_engine, make_session_factory
+
+
+class DiesAfterPosting(SlackSender):
+    def send(self, **kw):
+        answer = super().send(**kw)
+        os.kill(os.getpid(), signal.SIGKILL)  # kill -9: Slack posted it, the ledger never hears
+        return answer
+
+
+keyring = Keyring(fernet_keys=(os.environ["T_FERNET"],),
+                  index_key=base64.urlsafe_b64decode(os.environ["T_INDEX"]))
+engine = make_engine(os.environ["T_DB"], keyring=keyring)
+now = datetime.fromisoformat(os.environ["T_NOW"])
+dispatch_due(session_factory=make_session_factory(engine),
+             sender=DiesAfterPosting(WebClient(token="xoxb-t", base_url=os.environ["T_SLACK"])),
+             owner="doomed", now=lambda: now, pacer=ChannelPacer(sleep=lambda s: None))
+sys.exit(3)  # never reached
+"""
+
+
+def _run_and_kill_after_post(services, fake_slack, clock, test_keyring) -> None:
+    """A real `lawcrm jobs`-like process that is SIGKILLed right after chat.postMessage returned."""
+    import base64
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), "T_DB": services.settings.resolved_database_url,
+           "T_SLACK": fake_slack.url, "T_NOW": clock.now.isoformat(),
+           "T_FERNET": test_keyring.fernet_keys[0],
+           "T_INDEX": base64.urlsafe_b64encode(test_keyring.index_key).decode()}
+    child = subprocess.run([sys.executable, "-c", _DIES_AFTER_POSTING], env=env, cwd=root,
+                           capture_output=True, text=True, timeout=120)
+    assert child.returncode == -signal.SIGKILL, child.stderr[-2000:]
+
+
+@pytest.mark.parametrize("where", ["channel", "dm", "thread"])
+def test_a_sender_killed_between_post_and_commit_posts_once(services, fake_slack, clock, test_keyring,
+                                                            where):
+    fake_slack.clock = lambda: clock.now.timestamp()
+    channel = {"channel": "C0REVIEW", "dm": "U0LAWYER1", "thread": "C0REVIEW"}[where]
+    payload = {"text": "审批提醒", "blocks": []}
+    if where == "thread":
+        parent = make_web_client(services).chat_postMessage(channel="C0REVIEW", text="the thread")
+        payload["thread_ts"] = parent["ts"]
+    clock.advance(seconds=5)
+    with services.session() as session:
+        ledger.enqueue(session, key="crash:1", kind="test", channel=channel, payload=payload,
+                       due_at=clock.now)
+    posts_before = len(fake_slack.of("chat.postMessage"))
+
+    _run_and_kill_after_post(services, fake_slack, clock, test_keyring)
+    posted = fake_slack.of("chat.postMessage")[posts_before:]
+    assert len(posted) == 1
+    assert posted[0].params["metadata"] == {"event_type": "lawcrm_notice",
+                                            "event_payload": {"key": "crash:1"}}
+    row = _row(services, "crash:1")
+    assert (row.status, row.lease_owner, row.slack_ts) == ("sending", "doomed", None)
+
+    clock.advance(seconds=30)
+    assert deliver(_ctx(services)).sent == 0  # still leased to the dead process
+    clock.advance(minutes=2)
+    report = deliver(_ctx(services), pacer=ChannelPacer(sleep=lambda s: None))
+    assert (report.sent, report.recovered) == (1, 1)
+    assert len(fake_slack.of("chat.postMessage")) == posts_before + 1  # exactly one post
+    row = _row(services, "crash:1")
+    assert (row.status, row.slack_channel, row.slack_ts, row.lease_owner) == (
+        "sent", posted[0].answer["channel"], posted[0].answer["ts"], None)
+    lookups = fake_slack.of("conversations.replies" if where == "thread" else "conversations.history")
+    assert lookups and all(c.params["include_all_metadata"] in ("1", "true", True) for c in lookups)
+    clock.advance(hours=1)
+    assert deliver(_ctx(services)).sent == 0
+
+
+def test_a_post_whose_answer_was_lost_is_not_sent_again(services, fake_slack, clock):
+    fake_slack.clock = lambda: clock.now.timestamp()
+    _enqueue(services, "lost:1", text="lost answer")
+    fake_slack.fail("chat.postMessage", status=500, error="internal_error", applied=True)
+    assert deliver(_ctx(services)).retried == 1  # Slack posted it, but we only saw a 500
+    assert _row(services, "lost:1").unsure_since == clock.now
+    clock.advance(minutes=1)
+    report = deliver(_ctx(services))
+    assert (report.sent, report.recovered) == (1, 1)
+    assert len(fake_slack.of("chat.postMessage")) == 1
+    assert [m["text"] for m in fake_slack.messages["C0REVIEW"]] == ["lost answer"]
+    assert _row(services, "lost:1").slack_ts == fake_slack.messages["C0REVIEW"][0]["ts"]
+
+
+def test_an_unsure_attempt_that_did_not_post_is_sent_once(services, fake_slack, clock):
+    fake_slack.clock = lambda: clock.now.timestamp()
+    _enqueue(services, "lost:2", text="never arrived")
+    fake_slack.fail("chat.postMessage", status=500, error="internal_error")  # not posted
+    assert deliver(_ctx(services)).retried == 1
+    clock.advance(minutes=1)
+    report = deliver(_ctx(services))
+    assert (report.sent, report.recovered) == (1, 0)
+    assert [m["text"] for m in fake_slack.messages["C0REVIEW"]] == ["never arrived"]
+    assert fake_slack.of("conversations.history")  # it looked first
+
+
+def test_only_our_own_tagged_message_counts_as_sent(services, fake_slack, clock):
+    fake_slack.clock = lambda: clock.now.timestamp()
+    _enqueue(services, "spoof:1", text="real notice")
+    with services.session() as session:
+        claim_due(session, owner="crashed", now=clock.now)
+    fake_slack.messages["C0REVIEW"] = [{  # another app's message claiming to be this notice
+        "type": "message", "ts": f"{clock.now.timestamp() + 1:.6f}", "text": "spoof", "bot_id": "B0OTHER",
+        "metadata": {"event_type": "lawcrm_notice", "event_payload": {"key": "spoof:1"}}}]
+    clock.advance(minutes=3)
+    assert deliver(_ctx(services)).recovered == 0
+    assert [m["text"] for m in fake_slack.messages_to("C0REVIEW")] == ["real notice"]
+
+
+def test_without_history_scope_an_unsure_notice_is_sent_again_not_lost(services, fake_slack, clock, caplog):
+    fake_slack.clock = lambda: clock.now.timestamp()
+    _enqueue(services, "scope:1", text="needs sending")
+    with services.session() as session:
+        claim_due(session, owner="crashed", now=clock.now)
+    clock.advance(minutes=3)
+    fake_slack.fail("conversations.history", error="missing_scope")
+    with caplog.at_level(logging.WARNING, logger="jobs.ledger"):
+        assert deliver(_ctx(services)).sent == 1
+    assert [m["text"] for m in fake_slack.messages_to("C0REVIEW")] == ["needs sending"]
+    assert any(r.getMessage().startswith("cannot look for an earlier post") for r in caplog.records)
+    assert _row(services, "scope:1").status == "sent"
+
+
+def test_a_rate_limited_lookup_waits_and_keeps_the_notice_unsure(services, fake_slack, clock):
+    fake_slack.clock = lambda: clock.now.timestamp()
+    _enqueue(services, "rl:1", text="patience")
+    fake_slack.fail("chat.postMessage", status=500, applied=True)
+    deliver(_ctx(services))
+    clock.advance(minutes=1)
+    fake_slack.fail("conversations.history", status=429, retry_after=20)
+    assert deliver(_ctx(services)).rate_limited == 1
+    row = _row(services, "rl:1")
+    assert row.status == "pending" and row.unsure_since is not None
+    clock.advance(seconds=20)
+    assert deliver(_ctx(services)).recovered == 1
+    assert len(fake_slack.of("chat.postMessage")) == 1
+
+
+def test_an_update_keeps_the_metadata_it_was_posted_with(services, fake_slack, clock):
+    fake_slack.clock = lambda: clock.now.timestamp()
+    sender = _ctx(services).sender
+    channel, ts = sender.send(channel="C0REVIEW", payload={"text": "v1"}, key="card:1")
+    sender.send(channel="C0REVIEW", payload={"text": "v2", "update_ts": ts}, key="card:1:update")
+    history = make_web_client(services).conversations_history(channel="C0REVIEW", include_all_metadata=True)
+    assert [(m["text"], m["metadata"]["event_payload"]) for m in history["messages"]] == [
+        ("v2", {"key": "card:1"})]
+    plain = make_web_client(services).conversations_history(channel="C0REVIEW")
+    assert "metadata" not in plain["messages"][0]

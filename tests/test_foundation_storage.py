@@ -471,4 +471,144 @@ def test_anchor_catches_deleted_newest_rows_and_the_daily_job_alerts_once(servic
     assert verify_chain(ctx) is False and verify_chain(ctx) is False
     deliver(ctx)
     alerts = fake_slack.messages_to(services.settings.alerts_channel)
+    heads = [m["metadata"]["event_payload"]["audit_seq"] for m in alerts if "Audit log head" in m["text"]]
+    assert heads == [4]
+    alerts = [m for m in alerts if "Audit log head" not in m["text"]]
     assert len(alerts) == 1 and "hash chain is broken" in alerts[0]["text"]
+
+
+# -- the Slack witness: a chain rewritten with recomputed hashes ------------------------------------
+
+def _rewrite_chain(services, *, from_seq: int, actor: str = "staff:99",
+                   drop_after: int | None = None) -> None:
+    """What an attacker with database access does: edit a row, then recompute every later hash."""
+    with services.session() as session:
+        rows = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+        rows = [(r.seq, r.at, r.actor, r.action, r.entity, r.entity_id, r.fields, r.prev_hash) for r in rows]
+    prev = None
+    changes = []
+    for seq, at, who, action, entity, entity_id, fields, prev_hash in rows:
+        if drop_after is not None and seq > drop_after:
+            break
+        if seq < from_seq:
+            continue
+        who = actor if seq == from_seq else who
+        prev = prev or prev_hash
+        digest = audit.chain_hash(prev_hash=prev, seq=seq, at=at, actor=who, action=action, entity=entity,
+                                  entity_id=entity_id, fields=fields)
+        changes.append({"seq": seq, "actor": who, "prev": prev, "hash": digest})
+        prev = digest
+    try:
+        with services.engine.begin() as conn:
+            _bypass_triggers(conn)
+            if drop_after is not None:
+                conn.execute(text("DELETE FROM audit_events WHERE seq > :s"), {"s": drop_after})
+            for change in changes:
+                conn.execute(text("UPDATE audit_events SET actor = :actor, prev_hash = :prev, hash = :hash "
+                                  "WHERE seq = :seq"), change)
+    finally:
+        _restore_triggers(services.engine)
+
+
+def _witness_env(db_url, tmp_path, test_keyring, fake_slack, **extra):
+    return _cli_env(db_url, tmp_path, ENCRYPTION_KEYS=test_keyring.fernet_keys[0],
+                    BLIND_INDEX_KEY=base64.urlsafe_b64encode(test_keyring.index_key).decode(),
+                    SLACK_BOT_TOKEN="xoxb-t", SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake_slack.url,
+                    ALERTS_CHANNEL="C0ALERTS", **extra)
+
+
+def _witness_ctx(services, fake_slack):
+    from slack_sdk import WebClient
+
+    from jobs.registry import JobContext
+    from jobs.sender import SlackSender
+
+    client = WebClient(token="xoxb-t", base_url=fake_slack.url)
+    return JobContext(services=services, sender=SlackSender(client))
+
+
+def _daily_run(ctx) -> bool:
+    from jobs.tasks.audit import verify_chain
+    from jobs.tasks.delivery import deliver
+
+    ok = verify_chain(ctx)
+    deliver(ctx)
+    return ok
+
+
+def test_a_rewritten_chain_is_caught_by_the_slack_witness_without_an_anchor(
+        services, db_url, tmp_path, test_keyring, fake_slack):
+    ctx = _witness_ctx(services, fake_slack)
+    _events(services, 4)
+    assert _daily_run(ctx) is True
+    _events(services, 2)
+    assert _daily_run(ctx) is True and _daily_run(ctx) is True  # one post per distinct head
+    heads = [m["metadata"]["event_payload"] for m in fake_slack.messages_to("C0ALERTS")]
+    assert [h["audit_seq"] for h in heads] == [4, 6] and all(len(h["audit_hash"]) == 64 for h in heads)
+    assert all(h["key"].startswith("audit-head:") for h in heads)
+    env = _witness_env(db_url, tmp_path, test_keyring, fake_slack)
+    intact = CliRunner().invoke(build_cli(), ["audit", "verify"], env=env)
+    assert intact.exit_code == 0, intact.output
+    assert "matches the 2 heads witnessed in Slack channel C0ALERTS" in intact.stdout
+
+    _rewrite_chain(services, from_seq=2)
+    with services.session() as session:
+        assert audit.verify(session).ok  # the chain alone cannot see it
+    plain = CliRunner().invoke(build_cli(), ["audit", "verify", "--no-witness"], env=env)
+    assert plain.exit_code == 0
+    result = CliRunner().invoke(build_cli(), ["audit", "verify"], env=env)
+    assert result.exit_code == 1, result.output
+    assert "audit chain BROKEN: 2 problems" in result.stdout
+    assert "seq 4: differs from the hash witnessed in Slack (the chain was rewritten)" in result.stdout
+    assert "seq 6: differs from the hash witnessed in Slack" in result.stdout
+
+    # the daily job sees it too: it alerts, and does not witness the rewritten head
+    posts = len(fake_slack.of("chat.postMessage"))
+    assert _daily_run(ctx) is False
+    new = fake_slack.of("chat.postMessage")[posts:]
+    assert len(new) == 1 and "hash chain is broken" in new[0].params["text"]
+    assert new[0].params["metadata"]["event_payload"]["key"].startswith("audit-broken:")
+
+
+def test_the_witness_catches_deleted_newest_rows_and_uses_the_admin_channel(
+        services, db_url, tmp_path, test_keyring, fake_slack, settings):
+    settings.admin_channel = "G0ADMIN"
+    ctx = _witness_ctx(services, fake_slack)
+    _events(services, 5)
+    assert _daily_run(ctx) is True
+    assert [m["metadata"]["event_payload"]["audit_seq"] for m in fake_slack.messages_to("G0ADMIN")] == [5]
+    assert fake_slack.messages_to("C0ALERTS") == []
+    _rewrite_chain(services, from_seq=3, drop_after=3)  # rows 4-5 gone, row 3 rewritten
+    env = _witness_env(db_url, tmp_path, test_keyring, fake_slack, ADMIN_CHANNEL="G0ADMIN")
+    result = CliRunner().invoke(build_cli(), ["audit", "verify"], env=env)
+    assert result.exit_code == 1
+    assert ("seq 4..5 missing: the chain ends before the head witnessed in Slack (newest rows deleted)"
+            in result.stdout)
+
+
+def test_witness_posts_of_another_app_or_malformed_ones_are_ignored(
+        services, db_url, tmp_path, test_keyring, fake_slack):
+    _events(services, 3)
+    assert _daily_run(_witness_ctx(services, fake_slack)) is True
+    fake_slack.messages["C0ALERTS"].append({  # someone else's app "witnessing" a different head
+        "type": "message", "ts": "1800000000.000100", "text": "x", "bot_id": "B0OTHER",
+        "metadata": {"event_type": "lawcrm_notice",
+                     "event_payload": {"key": "audit-head:3:x", "audit_seq": 3, "audit_hash": "f" * 64}}})
+    fake_slack.messages["C0ALERTS"].append({
+        "type": "message", "ts": "1800000001.000100", "text": "x", "bot_id": "B0BOT",
+        "metadata": {"event_type": "lawcrm_notice",
+                     "event_payload": {"key": "audit-head:3:y", "audit_seq": "3", "audit_hash": "nope"}}})
+    result = CliRunner().invoke(build_cli(), ["audit", "verify"],
+                                env=_witness_env(db_url, tmp_path, test_keyring, fake_slack))
+    assert result.exit_code == 0, result.output
+    assert "matches the 1 heads witnessed" in result.stdout
+
+
+def test_verify_says_so_when_the_witness_cannot_be_read(services, db_url, tmp_path, test_keyring, fake_slack):
+    _events(services, 2)
+    fake_slack.fail("conversations.history", error="missing_scope")
+    result = CliRunner().invoke(build_cli(), ["audit", "verify"],
+                                env=_witness_env(db_url, tmp_path, test_keyring, fake_slack))
+    assert result.exit_code == 1
+    assert "cannot read the audit witness posts in Slack channel C0ALERTS (missing_scope)" in result.output
+    assert "audit chain intact" not in result.output

@@ -1,8 +1,9 @@
 """A local stand-in for the Slack Web API: a real HTTP server on a loopback port.
 
 It records every method called with its parameters, answers like Slack does, keeps the
-views it opened, and can be told to fail (429 with Retry-After, or an error). The console
-and the tests point the app's WebClient at it through SLACK_API_URL.
+views it opened and the messages posted (readable back through conversations.history and
+conversations.replies, with their metadata), and can be told to fail (429 with Retry-After,
+or an error). The console and the tests point the app's WebClient at it through SLACK_API_URL.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Failure:
     body: dict[str, Any]
     headers: dict[str, str]
     times: int
+    applied: bool = False
 
 
 def _decode(value: Any) -> Any:
@@ -58,6 +60,9 @@ class FakeSlack:
         self.channels: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.failures: dict[str, list[Failure]] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        # Seconds since the epoch for new messages' ts (a test's clock); None: fixed 1700000000+n.
+        self.clock: Callable[[], float] | None = None
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -117,14 +122,20 @@ class FakeSlack:
             self.channels.clear()
             self.users.clear()
             self._idle_waiters.clear()
+            self.messages.clear()
+            self.clock = None
 
     # -- test helpers ------------------------------------------------------------------------
     def fail(self, method: str, *, status: int = 200, error: str = "internal_error",
-             retry_after: int | None = None, times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail (429 sets Retry-After)."""
+             retry_after: int | None = None, times: int = 1, applied: bool = False) -> None:
+        """Make the next `times` calls of `method` fail (429 sets Retry-After).
+
+        `applied`: the call takes effect (the message is posted) but the answer is the error,
+        like a reply lost after Slack acted on the request.
+        """
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         body = {"ok": False, "error": "ratelimited" if status == 429 else error}
-        self.failures.setdefault(method, []).append(Failure(status, body, headers, times))
+        self.failures.setdefault(method, []).append(Failure(status, body, headers, times, applied))
 
     def watch(self, wait_idle: Callable[[float], bool]) -> None:
         """Let `settle` wait for a listener pool (its `wait_idle(timeout)`) until the next reset."""
@@ -232,6 +243,7 @@ class FakeSlack:
 
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         """A canned failure if one is queued, else Slack's usual answer."""
+        failure = None
         with self._cond:
             queue = self.failures.get(method)
             if queue:
@@ -239,12 +251,16 @@ class FakeSlack:
                 failure.times -= 1
                 if failure.times <= 0:
                     queue.pop(0)
-                return failure.status, failure.body, failure.headers
-        return 200, self._ok(method, params), {}
+        if failure is None:
+            return 200, self._ok(method, params), {}
+        if failure.applied:
+            self._ok(method, params)
+        return failure.status, failure.body, failure.headers
 
     def _ok(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """Slack's success answers, close enough for the app."""
-        ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        n = next(self._ts)
+        ts = f"{int(self.clock())}.{n % 1_000_000:06d}" if self.clock else f"{1_700_000_000 + n}.000100"
         if method == "auth.test":
             return {"ok": True, "url": "https://firm.slack.com/", "team": "Firm", "user": "lawcrm",
                     "team_id": "T0FIRM", "user_id": "U0BOT", "bot_id": "B0BOT"}
@@ -252,10 +268,24 @@ class FakeSlack:
             channel = str(params.get("channel", ""))
             if channel.startswith(("U", "W")):
                 channel = "D" + channel[1:]
-            return {"ok": True, "channel": channel, "ts": ts,
-                    "message": {"text": params.get("text"), "ts": ts}}
+            message = {"type": "message", "ts": ts, "text": params.get("text"),
+                       "blocks": params.get("blocks"), "user": "U0BOT", "bot_id": "B0BOT",
+                       "app_id": "A0LAWCRM"}
+            for name in ("thread_ts", "reply_broadcast", "metadata"):
+                if params.get(name):
+                    message[name] = _decode(params[name])
+            with self._cond:
+                self.messages.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": ts, "message": dict(message)}
         if method == "chat.update":
+            with self._cond:  # text and blocks change; metadata stays unless new metadata is given
+                for message in self.messages.get(str(params.get("channel")), []):
+                    if message["ts"] == params.get("ts"):
+                        message.update({k: _decode(params[k]) for k in ("text", "blocks", "metadata")
+                                        if params.get(k) is not None})
             return {"ok": True, "channel": params.get("channel"), "ts": params.get("ts")}
+        if method in ("conversations.history", "conversations.replies"):
+            return self._history(method, params)
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method in ("views.open", "views.push", "views.update", "views.publish"):
@@ -285,3 +315,32 @@ class FakeSlack:
             user.update(self.users.get(uid, {}))
             return {"ok": True, "user": user}
         return {"ok": True}
+
+    def _history(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history (newest first, no thread replies) or .replies (one thread, oldest first)."""
+        channel = str(params.get("channel", ""))
+        if channel.startswith(("U", "W")):  # history wants a conversation id, not a user id
+            return {"ok": False, "error": "channel_not_found"}
+        inclusive = _truthy(params.get("inclusive"))
+        oldest, latest = float(params.get("oldest") or 0), float(params.get("latest") or "inf")
+        with self._cond:
+            stored = [dict(m) for m in self.messages.get(channel, [])]
+        if method == "conversations.replies":
+            parent = str(params.get("ts"))
+            found = [m for m in stored if m["ts"] == parent or m.get("thread_ts") == parent]
+        else:
+            found = [m for m in stored if not m.get("thread_ts") or m.get("reply_broadcast")][::-1]
+        found = [m for m in found if (oldest <= float(m["ts"]) <= latest if inclusive
+                                      else oldest < float(m["ts"]) < latest)]
+        if not _truthy(params.get("include_all_metadata")):
+            for m in found:
+                m.pop("metadata", None)
+        start, limit = int(params.get("cursor") or 0), int(params.get("limit") or 100)
+        page, rest = found[start:start + limit], found[start + limit:]
+        return {"ok": True, "messages": page, "has_more": bool(rest),
+                "response_metadata": {"next_cursor": str(start + limit) if rest else ""}}
+
+
+def _truthy(value: Any) -> bool:
+    """A boolean Web API argument as sent in a form or query string."""
+    return value is True or str(value).lower() in ("1", "true")

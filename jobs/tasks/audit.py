@@ -1,4 +1,8 @@
-"""Verify the audit chain daily; a break alerts the alerts channel (counts and seq only, no data)."""
+"""Verify the audit chain daily; a break alerts the alerts channel (counts and seq only, no data).
+
+While it is intact, its head (seq, hash) is posted to ADMIN_CHANNEL (else ALERTS_CHANNEL) as a
+witness outside the database; each run also checks the chain against the heads witnessed before.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import logging
 
 from bot.i18n import t
 from bot.settings import Settings
-from jobs import ledger
+from jobs import ledger, witness
+from jobs.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
 from jobs.registry import JobContext, PeriodicJob
 from storage import audit
 from storage.db import process_lock, read_only
@@ -16,14 +21,16 @@ DAY = 24 * 3600
 
 
 def verify_chain(ctx: JobContext) -> bool:
-    """Walk the chain (read-only); while it is broken, one alert per firm-local day."""
+    """Walk the chain (read-only) against the witnesses; witness the head, or alert once a day."""
     settings = ctx.services.settings
     with process_lock(ctx.services.engine, "lawcrm:audit-verify") as mine:
         if not mine:
             return True  # another jobs process is walking the chain
+        witnessed = _witnessed(ctx)
         with ctx.services.session() as session:
-            report = audit.verify(read_only(session))
+            report = audit.verify(read_only(session), witnesses=witnessed)
     if report.ok:
+        _witness_head(ctx, report.head_seq, report.head_hash)
         return True
     log.error("audit chain broken", extra={"problems": len(report.problems)})
     if settings.alerts_channel:
@@ -34,6 +41,32 @@ def verify_chain(ctx: JobContext) -> bool:
             ledger.enqueue(session, key=f"audit-broken:{day}", kind="audit_broken",
                            channel=settings.alerts_channel, payload={"text": text}, due_at=ctx.now())
     return False
+
+
+def _witnessed(ctx: JobContext) -> list[tuple[int, str]]:
+    """The heads witnessed in Slack so far ([] when there is no channel or Slack cannot be read)."""
+    channel = ctx.services.settings.audit_witness_channel
+    if not channel or not isinstance(ctx.sender, witness.MessageReader):
+        return []
+    try:
+        return witness.read_witnesses(ctx.sender, channel=channel)
+    except (PermanentFailure, TransientFailure, CredentialsRefused, RateLimited) as exc:
+        code = getattr(exc, "code", "ratelimited")
+        log.warning("cannot read the audit witness posts; checking the chain alone",
+                    extra={"slack_error": code})
+        return []
+
+
+def _witness_head(ctx: JobContext, seq: int, digest: str) -> None:
+    """Post the verified head to the witness channel (through the ledger, once per head)."""
+    settings = ctx.services.settings
+    channel = settings.audit_witness_channel
+    if not channel or seq == 0:
+        return
+    key, payload = witness.head_notice(seq=seq, digest=digest, locale=settings.default_locale)
+    with ctx.services.session() as session:
+        ledger.enqueue(session, key=key, kind="audit_head", channel=channel, payload=payload,
+                       due_at=ctx.now())
 
 
 def jobs(settings: Settings) -> list[PeriodicJob]:

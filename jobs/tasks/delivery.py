@@ -32,7 +32,7 @@ def _deliver_all(ctx: JobContext, *, pacer: ChannelPacer) -> DispatchReport:
     while True:
         report = dispatch_due(session_factory=ctx.services.session_factory, sender=ctx.sender,
                               owner=ctx.owner, now=ctx.now, pacer=pacer)
-        for name in ("sent", "rate_limited", "retried", "failed", "released"):
+        for name in ("sent", "rate_limited", "retried", "failed", "released", "recovered"):
             setattr(total, name, getattr(total, name) + getattr(report, name))
         total.errors.extend(report.errors)
         done = report.sent + report.rate_limited + report.retried + report.failed

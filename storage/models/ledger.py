@@ -32,4 +32,7 @@ class Notification(Base):
     slack_channel: Mapped[str | None] = mapped_column(String(40))
     slack_ts: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(String(100))
+    # An attempt whose outcome is unknown (its worker died, or Slack timed out) began at or
+    # after this: before posting again, look in Slack for a message tagged with the key.
+    unsure_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
