@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from bot.cli import CliState, pass_state
+from bot.cli import pass_services
+from bot.services import Services
 from storage import audit as audit_log
 from storage.db import read_only
 
@@ -25,10 +26,9 @@ def register(main: click.Group) -> None:
     @click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="A file outside the database holding the head seen last time; checked, "
                        "then moved forward. Keep it where the database's admins can't write.")
-    @pass_state
-    def verify(state: CliState, anchor: Path | None) -> None:
+    @pass_services(create_keys=False)
+    def verify(services: Services, anchor: Path | None) -> None:
         """Walk the chain; exit 1 if any row was edited, inserted or deleted."""
-        services = state.services(create_keys=False)
         started = time.monotonic()
         expected = _read_anchor(anchor)
         with services.session() as session:

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from bot.cli import CliState, pass_state
+from bot.cli import CliState, pass_services, pass_state
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.conflict_import import ImportReport, import_file
 from bot.flows.conflicts import QueryResult, search_conflicts
 from bot.flows.errors import DomainError
 from bot.i18n import t
+from bot.services import Services
 from storage.audit import record
 
 CHECK_CHUNK = 200
@@ -59,10 +60,9 @@ def register(main: click.Group) -> None:
     @conflicts.command("import")
     @click.argument("file", type=click.Path(path_type=Path))
     @click.option("--quiet", is_flag=True, help="No progress lines.")
-    @pass_state
-    def import_(state: CliState, file: Path, quiet: bool) -> None:
+    @pass_services()
+    def import_(services: Services, file: Path, quiet: bool) -> None:
         """Import parties from a CSV (UTF-8, header) or XLSX file: name, role, kind, matter, id_number."""
-        services = state.services()
         last = [time.monotonic()]
 
         def progress(report: ImportReport) -> None:

@@ -10,7 +10,6 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.cli import CliState, pass_state
-from bot.cli.db import ensure_schema
 from bot.logging_setup import setup_logging
 
 
@@ -20,9 +19,7 @@ def _prepare(state: CliState, *, json_logs: bool | None = None,
     settings = state.settings()
     setup_logging(level=level or settings.log_level,
                   json_lines=settings.log_json if json_logs is None else json_logs)
-    services = state.services()
-    ensure_schema(services)
-    return services
+    return state.services()
 
 
 def _slack_app(services):  # type: ignore[no-untyped-def]
