@@ -14,6 +14,7 @@ from bot.flows.actor import SYSTEM_CLI
 from bot.flows.conflict_import import ImportReport, import_file
 from bot.flows.conflicts import QueryResult, search_conflicts
 from bot.flows.errors import DomainError
+from bot.flows.tabular import Table, is_table, read_lines
 from bot.i18n import t
 from bot.services import Services
 from storage.audit import record
@@ -40,6 +41,8 @@ def _as_json(result: QueryResult) -> str:
 
 def _summary(report: ImportReport) -> None:
     """The end-of-import summary."""
+    if report.encoding:
+        click.echo(f"encoding: {report.encoding}")
     click.echo(f"rows read: {report.rows}")
     click.echo(f"imported: {report.imported}")
     click.echo(f"duplicates skipped: {report.duplicates}")
@@ -48,6 +51,23 @@ def _summary(report: ImportReport) -> None:
     for reason, count in reasons.most_common():
         click.echo(f"    {count} x {reason}")
     click.echo(f"time taken: {report.seconds:.1f}s")
+
+
+ENCODING_HELP = "The file's text encoding (default: detected; UTF-8, UTF-16 with BOM or GB18030/GBK)."
+
+
+def _names_from_file(path: Path, encoding: str | None) -> list[tuple[str, str]]:
+    """(name, id number) to check: a TXT file's lines, or a CSV/XLSX's name (and id_number) column."""
+    if not is_table(path):
+        return [(text, "") for _line, text in read_lines(path, encoding=encoding)]
+    found: list[tuple[str, str]] = []
+    for row in Table(path, wanted=("name", "id_number"), required=("name",), encoding=encoding):
+        name = " ".join((row.values.get("name") or "").split())
+        if not name:
+            click.echo(t("conflict.check.blank_row", "en", line=row.line), err=True)
+            continue
+        found.append((name, (row.values.get("id_number") or "").strip()))
+    return found
 
 
 def register(main: click.Group) -> None:
@@ -59,10 +79,12 @@ def register(main: click.Group) -> None:
 
     @conflicts.command("import")
     @click.argument("file", type=click.Path(path_type=Path))
+    @click.option("--encoding", default=None, help=ENCODING_HELP)
     @click.option("--quiet", is_flag=True, help="No progress lines.")
     @pass_services()
-    def import_(services: Services, file: Path, quiet: bool) -> None:
-        """Import parties from a CSV (UTF-8, header) or XLSX file: name, role, kind, matter, id_number."""
+    def import_(services: Services, file: Path, encoding: str | None, quiet: bool) -> None:
+        """Import parties from a CSV or XLSX file with a header (English or Chinese):
+        name, role, kind, matter, id_number."""
         last = [time.monotonic()]
 
         def progress(report: ImportReport) -> None:
@@ -74,7 +96,7 @@ def register(main: click.Group) -> None:
                        f"{report.duplicates} duplicates, {len(report.refused)} refused", err=True)
 
         try:
-            report = import_file(services.engine, file, actor=SYSTEM_CLI, progress=progress)
+            report = import_file(services.engine, file, actor=SYSTEM_CLI, encoding=encoding, progress=progress)
         except DomainError as exc:
             raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         for line, key, params in report.refused[:1000]:
@@ -85,23 +107,31 @@ def register(main: click.Group) -> None:
 
     @conflicts.command("check")
     @click.argument("names", nargs=-1)
-    @click.option("--file", "file", type=click.File("r", encoding="utf-8-sig"), default=None,
-                  help="A file with one name per line.")
+    @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
+                  help="A text file with one name per line, or a CSV/XLSX with a name (and id_number) column.")
+    @click.option("--encoding", default=None, help=ENCODING_HELP)
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per query.")
     @pass_state
-    def check(state: CliState, names: tuple[str, ...], file: click.utils.LazyFile | None,
+    def check(state: CliState, names: tuple[str, ...], file: Path | None, encoding: str | None,
               as_json: bool) -> None:
         """Check names against every recorded party, in input order."""
-        queries = list(names)
+        blank = [str(i) for i, name in enumerate(names, 1) if not name.strip()]
+        if blank:
+            raise click.UsageError(t("conflict.check.blank_name", "en", positions=", ".join(blank)))
+        queries = [(" ".join(name.split()), "") for name in names]
         if file is not None:
-            queries += [line.rstrip("\r\n") for line in file if line.strip()]
+            try:
+                queries += _names_from_file(file, encoding)
+            except DomainError as exc:
+                raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         if not queries:
             raise click.UsageError(t("conflict.check.no_names", "en"))
         services = state.services()
         for start in range(0, len(queries), CHECK_CHUNK):
             chunk = queries[start:start + CHECK_CHUNK]
             with services.session() as session:
-                results = search_conflicts(session, names=chunk, cache=services.cache)
+                results = search_conflicts(session, names=[name for name, _ in chunk],
+                                           id_numbers=[idn for _, idn in chunk], cache=services.cache)
                 record(session, actor=SYSTEM_CLI, action="conflicts.check", entity="parties",
                        fields=["name", "role", "matter_ref"])
             for result in results:
