@@ -17,6 +17,8 @@ from bot.console.fake_slack import Call, FakeSlack
 from bot.console.prompts import ask_selection
 from bot.console.render import Clickable, Renderer, Where
 from bot.console.terminal import Terminal
+from bot.flows import directory
+from bot.i18n import normalize_locale, t
 from bot.services import Services
 
 CONSOLE_BOT_TOKEN = "xoxb-console-local"
@@ -74,6 +76,13 @@ class ConsoleSlack:
         self.executor.shutdown(wait=True)
         self.fake.stop()
 
+    def locale(self) -> str:
+        """The acting user's language (the firm's default for someone not in the directory)."""
+        default = self.services.settings.default_locale
+        with self.services.session() as session:
+            actor = directory.find_actor(session, slack_user_id=self.user, default_locale=default)
+        return normalize_locale(actor.locale if actor else default)
+
     def web_client(self) -> WebClient:
         """A Web API client on the fake (what the jobs process would use)."""
         return make_web_client(self.services)
@@ -93,7 +102,7 @@ class ConsoleSlack:
         self.reply_in = reply_in or self.channel
         sent = action()
         if not self.executor.wait_idle():
-            self.term.write("(the app is still working after 30 s; its output will appear later)")
+            self.term.write(t("console.still_working", self.locale()))
         self.fake.settle(quiet=0.05)
         calls = self.new_calls()
         self.renderer.start()
@@ -206,10 +215,11 @@ class ConsoleSlack:
         Inside the open view `open_view`, `answers` are sent as the view's state.
         """
         if not number.isdigit() or not 1 <= int(number) <= len(self.clickables):
-            self.term.write(f"  ✗ There is no button {number or '(number missing)'} in the last output.")
+            self.term.write("  ✗ " + t("console.no_button", self.locale(),
+                                       number=number or t("console.number_missing", self.locale())))
             return None
         item = self.clickables[int(number) - 1]
-        fields = ask_selection(self.term, item.kind, item.options)
+        fields = ask_selection(self.term, item.kind, item.options, self.locale())
         if fields is None:
             return None
         sent, calls = self.run(lambda: self.driver.click(
@@ -229,10 +239,10 @@ class ConsoleSlack:
     def say_status(self, sent: Sent | None, calls: list[Call], what: str) -> None:
         """Explain a request the app did not handle, or that showed nothing."""
         if sent is not None and sent.status == 404:
-            self.term.write(f"(no handler for {what}: that feature is not installed in this app)")
+            self.term.write(t("console.no_handler", self.locale(), what=what))
         elif sent is not None and sent.status >= 400:
-            self.term.write(f"(the app answered {sent.status} to {what})")
+            self.term.write(t("console.app_answered", self.locale(), status=sent.status, what=what))
         elif not [c for c in calls if c.method not in QUIET_METHODS and not c.method.startswith("users.")]:
             body = sent.json if sent is not None else {}
             if not (body.get("text") or body.get("blocks")):
-                self.term.write("(nothing visible happened)")
+                self.term.write(t("console.nothing_visible", self.locale()))
