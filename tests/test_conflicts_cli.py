@@ -262,3 +262,23 @@ def test_import_refuses_before_writing_anything(cli, db_url: str, tmp_path: Path
         assert result.exit_code == 1 and message in result.output, result.output
         assert "Traceback" not in result.output
     assert count_parties(db_url, tmp_path) == 0
+
+
+def test_check_file_from_standard_input_in_gbk(cli_input, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli_input("张伟\n\nJohn Smith\n".encode("gbk"), "conflicts", "check", "--json", "--file", "-")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["query"] for x in result.output.splitlines()] == ["张伟", "John Smith"]
+    empty = cli_input(b"", "conflicts", "check", "--file", "-")
+    assert empty.exit_code == 2 and "give at least one name" in empty.output
+
+
+@pytest.fixture
+def cli_input(db_url: str, tmp_path: Path, test_keyring):  # type: ignore[no-untyped-def]
+    """`lawcrm …` with bytes on standard input."""
+    write_key_file(tmp_path / "keys.json", test_keyring)
+    env = {"DATABASE_URL": db_url, "DATA_DIR": str(tmp_path)}
+
+    def run(data: bytes, *args: str) -> Result:
+        return CliRunner().invoke(build_cli(), list(args), input=data, env=env, catch_exceptions=False)
+
+    return run

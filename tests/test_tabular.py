@@ -146,3 +146,10 @@ def test_a_directory_is_not_a_file(tmp_path: Path) -> None:
 def test_lines_skip_blanks_and_trim(tmp_path: Path) -> None:
     path = put(tmp_path, "names.txt", codecs.BOM_UTF8 + "  Acme Ltd \r\n\r\n\t\n张伟\n".encode())
     assert list(read_lines(path)) == [(1, "Acme Ltd"), (4, "张伟")]
+
+
+def test_bytes_already_read_are_detected_and_split_the_same_way() -> None:
+    assert list(read_lines("北京\r\n\r\n上海\n".encode("gbk"))) == [(1, "北京"), (3, "上海")]
+    assert list(read_lines(codecs.BOM_UTF16_LE + "Acme\n".encode("utf-16-le"))) == [(1, "Acme")]
+    with pytest.raises(FileError):
+        list(read_lines("Müller\n".encode("latin-1")))

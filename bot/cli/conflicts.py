@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
+import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -57,7 +58,10 @@ ENCODING_HELP = "The file's text encoding (default: detected; UTF-8, UTF-16 with
 
 
 def _names_from_file(path: Path, encoding: str | None) -> list[tuple[str, str]]:
-    """(name, id number) to check: a TXT file's lines, or a CSV/XLSX's name (and id_number) column."""
+    """(name, id number) to check: a TXT file's (or stdin's) lines, or a CSV/XLSX's name and id_number columns."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        return [(text, "") for _line, text in read_lines(data, encoding=encoding)] if data.strip() else []
     if not is_table(path):
         return [(text, "") for _line, text in read_lines(path, encoding=encoding)]
     found: list[tuple[str, str]] = []
@@ -108,7 +112,8 @@ def register(main: click.Group) -> None:
     @conflicts.command("check")
     @click.argument("names", nargs=-1)
     @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
-                  help="A text file with one name per line, or a CSV/XLSX with a name (and id_number) column.")
+                  help="A text file with one name per line ('-': standard input), or a CSV/XLSX with a "
+                       "name (and id_number) column.")
     @click.option("--encoding", default=None, help=ENCODING_HELP)
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per query.")
     @pass_state

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,13 +81,20 @@ def _check_codec(encoding: str) -> str:
     return "utf-8-sig" if name == "utf-8" else name
 
 
-def _decodes(path: Path, encoding: str, *, offset: int = 0) -> tuple[bool, str]:
-    """Whether the whole file decodes strictly, streaming; and the first characters decoded."""
+Source = Path | bytes
+
+
+def _open_binary(source: Source) -> IO[bytes]:
+    """The bytes of a file, or of data already read (standard input)."""
+    return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+
+
+def _decodes(source: Source, encoding: str) -> tuple[bool, str]:
+    """Whether the whole input decodes strictly, streaming; and the first characters decoded."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     sample: list[str] = []
     size = 0
-    with path.open("rb") as fh:
-        fh.seek(offset)
+    with _open_binary(source) as fh:
         try:
             while chunk := fh.read(CHUNK):
                 text = decoder.decode(chunk)
@@ -118,29 +126,29 @@ def _looks_chinese(text: str) -> bool:
     return common * 2 >= len(wide)
 
 
-def detect_encoding(path: Path) -> str:
-    """The file's text encoding: a BOM's, else UTF-8, else GB18030 (Chinese Excel's CSV)."""
-    with path.open("rb") as fh:
+def detect_encoding(source: Source) -> str:
+    """The text encoding of a file (or of bytes read): a BOM's, else UTF-8, else GB18030 (Chinese Excel's CSV)."""
+    with _open_binary(source) as fh:
         head = fh.read(4)
     for bom, encoding in BOMS:
         if head.startswith(bom):
-            if not _decodes(path, encoding)[0]:
+            if not _decodes(source, encoding)[0]:
                 raise FileError("file.bad_encoding", encoding=encoding.upper())
             return encoding
-    if _decodes(path, "utf-8")[0]:
+    if _decodes(source, "utf-8")[0]:
         return "utf-8"
-    ok, sample = _decodes(path, "gb18030")
+    ok, sample = _decodes(source, "gb18030")
     if ok and _looks_chinese(sample):
         return "gb18030"
     raise FileError("file.unknown_encoding")
 
 
-def text_encoding(path: Path, encoding: str | None = None) -> str:
-    """The encoding to read `path` with: the one given (checked over the whole file) or the detected one."""
+def text_encoding(source: Source, encoding: str | None = None) -> str:
+    """The encoding to read `source` with: the one given (checked over all of it) or the detected one."""
     if encoding is None or not encoding.strip():
-        return detect_encoding(path)
+        return detect_encoding(source)
     codec = _check_codec(encoding.strip())
-    if not _decodes(path, codec)[0]:
+    if not _decodes(source, codec)[0]:
         raise FileError("file.bad_encoding", encoding=encoding.strip())
     return codec
 
@@ -295,14 +303,15 @@ class Table:
         self.close()
 
 
-def read_lines(path: Path, *, encoding: str | None = None) -> Iterator[tuple[int, str]]:
-    """(line number, text) of every non-blank line of a text file, whitespace trimmed."""
-    _check_file(path)
+def read_lines(source: Source, *, encoding: str | None = None) -> Iterator[tuple[int, str]]:
+    """(line number, text) of every non-blank line of a text file (or of bytes read), whitespace trimmed."""
+    if isinstance(source, Path):
+        _check_file(source)
     try:
-        codec = text_encoding(path, encoding)
-        fh = path.open(encoding=codec, newline=None)
+        codec = text_encoding(source, encoding)
+        fh = io.TextIOWrapper(_open_binary(source), encoding=codec, newline=None)
     except OSError as exc:
-        raise FileError("file.unreadable", path=str(path), detail=exc.strerror or type(exc).__name__) from None
+        raise FileError("file.unreadable", path=str(source), detail=exc.strerror or type(exc).__name__) from None
 
     def lines() -> Iterator[tuple[int, str]]:
         with fh:
