@@ -159,3 +159,33 @@ def test_key_file_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
 def test_database_url_option_is_checked_like_the_setting(tmp_path: Path) -> None:
     one_line(run("--database-url", "mysql://db/x", "staff", "list", env={"DATA_DIR": str(tmp_path)}),
              "DATABASE_URL")
+
+
+# -- serve: where it listens comes from the settings too -------------------------------------------------
+
+@pytest.mark.parametrize("host,port_taken,name", [("127.0.0.1", True, "HTTP_PORT"),
+                                                  ("no-such-host.invalid", False, "HTTP_HOST"),
+                                                  ("192.0.2.1", False, "HTTP_HOST")])
+def test_serve_where_it_cannot_listen_is_one_line(tmp_path, monkeypatch, fake_slack,  # type: ignore[no-untyped-def]
+                                                  host: str, port_taken: bool, name: str) -> None:
+    import socket
+
+    from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+    from tests.test_http import cli, error_lines
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        if not port_taken:
+            taken.close()
+        env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+               "SLACK_API_URL": fake_slack.url, "HTTP_HOST": host, "HTTP_PORT": str(port)}
+        result = cli(tmp_path, monkeypatch, ["serve"], env)
+    finally:
+        taken.close()
+    assert result.exit_code == 2
+    lines = error_lines(result)
+    assert len(lines) == 1 and lines[0].startswith(f"lawcrm: invalid setting {name}: cannot listen on {host}:{port}")
+    assert "Traceback" not in result.stderr

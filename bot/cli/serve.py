@@ -9,7 +9,7 @@ import click
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
-from bot.cli import CliState, pass_state
+from bot.cli import CliState, fail, pass_state
 from bot.logging_setup import setup_logging
 
 
@@ -79,9 +79,12 @@ def register(main: click.Group) -> None:
                 click.echo(f"lawcrm: invalid setting {name.upper()}: required to serve HTTP", err=True)
                 sys.exit(2)
         services = _prepare(state)
-        from bot.http import serve_http
+        from bot.http import ListenRefused, serve_http
 
-        serve_http(_slack_app(services), services)
+        try:
+            serve_http(_slack_app(services), services)
+        except ListenRefused as exc:
+            fail(str(exc))
 
     @main.command()
     @pass_state
