@@ -92,7 +92,7 @@ def create_http_server(app: App, services: Services, *, host: str | None = None,
 
 
 class ListenRefused(Exception):
-    """The server cannot listen where HTTP_HOST and HTTP_PORT say; the message is one line naming the setting."""
+    """The server cannot listen at HTTP_HOST:HTTP_PORT; the message is one line naming the setting."""
 
 
 def serve_http(app: App, services: Services) -> None:
@@ -101,7 +101,8 @@ def serve_http(app: App, services: Services) -> None:
     try:
         server = create_http_server(app, services)
     except (OSError, ValueError) as exc:  # port taken or privileged, unknown host, address not here
-        host = not isinstance(exc, OSError) or isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL
+        host = not isinstance(exc, OSError) or isinstance(exc, socket.gaierror) \
+            or exc.errno == errno.EADDRNOTAVAIL
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "no such address"
         raise ListenRefused(f"invalid setting {'HTTP_HOST' if host else 'HTTP_PORT'}: cannot listen on "
                             f"{settings.http_host}:{settings.http_port} ({reason})") from None

@@ -58,7 +58,7 @@ ENCODING_HELP = "The file's text encoding (default: detected; UTF-8, UTF-16 with
 
 
 def _names_from_file(path: Path, encoding: str | None) -> list[tuple[str, str]]:
-    """(name, id number) to check: a TXT file's (or stdin's) lines, or a CSV/XLSX's name and id_number columns."""
+    """(name, id number) pairs: a text file's (or stdin's) lines, or a CSV/XLSX's name and id_number."""
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         return [(text, "") for _line, text in read_lines(data, encoding=encoding)] if data.strip() else []
@@ -87,8 +87,7 @@ def register(main: click.Group) -> None:
     @click.option("--quiet", is_flag=True, help="No progress lines.")
     @pass_services()
     def import_(services: Services, file: Path, encoding: str | None, quiet: bool) -> None:
-        """Import parties from a CSV or XLSX file with a header (English or Chinese):
-        name, role, kind, matter, id_number."""
+        """Import parties from CSV/XLSX: name, role, kind, matter, id_number (or Chinese headers)."""
         last = [time.monotonic()]
 
         def progress(report: ImportReport) -> None:
@@ -100,7 +99,8 @@ def register(main: click.Group) -> None:
                        f"{report.duplicates} duplicates, {len(report.refused)} refused", err=True)
 
         try:
-            report = import_file(services.engine, file, actor=SYSTEM_CLI, encoding=encoding, progress=progress)
+            report = import_file(services.engine, file, actor=SYSTEM_CLI, encoding=encoding,
+                                 progress=progress)
         except DomainError as exc:
             raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         for line, key, params in report.refused[:1000]:

@@ -88,7 +88,8 @@ def run_jobs(slack: ConsoleSlack) -> None:
         return
     ctx = JobContext(services=slack.services, sender=SlackSender(slack.web_client()), owner="console")
     found = discover_jobs(slack.services)
-    slack.term.write(t("console.jobs.running", locale, count=len(found), names=", ".join(j.name for j in found)))
+    names = ", ".join(j.name for j in found)
+    slack.term.write(t("console.jobs.running", locale, count=len(found), names=names))
     _, calls = slack.run(lambda: run_once(ctx, found))
     if not [c for c in calls if c.method == "chat.postMessage" or c.method == "chat.update"]:
         slack.term.write(t("console.jobs.none_due", locale))

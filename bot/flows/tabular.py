@@ -127,7 +127,7 @@ def _looks_chinese(text: str) -> bool:
 
 
 def detect_encoding(source: Source) -> str:
-    """The text encoding of a file (or of bytes read): a BOM's, else UTF-8, else GB18030 (Chinese Excel's CSV)."""
+    """The text encoding of a file (or of bytes read): a BOM's, else UTF-8, else GB18030."""
     with _open_binary(source) as fh:
         head = fh.read(4)
     for bom, encoding in BOMS:
@@ -258,7 +258,8 @@ class Table:
         header = next(rows, None)
         if header is None:
             raise FileError("file.empty")
-        self._rows = ((number, [_cell_text(v) for v in values]) for number, values in enumerate(rows, start=2))
+        self._rows = ((number, [_cell_text(v) for v in values])
+                      for number, values in enumerate(rows, start=2))
         return [_cell_text(h) for h in header]
 
     def _match(self, header: list[str]) -> None:
@@ -311,7 +312,8 @@ def read_lines(source: Source, *, encoding: str | None = None) -> Iterator[tuple
         codec = text_encoding(source, encoding)
         fh = io.TextIOWrapper(_open_binary(source), encoding=codec, newline=None)
     except OSError as exc:
-        raise FileError("file.unreadable", path=str(source), detail=exc.strerror or type(exc).__name__) from None
+        raise FileError("file.unreadable", path=str(source),
+                        detail=exc.strerror or type(exc).__name__) from None
 
     def lines() -> Iterator[tuple[int, str]]:
         with fh:
