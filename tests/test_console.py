@@ -449,7 +449,9 @@ def test_prompts_and_console_messages_follow_a_chinese_users_locale(services, wi
     assert "弹窗（[回车] Save · :click N · :redo · :cancel）>" in out and "按回车提交" in out
     assert "在弹窗中：依次回答各项" in out and "✗ :nope 在弹窗中不可用" in out
     assert "（弹窗已关闭）" in out and "✗ 用法：:as U0123ABCD" in out and out.rstrip().endswith("再见")
-    for english in ("This field is required", "Type a", "fill in the modal", "Console commands", "(modal closed)"):
+    assert "▶ 弹窗已打开" in out and "▶ 私信给 U0WANG（您）" in out
+    for english in ("This field is required", "Type a", "fill in the modal", "Console commands", "(modal closed)",
+                    "modal opened", "DM to"):
         assert english not in out, english
 
 
@@ -473,3 +475,10 @@ def test_staff_command_answers_in_the_users_language(services):
     assert "✗ 未知角色 `wizard`" in out and "Unknown role" not in out
     assert "用法：:staff add" in out and "✓ U0ZHAO — 赵六，Lawyer，语言 en" in out
     assert "U0WANG       partner        zh-CN  王芳" in out
+
+
+def test_what_slack_shows_is_described_in_the_users_language(services):
+    make_staff(services, "U0WANG", "partner", "王芳", locale="zh-CN")
+    out = console(services, "/lawcrm whoami", ":channel C0OTHER", as_user="U0WANG")
+    assert "▶ 在 #general (C0GENERAL) 回复（仅您可见）" in after(out, "U0WANG> /lawcrm whoami")
+    assert "命令现在来自 C0OTHER。" in out and "reply in" not in out

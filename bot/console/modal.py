@@ -215,16 +215,18 @@ class ModalRunner:
         if action == "update":
             changed_later = any(c.method == "views.update" and self.slack.view_id_of(c) == vid for c in calls)
             if changed_later:
-                r.say(f"▶ modal updated: {text_of(view.get('title'))} (then changed, below)")
+                r.say(t("console.render.then_changed", self.slack.shown_in,
+                        what=t("console.render.views_update_titled", self.slack.shown_in,
+                               title=text_of(view.get("title")))))
                 return
             self.slack.fake.views[vid] = {**view, "id": vid, "hash": f"c{next(self._ids)}"}
-            r.say("▶ modal updated")
+            r.say(t("console.render.views_update", self.slack.shown_in))
             r.view(self.slack.fake.views[vid])
         elif action == "push":
             new_id = f"VCONSOLE{next(self._ids):04d}"
             self.slack.fake.views[new_id] = {**view, "id": new_id, "hash": f"c{next(self._ids)}"}
             pushed.append(new_id)
-            r.say("▶ modal opened on top")
+            r.say(t("console.render.views_push", self.slack.shown_in))
             r.view(self.slack.fake.views[new_id])
 
     def show_errors(self, vid: str, form: Form, errors: Mapping[str, str]) -> Outcome | None:

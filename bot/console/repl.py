@@ -119,7 +119,7 @@ class Console:
         if line.startswith("/"):
             self.slash(line)
             return True
-        locale = self.slack.locale()
+        locale = self.slack.shown_in = self.slack.locale()
         if not line.startswith(":"):
             self.term.write(t("console.type_a_command", locale))
             return True
