@@ -22,6 +22,7 @@ Locale = Literal["en", "zh-CN"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 NAMED_MESSAGE = re.compile(r"^([A-Z][A-Z0-9_]+): (.*)$", re.S)
 SOURCE_FIELD = re.compile(r'field "([^"]+)"')
+ENV_FILE = ".env"
 
 CONTACT_CHANNELS = tuple(c.value for c in ContactChannel)
 CADENCE_TIERS = tuple(tier.value for tier in Tier if tier is not Tier.LOST)
@@ -41,7 +42,7 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Every setting of the product; environment variable = field name in upper case."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(env_file=ENV_FILE, extra="ignore", case_sensitive=False)
 
     data_dir: Path = Path("data")
     database_url: str | None = None
@@ -210,6 +211,12 @@ def load_settings(**overrides: object) -> Settings:
     """Build the settings, turning validation errors into one clear line."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError as exc:  # .env saved in a local code page (GBK) by a Windows editor
+        raise SettingsError(f"invalid settings file {ENV_FILE}: not UTF-8 text (byte {exc.start}); "
+                            "save it as UTF-8") from None
+    except OSError as exc:
+        raise SettingsError(f"invalid settings file {ENV_FILE}: cannot read it "
+                            f"({exc.strerror or type(exc).__name__})") from None
     except SourceError as exc:  # a value that had to be JSON (CADENCE) could not be parsed
         named = SOURCE_FIELD.search(str(exc))
         name = named.group(1).upper() if named else "settings"

@@ -189,3 +189,15 @@ def test_serve_where_it_cannot_listen_is_one_line(tmp_path, monkeypatch, fake_sl
     lines = error_lines(result)
     assert len(lines) == 1 and lines[0].startswith(f"lawcrm: invalid setting {name}: cannot listen on {host}:{port}")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content", ["MANAGING_PARTNER_USER_ID=张伟\n".encode("gbk"),
+                                     b"DEFAULT_LOCALE=zh-CN\nFIRM_TIMEZONE=\xff\xfe\n"])
+def test_settings_file_in_another_encoding_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       content: bytes) -> None:
+    (tmp_path / ".env").write_bytes(content)
+    monkeypatch.chdir(tmp_path)
+    result = run("staff", "list", env={"DATA_DIR": str(tmp_path)})
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lawcrm: invalid settings file .env: not UTF-8 text"), lines
