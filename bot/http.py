@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -89,9 +91,21 @@ def create_http_server(app: App, services: Services, *, host: str | None = None,
     )
 
 
+class ListenRefused(Exception):
+    """The server cannot listen at HTTP_HOST:HTTP_PORT; the message is one line naming the setting."""
+
+
 def serve_http(app: App, services: Services) -> None:
     """Serve until SIGTERM or Ctrl-C, then let running listeners finish before exiting."""
-    server = create_http_server(app, services)
+    settings = services.settings
+    try:
+        server = create_http_server(app, services)
+    except (OSError, ValueError) as exc:  # port taken or privileged, unknown host, address not here
+        host = not isinstance(exc, OSError) or isinstance(exc, socket.gaierror) \
+            or exc.errno == errno.EADDRNOTAVAIL
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "no such address"
+        raise ListenRefused(f"invalid setting {'HTTP_HOST' if host else 'HTTP_PORT'}: cannot listen on "
+                            f"{settings.http_host}:{settings.http_port} ({reason})") from None
     log.info("serving HTTP", extra={"host": services.settings.http_host,
                                     "port": server.effective_port})
     if threading.current_thread() is threading.main_thread():

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from storage.crypto import AnyKeyring, load_keyring
 from storage.db import make_engine, make_session_factory, session_scope
 from storage.models import utcnow
@@ -54,13 +54,27 @@ def build_services(settings: Settings, *, create_keys: bool = True,
     processes share the data, and a key made up by one of them would strand what it wrote.
     """
     embedded = make_url(settings.resolved_database_url).get_backend_name() == "sqlite"
-    keyring = load_keyring(
-        encryption_keys=settings.encryption_keys.get_secret_value() if settings.encryption_keys else None,
-        blind_index_key=settings.blind_index_key.get_secret_value() if settings.blind_index_key else None,
-        key_file=settings.resolved_key_file,
-        create=create_keys and embedded,
-    )
-    engine = make_engine(settings.resolved_database_url, keyring=keyring,
-                         pool_size=max(5, settings.listener_threads))
+    try:
+        keyring = load_keyring(
+            encryption_keys=settings.encryption_keys.get_secret_value() if settings.encryption_keys else None,
+            blind_index_key=settings.blind_index_key.get_secret_value() if settings.blind_index_key else None,
+            key_file=settings.resolved_key_file,
+            create=create_keys and embedded,
+        )
+    except OSError as exc:
+        raise _unusable_path("KEY_FILE" if settings.key_file else "DATA_DIR", exc) from None
+    try:
+        engine = make_engine(settings.resolved_database_url, keyring=keyring,
+                             pool_size=max(5, settings.listener_threads))
+    except OSError as exc:
+        raise _unusable_path("DATABASE_URL" if settings.database_url else "DATA_DIR", exc) from None
     return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                     keyring=keyring, clock=clock)
+
+
+def _unusable_path(name: str, exc: OSError) -> SettingsError:
+    """A directory or file the settings point at that cannot be made or read, as one line."""
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = "a file is in the way of a directory" if isinstance(exc, (FileExistsError, NotADirectoryError)) \
+        else exc.strerror or type(exc).__name__
+    return SettingsError(f"invalid setting {name}: cannot use{where} ({reason})")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as SourceError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -20,6 +21,8 @@ from storage.models.enums import ContactChannel, Tier
 Locale = Literal["en", "zh-CN"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 NAMED_MESSAGE = re.compile(r"^([A-Z][A-Z0-9_]+): (.*)$", re.S)
+SOURCE_FIELD = re.compile(r'field "([^"]+)"')
+ENV_FILE = ".env"
 
 CONTACT_CHANNELS = tuple(c.value for c in ContactChannel)
 CADENCE_TIERS = tuple(tier.value for tier in Tier if tier is not Tier.LOST)
@@ -39,7 +42,7 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Every setting of the product; environment variable = field name in upper case."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(env_file=ENV_FILE, extra="ignore", case_sensitive=False)
 
     data_dir: Path = Path("data")
     database_url: str | None = None
@@ -93,11 +96,13 @@ class Settings(BaseSettings):
             if not isinstance(rules, list):
                 raise ValueError(f"tier {tier!r}: give a list of rules")
             for r in rules:
-                if not isinstance(r.get("rule"), str) or not isinstance(r.get("every_days"), int) \
-                        or r["every_days"] < 1:
+                days = r.get("every_days")
+                if not isinstance(r.get("rule"), str) or not r["rule"].strip() or type(days) is not int \
+                        or days < 1:
                     raise ValueError(f"tier {tier!r}: each rule needs a name and every_days >= 1")
-                bad = set(r.get("channels") or []) - set(CONTACT_CHANNELS)
-                if bad or not r.get("channels"):
+                channels = r.get("channels")
+                if not isinstance(channels, list) or not channels \
+                        or not all(isinstance(c, str) and c in CONTACT_CHANNELS for c in channels):
                     raise ValueError(f"tier {tier!r} rule {r['rule']!r}: channels must be some of "
                                      f"{', '.join(CONTACT_CHANNELS)}")
         return value
@@ -212,10 +217,26 @@ def load_settings(**overrides: object) -> Settings:
     """Build the settings, turning validation errors into one clear line."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError as exc:  # .env saved in a local code page (GBK) by a Windows editor
+        raise SettingsError(f"invalid settings file {ENV_FILE}: not UTF-8 text (byte {exc.start}); "
+                            "save it as UTF-8") from None
+    except OSError as exc:
+        raise SettingsError(f"invalid settings file {ENV_FILE}: cannot read it "
+                            f"({exc.strerror or type(exc).__name__})") from None
+    except SourceError as exc:  # a value that had to be JSON (CADENCE) could not be parsed
+        named = SOURCE_FIELD.search(str(exc))
+        name = named.group(1).upper() if named else "settings"
+        cause = exc.__cause__
+        detail = f"{cause.msg} at character {cause.pos}" if isinstance(cause, ValueError) \
+            and hasattr(cause, "pos") else "cannot be parsed"
+        raise SettingsError(f"invalid setting {name}: not valid JSON ({detail})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = ".".join(str(p) for p in first.get("loc", ()))
+        loc = [str(p) for p in first.get("loc", ())]
+        name = loc[0] if loc else ""
         msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
+        if len(loc) > 1:  # inside a structured setting (CADENCE): say where
+            msg = f"at {'.'.join(loc[1:])}: {msg}"
         named = NAMED_MESSAGE.match(msg)
         if not name and named:  # a rule across settings names the variable it needs
             name, msg = named.group(1), named.group(2)

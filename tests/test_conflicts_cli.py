@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -157,3 +158,127 @@ def test_imported_id_numbers_are_stored_normalised(cli, db_url: str, tmp_path: P
         [res] = search_conflicts(session, names=["Nobody"], id_numbers=["11010519491231002X"])
         assert [h.name for h in res.hits] == ["李娜"]
     services.engine.dispose()
+
+
+# -- files as Chinese Excel and other tools save them (bot/flows/tabular.py) -----------------------------
+
+def put(tmp_path: Path, name: str, data: bytes) -> Path:
+    """A file holding exactly these bytes."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("encoding,bom", [("gbk", b""), ("gb18030", b""), ("utf-16-le", codecs.BOM_UTF16_LE),
+                                          ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-8", codecs.BOM_UTF8)])
+def test_check_file_in_any_common_encoding(cli, tmp_path: Path, encoding: str, bom: bytes) -> None:  # type: ignore[no-untyped-def]
+    cli("conflicts", "import", str(write(tmp_path, "legacy.csv", GOOD_AND_BAD)))
+    names = put(tmp_path, "names.txt", bom + "张伟\r\n\r\n星辰科技（北京）有限公司\r\n".encode(encoding))
+    result = cli("conflicts", "check", "--json", "--file", str(names))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [x["query"] for x in lines] == ["张伟", "星辰科技（北京）有限公司"]
+    assert lines[0]["hits"][0]["name"] == "张伟" and lines[1]["hits"][0]["name"] == "北京星辰科技有限公司"
+
+
+def test_check_file_encoding_option(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    names = put(tmp_path, "names.txt", "张伟\n".encode("gbk"))
+    assert cli("conflicts", "check", "--encoding", "gbk", "--file", str(names)).exit_code == 0
+    wrong = cli("conflicts", "check", "--encoding", "utf-8", "--file", str(names))
+    assert wrong.exit_code == 1 and "the file is not valid utf-8 text" in wrong.output
+    bogus = cli("conflicts", "check", "--encoding", "klingon", "--file", str(names))
+    assert bogus.exit_code == 1 and 'unknown text encoding "klingon"' in bogus.output
+    latin = put(tmp_path, "latin.txt", "Müller\n".encode("latin-1"))
+    refused = cli("conflicts", "check", "--file", str(latin))
+    assert refused.exit_code == 1 and "not UTF-8, UTF-16 or Chinese" in refused.output
+    missing = cli("conflicts", "check", "--file", str(tmp_path / "none.txt"))
+    assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_check_file_as_a_sheet_with_chinese_headers_and_id_numbers(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("conflicts", "import", str(write(tmp_path, "legacy.csv", GOOD_AND_BAD)))
+    sheet = put(tmp_path, "names.csv", "序号,姓名,身份证号\n1,Nobody Here,110101199003074578\n2,,\n3,,5\n"
+                .encode("gbk"))
+    result = cli("conflicts", "check", "--json", "--file", str(sheet))
+    assert result.exit_code == 0, result.output
+    [line] = [json.loads(x) for x in result.stdout.splitlines()]
+    assert line["query"] == "Nobody Here" and line["hits"][0]["name"] == "张伟"
+    assert line["hits"][0]["why"] == "same ID number / credit code"
+    assert "line 4: the name is empty; row skipped" in result.stderr
+    no_column = cli("conflicts", "check", "--file", str(put(tmp_path, "x.csv", b"client,notes\nA,B\n")))
+    assert no_column.exit_code == 1 and "missing required column(s): name (the header has: client, notes)" \
+        in no_column.output
+
+
+@pytest.mark.parametrize("args", [("",), ("   ",), ("Acme", ""), ("\t", "Acme")])
+def test_check_refuses_blank_names(cli, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    result = cli("conflicts", "check", *args)
+    assert result.exit_code == 2 and "is empty: give each name to check as text" in result.output
+    assert "name 2 is empty" in result.output if args[0] == "Acme" else "name 1 is empty" in result.output
+
+
+def test_check_trims_names(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("conflicts", "import", str(write(tmp_path, "legacy.csv", GOOD_AND_BAD)))
+    result = cli("conflicts", "check", "--json", "  John   Smith ")
+    assert json.loads(result.output)["query"] == "John Smith"
+
+
+def test_import_gbk_csv_with_chinese_headers_and_values(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = ("当事人名称,角色,类型,案号,证件号码\n"
+            "北京星辰科技有限公司,对方当事人,单位,2025-LIT-0001,91110000100000000X\n"
+            "张伟,前客户,个人,M-1,110101199003074578\n"
+            "李四,敌人,,,\n")
+    result = cli("conflicts", "import", str(put(tmp_path, "legacy.csv", text.encode("gbk"))))
+    assert result.exit_code == 0, result.output
+    assert "encoding: gb18030" in result.output and "imported: 2" in result.output
+    assert 'line 4: role "敌人" is not one of' in result.output
+    services = build_services(Settings(_env_file=None, database_url=db_url, data_dir=tmp_path))  # type: ignore[call-arg]
+    with services.session() as session:
+        party = session.execute(select(Party).where(Party.name == "张伟")).scalar_one()
+        assert (party.role, party.kind, party.matter_ref) == ("former_client", "person", "M-1")
+        assert party.id_number == "110101199003074578"
+    services.engine.dispose()
+    again = cli("conflicts", "import", str(tmp_path / "legacy.csv"))
+    assert "imported: 0" in again.output and "duplicates skipped: 2" in again.output
+
+
+def test_import_excel_unicode_text_and_encoding_option(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    utf16 = put(tmp_path, "export.txt", codecs.BOM_UTF16_LE + "姓名\t角色\r\n李娜\tclient\r\n".encode("utf-16-le"))
+    result = cli("conflicts", "import", str(utf16))
+    assert result.exit_code == 0 and "imported: 1" in result.output, result.output
+    latin = put(tmp_path, "latin.csv", "name,role\nMüller GmbH,adverse\n".encode("latin-1"))
+    named = cli("conflicts", "import", "--encoding", "latin-1", str(latin))
+    assert named.exit_code == 0 and "imported: 1" in named.output, named.output
+    assert count_parties(db_url, tmp_path) == 2
+
+
+def test_import_refuses_before_writing_anything(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    for name, data, message in [
+        ("old.xls", b"\xd0\xcf\x11\xe0", ".xls workbooks cannot be read; save the sheet as XLSX or CSV"),
+        ("empty.csv", b"", "the file is empty"),
+        ("gbk.csv", "名称,备注\n张伟,x\n".encode("gbk"), "missing required column(s): role"),
+    ]:
+        result = cli("conflicts", "import", str(put(tmp_path, name, data)))
+        assert result.exit_code == 1 and message in result.output, result.output
+        assert "Traceback" not in result.output
+    assert count_parties(db_url, tmp_path) == 0
+
+
+def test_check_file_from_standard_input_in_gbk(cli_input, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli_input("张伟\n\nJohn Smith\n".encode("gbk"), "conflicts", "check", "--json", "--file", "-")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x)["query"] for x in result.output.splitlines()] == ["张伟", "John Smith"]
+    empty = cli_input(b"", "conflicts", "check", "--file", "-")
+    assert empty.exit_code == 2 and "give at least one name" in empty.output
+
+
+@pytest.fixture
+def cli_input(db_url: str, tmp_path: Path, test_keyring):  # type: ignore[no-untyped-def]
+    """`lawcrm …` with bytes on standard input."""
+    write_key_file(tmp_path / "keys.json", test_keyring)
+    env = {"DATABASE_URL": db_url, "DATA_DIR": str(tmp_path)}
+
+    def run(data: bytes, *args: str) -> Result:
+        return CliRunner().invoke(build_cli(), list(args), input=data, env=env, catch_exceptions=False)
+
+    return run

@@ -428,3 +428,57 @@ def test_lawcrm_console_works_on_a_fresh_clone(tmp_path: Path):
     assert "role: *Partner*" in done.stdout and "bye" in done.stdout
     assert (tmp_path / "data" / "lawcrm.db").exists() and (tmp_path / "data" / "keys.json").exists()
     assert "Traceback" not in done.stderr
+
+
+# -- the console speaks the acting user's language ----------------------------------------------------
+def test_prompts_and_console_messages_follow_a_chinese_users_locale(services, with_test_form):
+    make_staff(services, "U0WANG", "partner", "王芳", locale="zh-CN")
+    out = console(services, ":help", ":bogus", "hello", "/testform", "this name is far too long for the field",
+                  "bob", "", "9", "2", "", "1", "2026-13-01", "2026-12-01", "tomorrow", "2026-12-01 09:30",
+                  "nobody", "u0lawyer1", "a", "acme", "1", "oops", ":help", ":nope", ":cancel", ":as nobody",
+                  as_user="U0WANG")
+    assert "当前身份：U0WANG — 王芳，合伙人，语言 zh-CN" in out
+    assert "控制台命令：" in out and "✗ 未知的控制台命令 :bogus" in out and "请输入斜杠命令" in out
+    assert "（请填写弹窗；:help 查看说明，:cancel 关闭）" in out
+    assert "Name* (文本)" in out and "Notes (多行文本)" in out and "Kind* (单选)" in out
+    assert "（可输入多行；单独一行 '.' 结束；第一行留空则跳过）" in out
+    assert "✗ 最多 20 个字符（已输入 39 个）。" in out and "✗ 请输入 1 到 2 之间的数字。" in out
+    assert "✗ 此项为必填。" in out and "✗ 请按 YYYY-MM-DD 格式输入日期。" in out
+    assert "（YYYY-MM-DD HH:MM，Asia/Shanghai）" in out and "✗ 请按 YYYY-MM-DD HH:MM（Asia/Shanghai）输入" in out
+    assert "✗ 请输入 Slack 用户 ID，例如 U0123ABCD。" in out and "✗ 请至少输入 2 个字符进行搜索。" in out
+    assert "弹窗（[回车] Save · :click N · :redo · :cancel）>" in out and "按回车提交" in out
+    assert "在弹窗中：依次回答各项" in out and "✗ :nope 在弹窗中不可用" in out
+    assert "（弹窗已关闭）" in out and "✗ 用法：:as U0123ABCD" in out and out.rstrip().endswith("再见")
+    assert "▶ 弹窗已打开" in out and "▶ 私信给 U0WANG（您）" in out
+    for english in ("This field is required", "Type a", "fill in the modal", "Console commands", "(modal closed)",
+                    "modal opened", "DM to"):
+        assert english not in out, english
+
+
+def test_switching_user_switches_the_language_and_the_firm_default_applies(services, with_test_form):
+    make_staff(services, "U0LI", "lawyer", "Li Lei", locale="en")
+    make_staff(services, "U0WANG", "partner", "王芳", locale="zh-CN")
+    out = console(services, ":as U0WANG", "/testform", ":cancel", ":as U0LI", "/testform", ":cancel", as_user="U0LI")
+    chinese, english = out.split("> :as U0LI")
+    assert "现在的身份：U0WANG — 王芳，合伙人，语言 zh-CN" in chinese and "Name* (文本)" in chinese
+    assert "Now acting as U0LI — Li Lei, Lawyer, language en" in english and "Name* (text)" in english
+    assert "（弹窗已关闭）" in chinese and "(modal closed)" in english
+    zh_firm = replace(services, settings=services.settings.model_copy(update={"default_locale": "zh-CN"}))
+    unknown = console(zh_firm, "/testform", ":cancel", as_user="U0NOBODY")
+    assert "不在员工名录中" in unknown and "（弹窗已关闭）" in unknown
+
+
+def test_staff_command_answers_in_the_users_language(services):
+    make_staff(services, "U0WANG", "partner", "王芳", locale="zh-CN")
+    out = console(services, ":staff add U0Y \"Y\" wizard", ":staff", ':staff add U0ZHAO "赵六" lawyer',
+                  ":staff list", as_user="U0WANG")
+    assert "✗ 未知角色 `wizard`" in out and "Unknown role" not in out
+    assert "用法：:staff add" in out and "✓ U0ZHAO — 赵六，Lawyer，语言 en" in out
+    assert "U0WANG       partner        zh-CN  王芳" in out
+
+
+def test_what_slack_shows_is_described_in_the_users_language(services):
+    make_staff(services, "U0WANG", "partner", "王芳", locale="zh-CN")
+    out = console(services, "/lawcrm whoami", ":channel C0OTHER", as_user="U0WANG")
+    assert "▶ 在 #general (C0GENERAL) 回复（仅您可见）" in after(out, "U0WANG> /lawcrm whoami")
+    assert "命令现在来自 C0OTHER。" in out and "reply in" not in out

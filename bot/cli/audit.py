@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import CliState, pass_state
+from bot.cli import pass_services
 from bot.services import Services
 from storage import audit as audit_log
 from storage.db import read_only
@@ -29,10 +29,9 @@ def register(main: click.Group) -> None:
     @click.option("--witness/--no-witness", default=True, show_default=True,
                   help="Check the heads the daily job posted to ADMIN_CHANNEL (else ALERTS_CHANNEL), "
                        "read back with the bot token: catches a chain rewritten with recomputed hashes.")
-    @pass_state
-    def verify(state: CliState, anchor: Path | None, witness: bool) -> None:
+    @pass_services(create_keys=False)
+    def verify(services: Services, anchor: Path | None, witness: bool) -> None:
         """Walk the chain; exit 1 if any row was edited, inserted or deleted."""
-        services = state.services(create_keys=False)
         started = time.monotonic()
         expected = _read_anchor(anchor)
         witnessed, channel = _read_witnesses(services) if witness else ([], None)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
+import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from bot.cli import CliState, pass_state
+from bot.cli import CliState, pass_services, pass_state
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.conflict_import import ImportReport, import_file
 from bot.flows.conflicts import QueryResult, search_conflicts
 from bot.flows.errors import DomainError
+from bot.flows.tabular import Table, is_table, read_lines
 from bot.i18n import t
+from bot.services import Services
 from storage.audit import record
 
 CHECK_CHUNK = 200
@@ -39,6 +42,8 @@ def _as_json(result: QueryResult) -> str:
 
 def _summary(report: ImportReport) -> None:
     """The end-of-import summary."""
+    if report.encoding:
+        click.echo(f"encoding: {report.encoding}")
     click.echo(f"rows read: {report.rows}")
     click.echo(f"imported: {report.imported}")
     click.echo(f"duplicates skipped: {report.duplicates}")
@@ -47,6 +52,26 @@ def _summary(report: ImportReport) -> None:
     for reason, count in reasons.most_common():
         click.echo(f"    {count} x {reason}")
     click.echo(f"time taken: {report.seconds:.1f}s")
+
+
+ENCODING_HELP = "The file's text encoding (default: detected; UTF-8, UTF-16 with BOM or GB18030/GBK)."
+
+
+def _names_from_file(path: Path, encoding: str | None) -> list[tuple[str, str]]:
+    """(name, id number) pairs: a text file's (or stdin's) lines, or a CSV/XLSX's name and id_number."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        return [(text, "") for _line, text in read_lines(data, encoding=encoding)] if data.strip() else []
+    if not is_table(path):
+        return [(text, "") for _line, text in read_lines(path, encoding=encoding)]
+    found: list[tuple[str, str]] = []
+    for row in Table(path, wanted=("name", "id_number"), required=("name",), encoding=encoding):
+        name = " ".join((row.values.get("name") or "").split())
+        if not name:
+            click.echo(t("conflict.check.blank_row", "en", line=row.line), err=True)
+            continue
+        found.append((name, (row.values.get("id_number") or "").strip()))
+    return found
 
 
 def register(main: click.Group) -> None:
@@ -58,11 +83,11 @@ def register(main: click.Group) -> None:
 
     @conflicts.command("import")
     @click.argument("file", type=click.Path(path_type=Path))
+    @click.option("--encoding", default=None, help=ENCODING_HELP)
     @click.option("--quiet", is_flag=True, help="No progress lines.")
-    @pass_state
-    def import_(state: CliState, file: Path, quiet: bool) -> None:
-        """Import parties from a CSV (UTF-8, header) or XLSX file: name, role, kind, matter, id_number."""
-        services = state.services()
+    @pass_services()
+    def import_(services: Services, file: Path, encoding: str | None, quiet: bool) -> None:
+        """Import parties from CSV/XLSX: name, role, kind, matter, id_number (or Chinese headers)."""
         last = [time.monotonic()]
 
         def progress(report: ImportReport) -> None:
@@ -74,7 +99,8 @@ def register(main: click.Group) -> None:
                        f"{report.duplicates} duplicates, {len(report.refused)} refused", err=True)
 
         try:
-            report = import_file(services.engine, file, actor=SYSTEM_CLI, progress=progress)
+            report = import_file(services.engine, file, actor=SYSTEM_CLI, encoding=encoding,
+                                 progress=progress)
         except DomainError as exc:
             raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         for line, key, params in report.refused[:1000]:
@@ -85,23 +111,32 @@ def register(main: click.Group) -> None:
 
     @conflicts.command("check")
     @click.argument("names", nargs=-1)
-    @click.option("--file", "file", type=click.File("r", encoding="utf-8-sig"), default=None,
-                  help="A file with one name per line.")
+    @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
+                  help="A text file with one name per line ('-': standard input), or a CSV/XLSX with a "
+                       "name (and id_number) column.")
+    @click.option("--encoding", default=None, help=ENCODING_HELP)
     @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per query.")
     @pass_state
-    def check(state: CliState, names: tuple[str, ...], file: click.utils.LazyFile | None,
+    def check(state: CliState, names: tuple[str, ...], file: Path | None, encoding: str | None,
               as_json: bool) -> None:
         """Check names against every recorded party, in input order."""
-        queries = list(names)
+        blank = [str(i) for i, name in enumerate(names, 1) if not name.strip()]
+        if blank:
+            raise click.UsageError(t("conflict.check.blank_name", "en", positions=", ".join(blank)))
+        queries = [(" ".join(name.split()), "") for name in names]
         if file is not None:
-            queries += [line.rstrip("\r\n") for line in file if line.strip()]
+            try:
+                queries += _names_from_file(file, encoding)
+            except DomainError as exc:
+                raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         if not queries:
             raise click.UsageError(t("conflict.check.no_names", "en"))
         services = state.services()
         for start in range(0, len(queries), CHECK_CHUNK):
             chunk = queries[start:start + CHECK_CHUNK]
             with services.session() as session:
-                results = search_conflicts(session, names=chunk, cache=services.cache)
+                results = search_conflicts(session, names=[name for name, _ in chunk],
+                                           id_numbers=[idn for _, idn in chunk], cache=services.cache)
                 record(session, actor=SYSTEM_CLI, action="conflicts.check", entity="parties",
                        fields=["name", "role", "matter_ref"])
             for result in results:

@@ -6,7 +6,8 @@ import time
 
 import click
 
-from bot.cli import CliState, pass_state
+from bot.cli import pass_services
+from bot.services import Services
 from storage import audit
 from storage.crypto import ReloadingKeyring, add_primary_key, generate_key_material
 from storage.keys import rotate_all
@@ -32,15 +33,14 @@ def register(main: click.Group) -> None:
     @click.option("--batch", default=500, show_default=True)
     @click.option("--settle", default=5.0, show_default=True,
                   help="Seconds to wait after adding the key, so running processes encrypt with it.")
-    @pass_state
-    def rotate(state: CliState, new_key: bool, batch: int, settle: float) -> None:
+    @pass_services(create_keys=False)
+    def rotate(services: Services, new_key: bool, batch: int, settle: float) -> None:
         """Re-encrypt everything under the primary key, without downtime.
 
         With a key file, a new primary key is added first; running processes notice the
         file change and keep reading both. With ENCRYPTION_KEYS, put the new key first in
         every process's settings, then run this.
         """
-        services = state.services(create_keys=False)
         keyring = services.keyring
         if isinstance(keyring, ReloadingKeyring) and new_key:
             add_primary_key(services.settings.resolved_key_file)

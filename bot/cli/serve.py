@@ -9,8 +9,7 @@ import click
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
-from bot.cli import CliState, pass_state
-from bot.cli.db import ensure_schema
+from bot.cli import CliState, fail, pass_state
 from bot.logging_setup import setup_logging
 
 
@@ -20,9 +19,7 @@ def _prepare(state: CliState, *, json_logs: bool | None = None,
     settings = state.settings()
     setup_logging(level=level or settings.log_level,
                   json_lines=settings.log_json if json_logs is None else json_logs)
-    services = state.services()
-    ensure_schema(services)
-    return services
+    return state.services()
 
 
 def _slack_app(services):  # type: ignore[no-untyped-def]
@@ -82,9 +79,12 @@ def register(main: click.Group) -> None:
                 click.echo(f"lawcrm: invalid setting {name.upper()}: required to serve HTTP", err=True)
                 sys.exit(2)
         services = _prepare(state)
-        from bot.http import serve_http
+        from bot.http import ListenRefused, serve_http
 
-        serve_http(_slack_app(services), services)
+        try:
+            serve_http(_slack_app(services), services)
+        except ListenRefused as exc:
+            fail(str(exc))
 
     @main.command()
     @pass_state

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import CliState, pass_state
+from bot.cli import pass_services
 from bot.flows import directory
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.errors import DomainError
 from bot.i18n import t
+from bot.services import Services
 from storage.models.enums import Role
 
 
@@ -25,12 +26,12 @@ def register(main: click.Group) -> None:
     @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
     @click.option("--locale", type=click.Choice(["en", "zh-CN"]), default=None)
     @click.option("--managing-partner", is_flag=True)
-    @pass_state
-    def add(state: CliState, slack_user_id: str, name: str, role: str, locale: str | None,
+    @pass_services()
+    def add(services: Services, slack_user_id: str, name: str, role: str, locale: str | None,
             managing_partner: bool) -> None:
         """Add a staff member (or change their name, role or language)."""
         try:
-            with state.services().session() as session:
+            with services.session() as session:
                 directory.upsert_staff(session, by=SYSTEM_CLI, slack_user_id=slack_user_id, name=name,
                                        role=role, locale=locale, managing_partner=managing_partner)
         except DomainError as exc:
@@ -38,21 +39,21 @@ def register(main: click.Group) -> None:
         click.echo(f"{slack_user_id} {name}: {role}")
 
     @staff.command("list")
-    @pass_state
-    def list_(state: CliState) -> None:
+    @pass_services()
+    def list_(services: Services) -> None:
         """List the directory."""
-        with state.services().session() as session:
+        with services.session() as session:
             for s in directory.list_staff(session):
                 flags = (" managing-partner" if s.is_managing_partner else "") + ("" if s.active else " (inactive)")
                 click.echo(f"{s.slack_user_id}\t{s.role}\t{s.locale or '-'}\t{s.display_name}{flags}")
 
     @staff.command("remove")
     @click.argument("slack_user_id")
-    @pass_state
-    def remove(state: CliState, slack_user_id: str) -> None:
+    @pass_services()
+    def remove(services: Services, slack_user_id: str) -> None:
         """Remove a staff member's access (history is kept)."""
         try:
-            with state.services().session() as session:
+            with services.session() as session:
                 directory.deactivate_staff(session, by=SYSTEM_CLI, slack_user_id=slack_user_id)
         except DomainError as exc:
             raise click.ClickException(t(exc.key, "en", **exc.params)) from None
@@ -61,11 +62,11 @@ def register(main: click.Group) -> None:
     @staff.command("assist")
     @click.argument("assistant_slack_id")
     @click.argument("lawyer_slack_id")
-    @pass_state
-    def assist(state: CliState, assistant_slack_id: str, lawyer_slack_id: str) -> None:
+    @pass_services()
+    def assist(services: Services, assistant_slack_id: str, lawyer_slack_id: str) -> None:
         """Record that an assistant assists a lawyer."""
         try:
-            with state.services().session() as session:
+            with services.session() as session:
                 directory.assign_assistant(session, by=SYSTEM_CLI, assistant_slack_id=assistant_slack_id,
                                            lawyer_slack_id=lawyer_slack_id)
         except DomainError as exc:

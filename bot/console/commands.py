@@ -40,55 +40,56 @@ def actor_of(services: Services, user: str) -> Actor | None:
                                     default_locale=services.settings.default_locale)
 
 
-def describe(services: Services, user: str) -> str:
-    """Who a user is in the directory, as one line."""
+def describe(services: Services, user: str, locale: str = "en") -> str:
+    """Who a user is in the directory, as one line in `locale` (their role in their own language)."""
     actor = actor_of(services, user)
     if actor is None:
-        return (f"{user}, who is not in the staff directory: the bot will tell them to ask an "
-                f"administrator. Add them with :staff add {user} \"Name\" lawyer")
-    mp = " (managing partner)" if actor.is_managing_partner else ""
-    return (f"{user} — {actor.name}, {t(f'role.{actor.role.value}', actor.locale)}{mp}, "
-            f"language {actor.locale}")
+        return t("console.describe.unknown", locale, user=user)
+    mp = t("console.describe.managing_partner", locale) if actor.is_managing_partner else ""
+    return t("console.describe.known", locale, user=user, name=actor.name,
+             role=t(f"role.{actor.role.value}", actor.locale), mp=mp, language=actor.locale)
 
 
-def staff_command(services: Services, arg: str) -> str:
-    """`:staff add …` or `:staff list`, answered as text."""
+def staff_command(services: Services, arg: str, locale: str = "en") -> str:
+    """`:staff add …` or `:staff list`, answered as text in `locale`."""
+    usage = t("console.usage", locale, usage=STAFF_USAGE)
     try:
         words = shlex.split(arg)
     except ValueError as exc:
-        return f"✗ {exc}. Usage: {STAFF_USAGE}"
+        return f"✗ {exc}. {usage}"
     if words[:1] == ["list"]:
         with services.session() as session:
             rows = directory.list_staff(session)
             lines = [f"  {s.slack_user_id:<12} {s.role:<14} {s.locale or '-':<6} {s.display_name}"
-                     + (" (managing partner)" if s.is_managing_partner else "")
-                     + ("" if s.active else " (inactive)") for s in rows]
-        return "\n".join(lines) or "  (nobody yet)"
+                     + (t("console.describe.managing_partner", locale) if s.is_managing_partner else "")
+                     + ("" if s.active else t("console.staff.inactive", locale)) for s in rows]
+        return "\n".join(lines) or "  " + t("console.staff.nobody", locale)
     if words[:1] != ["add"] or len(words) < 4:
-        return f"Usage: {STAFF_USAGE}"
+        return usage
     user, name, role, rest = words[1].upper(), words[2], words[3], words[4:]
     managing = "--managing-partner" in rest
     locales = [w for w in rest if w != "--managing-partner"]
     if len(locales) > 1:
-        return f"Usage: {STAFF_USAGE}"
+        return usage
     try:
         with services.session() as session:
             directory.upsert_staff(session, by=CONSOLE_ACTOR, slack_user_id=user, name=name, role=role,
                                    locale=locales[0] if locales else None, managing_partner=managing)
     except DomainError as exc:
-        return "✗ " + t(exc.key, "en", **exc.params)
-    return "✓ " + describe(services, user)
+        return "✗ " + t(exc.key, locale, **exc.params)
+    return "✓ " + describe(services, user, locale)
 
 
 def run_jobs(slack: ConsoleSlack) -> None:
     """Run every scheduled job once now; the notices they send appear like any other message."""
+    locale = slack.locale()
     if slack.real_slack:
-        slack.term.write("✗ SLACK_BOT_TOKEN is set, so this database's notices belong to your real Slack "
-                         "workspace; :jobs would deliver them here instead. Run `lawcrm jobs` for that.")
+        slack.term.write("✗ " + t("console.jobs.real_slack", locale))
         return
     ctx = JobContext(services=slack.services, sender=SlackSender(slack.web_client()), owner="console")
     found = discover_jobs(slack.services)
-    slack.term.write(f"(running {len(found)} jobs once: {', '.join(j.name for j in found)})")
+    names = ", ".join(j.name for j in found)
+    slack.term.write(t("console.jobs.running", locale, count=len(found), names=names))
     _, calls = slack.run(lambda: run_once(ctx, found))
     if not [c for c in calls if c.method == "chat.postMessage" or c.method == "chat.update"]:
-        slack.term.write("(no notices were due)")
+        slack.term.write(t("console.jobs.none_due", locale))

@@ -12,9 +12,7 @@ from bot.console.fake_slack import Call
 from bot.console.prompts import Escape, ask_input
 from bot.console.render import initial_value, text_of
 from bot.console.session import ConsoleSlack
-
-MODAL_HELP = """In a modal: answer each field; an empty line keeps the shown value or skips an optional field,
-'-' clears it. :click N presses button N, :redo asks every field again, :cancel closes the modal."""
+from bot.i18n import t
 
 
 @dataclass
@@ -49,7 +47,7 @@ class ModalRunner:
     def run(self, view_id: str) -> None:
         """Until the modal is closed or cleared."""
         stack, forms = [view_id], {}
-        self.term.write("(fill in the modal; :help explains, :cancel closes it)")
+        self.term.write(t("console.modal.start", self.slack.locale()))
         while stack:
             vid = stack[-1]
             try:
@@ -70,7 +68,7 @@ class ModalRunner:
             else:
                 stack.pop()
                 if stack:
-                    self.show(stack[-1], "▶ back to the previous modal", forms[stack[-1]])
+                    self.show(stack[-1], t("console.modal.back", self.slack.locale()), forms[stack[-1]])
 
     def show(self, view_id: str, title: str, form: Form) -> None:
         """Render a view again (its numbering becomes current)."""
@@ -86,6 +84,7 @@ class ModalRunner:
         """Prompt the fields not yet answered, then submit (or click, or cancel)."""
         while True:
             view = self.slack.fake.views[vid]
+            locale = self.slack.locale()
             asked_all = True
             for block in inputs_of(view):
                 bid = block["block_id"]
@@ -93,7 +92,7 @@ class ModalRunner:
                     continue
                 current = form.answers.get(bid, initial_value(block.get("element", {})))
                 answer = ask_input(self.term, block, current=current, tz=self.slack.services.settings.tz,
-                                   suggest=lambda a, b, q, v=vid: self.suggest(v, a, b, q))
+                                   suggest=lambda a, b, q, v=vid: self.suggest(v, a, b, q), locale=locale)
                 if isinstance(answer, Escape):
                     outcome = self.escape(vid, form, answer.line)
                     if outcome is not None:
@@ -105,15 +104,15 @@ class ModalRunner:
             if not asked_all:
                 continue
             submit = text_of(view.get("submit"))
-            hint = f"[Enter] {submit}" if submit else "[Enter] close"
-            line = self.term.ask(f"modal ({hint} · :click N · :redo · :cancel)> ").strip()
+            hint = submit or t("console.modal.close", locale)
+            line = self.term.ask(t("console.modal.prompt", locale, action=hint) + "> ").strip()
             if line.startswith(":"):
                 outcome = self.escape(vid, form, line)
                 if outcome is not None:
                     return outcome
                 continue
             if line:
-                self.term.write("  Press Enter to submit, or type a :command (:help).")
+                self.term.write("  " + t("console.modal.press_enter", locale))
                 continue
             if not submit:
                 return self.close(vid, form)
@@ -124,6 +123,7 @@ class ModalRunner:
     def escape(self, vid: str, form: Form, line: str) -> Outcome | None:
         """A console command typed inside a modal; an Outcome when the view was left."""
         cmd, _, arg = line.partition(" ")
+        locale = self.slack.locale()
         if cmd in (":cancel", ":close"):
             return self.close(vid, form)
         if cmd == ":redo":
@@ -134,9 +134,9 @@ class ModalRunner:
         if cmd == ":click":
             return self.click(vid, form, arg.strip())
         if cmd == ":help":
-            self.term.write(MODAL_HELP)
+            self.term.write(t("console.modal.help", locale))
             return None
-        self.term.write(f"  ✗ {cmd} does not work inside a modal; :help lists what does.")
+        self.term.write("  ✗ " + t("console.modal.not_here", locale, command=cmd))
         return None
 
     # -- talking to the app ------------------------------------------------------------------------
@@ -196,12 +196,12 @@ class ModalRunner:
         if action == "push":
             return Outcome("push", pushed[0])
         if action == "clear":
-            self.term.write("(all modals closed)")
+            self.term.write(t("console.modal.all_closed", slack.locale()))
             return Outcome("clear")
         opened = slack.opened_views(calls, "views.open")
         if opened:
             return Outcome("open", opened[-1])
-        self.term.write("(modal closed)")
+        self.term.write(t("console.modal.closed", slack.locale()))
         return Outcome("close")
 
     def apply_answer(self, vid: str, sent: Sent, calls: list[Call], pushed: list[str]) -> None:
@@ -215,16 +215,18 @@ class ModalRunner:
         if action == "update":
             changed_later = any(c.method == "views.update" and self.slack.view_id_of(c) == vid for c in calls)
             if changed_later:
-                r.say(f"▶ modal updated: {text_of(view.get('title'))} (then changed, below)")
+                r.say(t("console.render.then_changed", self.slack.shown_in,
+                        what=t("console.render.views_update_titled", self.slack.shown_in,
+                               title=text_of(view.get("title")))))
                 return
             self.slack.fake.views[vid] = {**view, "id": vid, "hash": f"c{next(self._ids)}"}
-            r.say("▶ modal updated")
+            r.say(t("console.render.views_update", self.slack.shown_in))
             r.view(self.slack.fake.views[vid])
         elif action == "push":
             new_id = f"VCONSOLE{next(self._ids):04d}"
             self.slack.fake.views[new_id] = {**view, "id": new_id, "hash": f"c{next(self._ids)}"}
             pushed.append(new_id)
-            r.say("▶ modal opened on top")
+            r.say(t("console.render.views_push", self.slack.shown_in))
             r.view(self.slack.fake.views[new_id])
 
     def show_errors(self, vid: str, form: Form, errors: Mapping[str, str]) -> Outcome | None:
@@ -243,5 +245,5 @@ class ModalRunner:
         view = slack.fake.views.get(vid, {})
         if view.get("notify_on_close"):
             slack.run(lambda: slack.driver.close(slack.user, vid, self.answers(vid, form)))
-        self.term.write("(modal closed)")
+        self.term.write(t("console.modal.closed", slack.locale()))
         return Outcome("close")

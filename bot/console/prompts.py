@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.console.render import all_options, answer_text, element_kind, option_label, text_of
 from bot.console.terminal import Terminal
+from bot.i18n import t
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
@@ -27,38 +28,51 @@ class Escape:
 
 
 class Invalid(Exception):
-    """An answer Slack's client would not accept; the message says why."""
+    """An answer Slack's client would not accept; its message key (and parameters) say why."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+    def text(self, locale: str) -> str:
+        """Why, in the user's language."""
+        return t(self.key, locale, **self.params)
 
 
 SKIP = object()
 
 
 def ask_input(term: Terminal, block: Mapping[str, Any], *, current: Any, suggest: Suggest,
-              tz: tzinfo = UTC) -> Any:
-    """Prompt until a valid answer (or an Escape); None means left empty (moments are in `tz`)."""
+              tz: tzinfo = UTC, locale: str = "en") -> Any:
+    """Prompt until a valid answer (or an Escape); None means left empty (moments are in `tz`).
+
+    What the prompt says is in `locale`, the acting user's language.
+    """
     el = block.get("element", {})
     kind = str(el.get("type", "plain_text_input"))
     label = text_of(block.get("label"))
     optional = bool(block.get("optional"))
     hint = text_of(block.get("hint"))
-    head = f"{label}{'' if optional else '*'} ({element_kind(el)})"
+    head = f"{label}{'' if optional else '*'} ({element_kind(el, locale)})"
     if hint:
         head += f" — {hint}"
     term.write(head)
     if kind in ("static_select", "radio_buttons", "multi_static_select", "checkboxes"):
         _list_options(term, all_options(el))
     if kind == "datetimepicker":
-        term.write(f"  (YYYY-MM-DD HH:MM, {tz})")
-    keep = "" if current in (None, "", []) else f"  (Enter keeps: {answer_text(el, current, tz)}; '-' clears)"
+        term.write("  " + t("console.prompt.datetime_format", locale, tz=str(tz)))
+    keep = "" if current in (None, "", []) else \
+        "  " + t("console.prompt.keep", locale, value=answer_text(el, current, tz))
     if kind == "plain_text_input" and el.get("multiline") or kind == "rich_text_input":
-        term.write("  (several lines; finish with a line containing only '.'; an empty first line skips)")
+        term.write("  " + t("console.prompt.multiline", locale))
     if keep:
         term.write(keep)
     while True:
         try:
-            value = _ask_once(term, el, kind, current=current, suggest=suggest, block=block, tz=tz)
+            value = _ask_once(term, el, kind, current=current, suggest=suggest, block=block, tz=tz,
+                              locale=locale)
         except Invalid as exc:
-            term.write(f"  ✗ {exc}")
+            term.write(f"  ✗ {exc.text(locale)}")
             continue
         if isinstance(value, Escape):
             return value
@@ -66,7 +80,7 @@ def ask_input(term: Terminal, block: Mapping[str, Any], *, current: Any, suggest
             value = current
         if value in (None, "", []):
             if not optional:
-                term.write("  ✗ This field is required.")
+                term.write("  ✗ " + t("console.input.required", locale))
                 continue
             return None
         return value
@@ -91,7 +105,7 @@ def _read(term: Terminal, prompt: str = "  > ") -> str | Escape | object:
 
 
 def _ask_once(term: Terminal, el: Mapping[str, Any], kind: str, *, current: Any, suggest: Suggest,
-              block: Mapping[str, Any], tz: tzinfo) -> Any:
+              block: Mapping[str, Any], tz: tzinfo, locale: str) -> Any:
     """Read and check one answer for an element kind."""
     if kind == "plain_text_input" and el.get("multiline") or kind == "rich_text_input":
         return _multiline(term, el)
@@ -109,32 +123,32 @@ def _ask_once(term: Terminal, el: Mapping[str, Any], kind: str, *, current: Any,
         picked = _choose_many(all_options(el), line, el.get("max_selected_items"))
         return [o["value"] for o in picked]
     if kind in ("external_select", "multi_external_select"):
-        return _external(term, el, kind, line, suggest=suggest, block=block)
+        return _external(term, el, kind, line, suggest=suggest, block=block, locale=locale)
     if kind == "datepicker":
         try:
             return date.fromisoformat(line).isoformat()
         except ValueError:
-            raise Invalid("Type a date as YYYY-MM-DD.") from None
+            raise Invalid("console.input.date") from None
     if kind == "timepicker":
         m = TIME.match(line)
         if not m:
-            raise Invalid("Type a time as HH:MM (24-hour).")
+            raise Invalid("console.input.time")
         return f"{int(m.group(1)):02d}:{m.group(2)}"
     if kind == "datetimepicker":
         try:
             moment = datetime.fromisoformat(line)
         except ValueError:
-            raise Invalid(f"Type a date and time as YYYY-MM-DD HH:MM ({tz}).") from None
+            raise Invalid("console.input.datetime", tz=str(tz)) from None
         return int((moment if moment.tzinfo else moment.replace(tzinfo=tz)).timestamp())
     if kind == "users_select":
-        return _ids(line, USER_ID, "a Slack user id like U0123ABCD", many=False)
+        return _ids(line, USER_ID, "console.input.user_id", many=False)
     if kind == "multi_users_select":
-        return _ids(line, USER_ID, "Slack user ids like U0123ABCD, separated by commas", many=True)
+        return _ids(line, USER_ID, "console.input.user_ids", many=True)
     if kind in ("conversations_select", "channels_select"):
-        return _ids(line, CHANNEL_ID, "a channel id like C0123ABCD", many=False)
+        return _ids(line, CHANNEL_ID, "console.input.channel_id", many=False)
     if kind in ("multi_conversations_select", "multi_channels_select"):
-        return _ids(line, CHANNEL_ID, "channel ids like C0123ABCD, separated by commas", many=True)
-    raise Invalid(f"A {kind} can't be answered in the console; leave it empty.")
+        return _ids(line, CHANNEL_ID, "console.input.channel_ids", many=True)
+    raise Invalid("console.input.unsupported", kind=kind)
 
 
 def _multiline(term: Terminal, el: Mapping[str, Any]) -> Any:
@@ -160,13 +174,13 @@ def _multiline(term: Terminal, el: Mapping[str, Any]) -> Any:
 def _text(el: Mapping[str, Any], kind: str, text: str) -> str:
     """Length and format checks Slack's client applies."""
     if el.get("min_length") and len(text) < int(el["min_length"]):
-        raise Invalid(f"At least {el['min_length']} characters, please.")
+        raise Invalid("console.input.min_length", min=el["min_length"])
     if el.get("max_length") and len(text) > int(el["max_length"]):
-        raise Invalid(f"At most {el['max_length']} characters, please ({len(text)} typed).")
+        raise Invalid("console.input.max_length", max=el["max_length"], typed=len(text))
     if kind == "email_text_input" and not EMAIL.match(text):
-        raise Invalid("That is not an email address.")
+        raise Invalid("console.input.email")
     if kind == "url_text_input" and not text.startswith(("http://", "https://")):
-        raise Invalid("A URL starts with http:// or https://.")
+        raise Invalid("console.input.url")
     return text
 
 
@@ -175,13 +189,13 @@ def _number(el: Mapping[str, Any], text: str) -> str:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise Invalid("Type a number.") from None
+        raise Invalid("console.input.number") from None
     if not el.get("is_decimal_allowed") and number != number.to_integral_value():
-        raise Invalid("Type a whole number.")
+        raise Invalid("console.input.whole_number")
     if el.get("min_value") is not None and number < Decimal(str(el["min_value"])):
-        raise Invalid(f"The smallest allowed is {el['min_value']}.")
+        raise Invalid("console.input.min_value", min=el["min_value"])
     if el.get("max_value") is not None and number > Decimal(str(el["max_value"])):
-        raise Invalid(f"The largest allowed is {el['max_value']}.")
+        raise Invalid("console.input.max_value", max=el["max_value"])
     return text
 
 
@@ -192,7 +206,9 @@ def _choose(options: list[dict[str, Any]], line: str) -> dict[str, Any]:
     for opt in options:
         if option_label(opt).lower() == line.lower() or text_of(opt.get("text")).lower() == line.lower():
             return opt
-    raise Invalid(f"Type a number from 1 to {len(options)}." if options else "There is nothing to choose.")
+    if not options:
+        raise Invalid("console.input.nothing_to_choose")
+    raise Invalid("console.input.choose_number", last=len(options))
 
 
 def _choose_many(options: list[dict[str, Any]], line: str, limit: Any) -> list[dict[str, Any]]:
@@ -204,27 +220,27 @@ def _choose_many(options: list[dict[str, Any]], line: str, limit: Any) -> list[d
             if opt not in picked:
                 picked.append(opt)
     if limit and len(picked) > int(limit):
-        raise Invalid(f"Choose at most {limit}.")
+        raise Invalid("console.input.choose_at_most", max=limit)
     return picked
 
 
 def _ids(line: str, pattern: re.Pattern[str], what: str, *, many: bool) -> str | list[str]:
-    """Slack ids typed by the user."""
+    """Slack ids typed by the user (`what` is the message key asking for them)."""
     parts = [p.strip().lstrip("@#").upper() for p in line.replace("，", ",").split(",") if p.strip()]
     if not parts or any(not pattern.match(p) for p in parts) or (len(parts) > 1 and not many):
-        raise Invalid(f"Type {what}.")
+        raise Invalid(what)
     return parts if many else parts[0]
 
 
 def _external(term: Terminal, el: Mapping[str, Any], kind: str, query: str, *, suggest: Suggest,
-              block: Mapping[str, Any]) -> Any:
+              block: Mapping[str, Any], locale: str) -> Any:
     """Search the app's options (block_suggestion) with the typed text, then choose."""
     min_len = int(el.get("min_query_length", 3) or 0)
     if len(query) < min_len:
-        raise Invalid(f"Type at least {min_len} characters to search.")
+        raise Invalid("console.input.search_min", min=min_len)
     options = suggest(str(el.get("action_id", "")), str(block.get("block_id", "")), query)
     if not options:
-        raise Invalid("Nothing matches; type other words to search again.")
+        raise Invalid("console.input.no_match")
     _list_options(term, options)
     many = kind == "multi_external_select"
     while True:
@@ -232,21 +248,22 @@ def _external(term: Terminal, el: Mapping[str, Any], kind: str, query: str, *, s
         if isinstance(line, Escape):
             return line
         if line is SKIP:
-            raise Invalid("Nothing chosen; type words to search again.")
+            raise Invalid("console.input.nothing_chosen")
         try:
             if many:
                 return _choose_many(options, str(line), el.get("max_selected_items"))
             return _choose(options, str(line))
         except Invalid as exc:
-            term.write(f"  ✗ {exc}")
+            term.write(f"  ✗ {exc.text(locale)}")
 
 
-SELECTION_KEYS = {"users_select": ("selected_user", USER_ID, "a Slack user id like U0123ABCD"),
-                  "conversations_select": ("selected_conversation", CHANNEL_ID, "a channel id like C0123ABCD"),
-                  "channels_select": ("selected_channel", CHANNEL_ID, "a channel id like C0123ABCD")}
+SELECTION_KEYS = {"users_select": ("selected_user", USER_ID, "console.input.user_id"),
+                  "conversations_select": ("selected_conversation", CHANNEL_ID, "console.input.channel_id"),
+                  "channels_select": ("selected_channel", CHANNEL_ID, "console.input.channel_id")}
 
 
-def ask_selection(term: Terminal, kind: str, options: list[dict[str, Any]]) -> dict[str, Any] | None:
+def ask_selection(term: Terminal, kind: str, options: list[dict[str, Any]],
+                  locale: str = "en") -> dict[str, Any] | None:
     """What the user picks in a menu outside a form, as the action's fields; None to give up."""
     if kind == "button":
         return {}
@@ -264,8 +281,8 @@ def ask_selection(term: Terminal, kind: str, options: list[dict[str, Any]]) -> d
                 try:
                     return {"type": kind, "selected_date": date.fromisoformat(line).isoformat()}
                 except ValueError:
-                    raise Invalid("Type a date as YYYY-MM-DD.") from None
+                    raise Invalid("console.input.date") from None
             key, pattern, what = SELECTION_KEYS[kind]
             return {"type": kind, key: _ids(line, pattern, what, many=False)}
         except Invalid as exc:
-            term.write(f"  ✗ {exc}")
+            term.write(f"  ✗ {exc.text(locale)}")

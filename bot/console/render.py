@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from bot.i18n import catalog, t
+
 CLICKABLE = ("button", "static_select", "overflow", "users_select", "conversations_select",
              "channels_select", "datepicker")
 EMOJI = {"white_check_mark": "✅", "heavy_check_mark": "✔", "x": "❌", "warning": "⚠️", "no_entry": "⛔",
@@ -242,12 +244,13 @@ def input_summary(block: Mapping[str, Any], answer: Any = None, tz: tzinfo = UTC
     return f"{label}{mark}: " + (shown if shown else f"<{element_kind(el)}>")
 
 
-def element_kind(el: Mapping[str, Any]) -> str:
-    """A short name for an input element's kind."""
+def element_kind(el: Mapping[str, Any], locale: str = "en") -> str:
+    """A short name for an input element's kind, in `locale`."""
     kind = str(el.get("type", "plain_text_input"))
-    if kind == "plain_text_input":
-        return "text, several lines" if el.get("multiline") else "text"
-    return kind.replace("_", " ")
+    if kind == "plain_text_input" and el.get("multiline"):
+        kind = "plain_text_input_multiline"
+    key = f"console.kind.{kind}"
+    return t(key, locale) if key in catalog() else kind.replace("_", " ")
 
 
 def answer_text(el: Mapping[str, Any], answer: Any, tz: tzinfo = UTC) -> str:

@@ -14,6 +14,7 @@ from bot.console.fake_slack import Call
 from bot.console.modal import ModalRunner
 from bot.console.session import ConsoleSlack
 from bot.console.terminal import Terminal
+from bot.i18n import normalize_locale, t
 from bot.logging_setup import safe_stack
 from bot.services import Services
 
@@ -21,14 +22,6 @@ log = logging.getLogger(__name__)
 DEFAULT_USER = "U0CONSOLE"
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
-HELP = """Type a slash command as in Slack, e.g. /lawcrm help, /lawcrm whoami, /intake, /note Acme: called.
-Console commands:
-  :click N           press button or menu N (numbers stay valid until new buttons are shown)
-  :as U0123ABCD      act as another Slack user      :whoami   who you are acting as
-  :staff add U0123ABCD "Name" role [en|zh-CN] [--managing-partner]      :staff list
-  :jobs              run every scheduled job once now (reminders, digests, alerts)
-  :home              open the App Home tab          :channel C0123ABCD   type commands in another channel
-  :help              this text                      :quit (or Ctrl-D)    leave"""
 
 
 def run_console(services: Services, *, as_user: str | None = None, stdin: TextIO | None = None,
@@ -41,7 +34,8 @@ def run_console(services: Services, *, as_user: str | None = None, stdin: TextIO
     term = Terminal(stdin, stdout)
     user = (as_user or DEFAULT_USER).strip().upper()
     if not USER_ID.match(user):
-        term.write(f"✗ {user!r} is not a Slack user id (like U0123ABCD); acting as {DEFAULT_USER}.")
+        term.write("✗ " + t("console.bad_user", normalize_locale(services.settings.default_locale),
+                             user=repr(user), default=DEFAULT_USER))
         user = DEFAULT_USER
     slack = ConsoleSlack(services, term, user=user)
     try:
@@ -79,17 +73,16 @@ class Console:
     def banner(self) -> None:
         """What this is, where the data is, how to leave."""
         s = self.slack
-        self.term.write("Law CRM console — the real app behind a local stand-in for Slack; nothing leaves "
-                        "this machine.")
-        self.term.write(f"Database: {database_label(s.services)}")
+        seeded = seed_console_user(s.services, s.user)
+        locale = s.locale()
+        self.term.write(t("console.banner.what", locale))
+        self.term.write(t("console.banner.database", locale, database=database_label(s.services)))
         if s.real_slack:
-            self.term.write("Slack credentials are set, but the console never talks to Slack; what you do "
-                            "here is recorded in this database for real.")
-        if seed_console_user(s.services, s.user):
-            self.term.write(f"The staff directory was empty, so {s.user} was added as a partner "
-                            "(managing partner) to let you try everything.")
-        self.term.write(f"Acting as {describe(s.services, s.user)}.")
-        self.term.write("Type /lawcrm help, or :help for console commands; :quit or Ctrl-D leaves.")
+            self.term.write(t("console.banner.real_slack", locale))
+        if seeded:
+            self.term.write(t("console.banner.seeded", locale, user=s.user))
+        self.term.write(t("console.acting_as", locale, who=describe(s.services, s.user, locale)) + ".")
+        self.term.write(t("console.banner.how", locale))
 
     def loop(self) -> None:
         """Read lines until :quit or the end of input."""
@@ -106,11 +99,18 @@ class Console:
                 break
             except Exception as exc:  # noqa: BLE001 - one bad line must not end the session
                 log.error("console step failed", extra={"stack": safe_stack(exc)})
-                self.term.write(f"✗ The console failed on that line ({type(exc).__name__}); see the log.")
+                self.term.write("✗ " + t("console.line_failed", self.locale(), error=type(exc).__name__))
         try:
-            self.term.write("bye")
+            self.term.write(t("console.bye", self.locale()))
         except EOFError:  # stdout is gone too
             pass
+
+    def locale(self) -> str:
+        """The acting user's language, English if the database cannot say."""
+        try:
+            return self.slack.locale()
+        except Exception:  # noqa: BLE001 - the goodbye and the failure notice must still print
+            return "en"
 
     def handle(self, line: str) -> bool:
         """Do one line; False to stop."""
@@ -119,22 +119,24 @@ class Console:
         if line.startswith("/"):
             self.slash(line)
             return True
+        locale = self.slack.shown_in = self.slack.locale()
         if not line.startswith(":"):
-            self.term.write("Type a slash command (like /lawcrm help) or :help.")
+            self.term.write(t("console.type_a_command", locale))
             return True
         cmd, _, arg = line.partition(" ")
         arg = arg.strip()
         if cmd in (":quit", ":q", ":exit"):
             return False
         handler = {
-            ":help": lambda: self.term.write(HELP), ":as": lambda: self.act_as(arg),
-            ":whoami": lambda: self.term.write("Acting as " + describe(self.slack.services, self.slack.user)),
-            ":staff": lambda: self.term.write(staff_command(self.slack.services, arg)),
+            ":help": lambda: self.term.write(t("console.help", locale)), ":as": lambda: self.act_as(arg),
+            ":whoami": lambda: self.term.write(
+                t("console.acting_as", locale, who=describe(self.slack.services, self.slack.user, locale))),
+            ":staff": lambda: self.term.write(staff_command(self.slack.services, arg, locale)),
             ":jobs": lambda: run_jobs(self.slack), ":click": lambda: self.click(arg),
             ":home": self.home, ":channel": lambda: self.switch_channel(arg),
         }.get(cmd)
         if handler is None:
-            self.term.write(f"✗ Unknown console command {cmd}; :help lists them.")
+            self.term.write("✗ " + t("console.unknown_command", locale, command=cmd))
         else:
             handler()
         return True
@@ -174,16 +176,17 @@ class Console:
         """Switch the acting Slack user."""
         user = arg.strip().lstrip("@").upper()
         if not USER_ID.match(user):
-            self.term.write("✗ Usage: :as U0123ABCD")
+            self.term.write("✗ " + t("console.usage", self.slack.locale(), usage=":as U0123ABCD"))
             return
         self.slack.user = user
-        self.term.write(f"Now acting as {describe(self.slack.services, user)}")
+        locale = self.slack.locale()
+        self.term.write(t("console.now_acting_as", locale, who=describe(self.slack.services, user, locale)))
 
     def switch_channel(self, arg: str) -> None:
         """Type commands in another channel."""
         channel = arg.strip().lstrip("#").upper()
         if not CHANNEL_ID.match(channel):
-            self.term.write("✗ Usage: :channel C0123ABCD")
+            self.term.write("✗ " + t("console.usage", self.slack.locale(), usage=":channel C0123ABCD"))
             return
         self.slack.channel = channel
-        self.term.write(f"Commands now come from {self.slack.where(channel)}.")
+        self.term.write(t("console.channel_now", self.slack.locale(), where=self.slack.where(channel)))

@@ -17,12 +17,15 @@ from bot.console.fake_slack import Call, FakeSlack
 from bot.console.prompts import ask_selection
 from bot.console.render import Clickable, Renderer, Where
 from bot.console.terminal import Terminal
+from bot.flows import directory
+from bot.i18n import normalize_locale, t
 from bot.services import Services
 
 CONSOLE_BOT_TOKEN = "xoxb-console-local"
 GENERAL = "C0GENERAL"
-VIEW_VERBS = {"views.open": "opened", "views.push": "opened on top", "views.update": "updated"}
-VIEW_METHODS = tuple(VIEW_VERBS)
+VIEW_SAYS = {"views.open": "console.render.views_open", "views.push": "console.render.views_push",
+             "views.update": "console.render.views_update"}
+VIEW_METHODS = tuple(VIEW_SAYS)
 QUIET_METHODS = ("auth.test", "conversations.open", "conversations.info", "conversations.members",
                  "conversations.list", "conversations.history", "conversations.replies", "team.info",
                  "bots.info")
@@ -66,6 +69,7 @@ class ConsoleSlack:
         self.term, self.user, self.channel = term, user, GENERAL
         self.reply_in = GENERAL
         self.renderer = Renderer(settings.tz)
+        self.shown_in = "en"  # the language of what is being rendered: the acting user's
         self.clickables: list[Clickable] = []
         self.seen = len(self.fake.calls)
 
@@ -73,6 +77,13 @@ class ConsoleSlack:
         """Stop the listener pool and the fake server."""
         self.executor.shutdown(wait=True)
         self.fake.stop()
+
+    def locale(self) -> str:
+        """The acting user's language (the firm's default for someone not in the directory)."""
+        default = self.services.settings.default_locale
+        with self.services.session() as session:
+            actor = directory.find_actor(session, slack_user_id=self.user, default_locale=default)
+        return normalize_locale(actor.locale if actor else default)
 
     def web_client(self) -> WebClient:
         """A Web API client on the fake (what the jobs process would use)."""
@@ -91,9 +102,10 @@ class ConsoleSlack:
         by default the channel commands are typed in).
         """
         self.reply_in = reply_in or self.channel
+        self.shown_in = self.locale()
         sent = action()
         if not self.executor.wait_idle():
-            self.term.write("(the app is still working after 30 s; its output will appear later)")
+            self.term.write(t("console.still_working", self.locale()))
         self.fake.settle(quiet=0.05)
         calls = self.new_calls()
         self.renderer.start()
@@ -118,7 +130,8 @@ class ConsoleSlack:
         last = {self.view_id_of(c): i for i, c in enumerate(calls) if c.method in VIEW_METHODS}
         for i, call in enumerate(calls):
             if call.method in VIEW_METHODS and last.get(self.view_id_of(call)) != i:
-                self.renderer.say(f"▶ modal {VIEW_VERBS[call.method]} (then changed, below)")
+                self.renderer.say(t("console.render.then_changed", self.shown_in,
+                                    what=t(VIEW_SAYS[call.method], self.shown_in)))
                 continue
             self.render_call(call)
         text = self.renderer.take()
@@ -138,65 +151,67 @@ class ConsoleSlack:
         if not channel:
             return "?"
         if channel.startswith(("U", "W")):
-            return f"DM to {self.person(channel)}"
+            return t("console.render.dm", self.shown_in, who=self.person(channel))
         if channel.startswith("D"):
-            return f"DM to {self.person('U' + channel[1:])}"
+            return t("console.render.dm", self.shown_in, who=self.person("U" + channel[1:]))
         name = self.channel_names.get(channel)
         return f"#{name} ({channel})" if name else channel
 
     def person(self, user: str) -> str:
         """A user id, marked when it is the console's acting user."""
-        return f"{user} (you)" if user == self.user else user
+        return t("console.render.you", self.shown_in, user=user) if user == self.user else user
 
     def render_call(self, call: Call) -> None:
-        """One Web API call as text."""
-        method, p, r = call.method, call.params, self.renderer
+        """One Web API call as text, in the acting user's language."""
+        method, p, r, loc = call.method, call.params, self.renderer, self.shown_in
         if method in QUIET_METHODS or method.startswith("users."):
             return
         if call.answer and call.answer.get("ok") is False:
-            r.say(f"▶ {method} refused by Slack: {call.answer.get('error')}")
+            r.say(t("console.render.refused", loc, method=method, error=call.answer.get("error")))
             return
+        where = self.where(str(p.get("channel")))
         if method == "chat.postMessage":
             channel = str(call.answer.get("channel") or p.get("channel"))
-            thread = f", in thread {p['thread_ts']}" if p.get("thread_ts") else ""
-            r.say(f"▶ {self.where(str(p.get('channel')))}{thread}")
+            thread = t("console.render.in_thread", loc, ts=p["thread_ts"]) if p.get("thread_ts") else ""
+            r.say(f"▶ {where}{thread}")
             r.message(p, where=Where(channel=channel, ts=call.answer.get("ts"), text=str(p.get("text") or "")))
         elif method == "chat.update":
-            r.say(f"▶ {self.where(str(p.get('channel')))} — message {p.get('ts')} updated")
+            r.say(t("console.render.updated", loc, where=where, ts=p.get("ts")))
             r.message(p, where=Where(channel=str(p.get("channel")), ts=str(p.get("ts")),
                                      text=str(p.get("text") or "")))
         elif method == "chat.postEphemeral":
-            r.say(f"▶ {self.where(str(p.get('channel')))} — only visible to {self.person(str(p.get('user')))}")
+            r.say(t("console.render.ephemeral", loc, where=where, who=self.person(str(p.get("user")))))
             r.message(p, where=Where(channel=str(p.get("channel")), ts=call.answer.get("message_ts"),
                                      text=str(p.get("text") or "")))
         elif method == "response_url":
             self.render_response(p)
         elif method in VIEW_METHODS:
-            r.say(f"▶ modal {VIEW_VERBS[method]}")
+            r.say(t(VIEW_SAYS[method], loc))
             r.view(call.answer.get("view") or {})
         elif method == "views.publish":
             view = {**(call.answer.get("view") or {}), "type": "home"}
             self.fake.views[str(view.get("id"))] = view
-            r.say(f"▶ App Home of {self.person(str(p.get('user_id')))}")
+            r.say(t("console.render.home", loc, who=self.person(str(p.get("user_id")))))
             r.view(view)
         elif method == "chat.delete":
-            r.say(f"▶ {self.where(str(p.get('channel')))} — message {p.get('ts')} deleted")
+            r.say(t("console.render.deleted", loc, where=where, ts=p.get("ts")))
         elif method == "reactions.add":
-            r.say(f"▶ {self.where(str(p.get('channel')))} — reacted :{p.get('name')}:")
+            r.say(t("console.render.reacted", loc, where=where, name=p.get("name")))
         else:
-            r.say(f"▶ Slack API {method}")
+            r.say(t("console.render.api", loc, method=method))
 
     def render_response(self, p: dict[str, Any]) -> None:
         """A reply through a response_url."""
-        r = self.renderer
+        r, loc = self.renderer, self.shown_in
         if p.get("delete_original"):
-            r.say("▶ the original message was deleted")
+            r.say(t("console.render.original_deleted", loc))
             return
         if p.get("replace_original") in (True, "true"):
-            r.say(f"▶ {self.where(self.reply_in)} — the message is replaced by")
+            r.say(t("console.render.replaced", loc, where=self.where(self.reply_in)))
         else:
-            whom = "in channel" if p.get("response_type") == "in_channel" else "only you see this"
-            r.say(f"▶ reply in {self.where(self.reply_in)} ({whom})")
+            whom = t("console.render.in_channel" if p.get("response_type") == "in_channel"
+                     else "console.render.only_you", loc)
+            r.say(t("console.render.reply", loc, where=self.where(self.reply_in), whom=whom))
         r.message(p, where=Where(channel=self.reply_in, ts=None, text=str(p.get("text") or "")))
 
     def press(self, number: str, *, answers: dict[str, Any] | None = None,
@@ -206,10 +221,11 @@ class ConsoleSlack:
         Inside the open view `open_view`, `answers` are sent as the view's state.
         """
         if not number.isdigit() or not 1 <= int(number) <= len(self.clickables):
-            self.term.write(f"  ✗ There is no button {number or '(number missing)'} in the last output.")
+            self.term.write("  ✗ " + t("console.no_button", self.locale(),
+                                       number=number or t("console.number_missing", self.locale())))
             return None
         item = self.clickables[int(number) - 1]
-        fields = ask_selection(self.term, item.kind, item.options)
+        fields = ask_selection(self.term, item.kind, item.options, self.locale())
         if fields is None:
             return None
         sent, calls = self.run(lambda: self.driver.click(
@@ -229,10 +245,10 @@ class ConsoleSlack:
     def say_status(self, sent: Sent | None, calls: list[Call], what: str) -> None:
         """Explain a request the app did not handle, or that showed nothing."""
         if sent is not None and sent.status == 404:
-            self.term.write(f"(no handler for {what}: that feature is not installed in this app)")
+            self.term.write(t("console.no_handler", self.locale(), what=what))
         elif sent is not None and sent.status >= 400:
-            self.term.write(f"(the app answered {sent.status} to {what})")
+            self.term.write(t("console.app_answered", self.locale(), status=sent.status, what=what))
         elif not [c for c in calls if c.method not in QUIET_METHODS and not c.method.startswith("users.")]:
             body = sent.json if sent is not None else {}
             if not (body.get("text") or body.get("blocks")):
-                self.term.write("(nothing visible happened)")
+                self.term.write(t("console.nothing_visible", self.locale()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.flows.conflicts import PARTIES_LOCK
-from bot.flows.errors import DomainError
+from bot.flows.tabular import Table
 from storage.audit import record
 from storage.crypto import normalize_identifier
 from storage.db import advisory_xact_lock, is_postgres, make_session_factory, session_scope
@@ -22,16 +21,18 @@ from storage.models.enums import PartyKind, PartyRole
 from storage.types import keyring_of
 
 COLUMNS = ("name", "role", "kind", "matter", "id_number")
+REQUIRED = ("name", "role")
+ROLE_VALUES = {"客户": "client", "现有客户": "client", "委托人": "client", "前客户": "former_client",
+               "原客户": "former_client", "对方": "adverse", "对方当事人": "adverse", "相对方": "adverse",
+               "关联方": "related", "关联人": "related"}
+KIND_VALUES = {"个人": "person", "自然人": "person", "机构": "organization", "单位": "organization",
+               "公司": "organization", "企业": "organization", "法人": "organization"}
 BATCH = 5000
 INSERT_COLUMNS = ("name", "role", "kind", "matter_ref", "id_number", "id_number_bidx", "source", "import_key",
                   "created_at")
 MAX_NAME = 300
 MAX_MATTER = 100
 MAX_ID = 64
-
-
-class ImportFileError(DomainError):
-    """The file cannot be imported at all (unreadable, wrong format, missing columns)."""
 
 
 @dataclass
@@ -43,78 +44,35 @@ class ImportReport:
     duplicates: int = 0
     refused: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
     seconds: float = 0.0
+    encoding: str | None = None
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) of a UTF-8 CSV with a header."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, None)
-            if header is None:
-                raise ImportFileError("conflict.import.empty")
-            names = [h.strip().lower() for h in header]
-            _check_header(names)
-            line = reader.line_num
-            for values in reader:
-                start, line = line + 1, reader.line_num
-                if not any(v.strip() for v in values):
-                    continue
-                yield start, dict(zip(names, values, strict=False))
-    except UnicodeDecodeError:
-        raise ImportFileError("conflict.import.not_utf8") from None
-    except csv.Error as exc:
-        raise ImportFileError("conflict.import.bad_csv", detail=str(exc)) from None
+def read_rows(path: Path, *, encoding: str | None = None,
+              report: ImportReport | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV/TSV/XLSX file (English or Chinese headers), by line number.
 
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, row) of the first sheet of an XLSX workbook with a header."""
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same user error
-        raise ImportFileError("conflict.import.bad_xlsx", detail=type(exc).__name__) from None
-    try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise ImportFileError("conflict.import.empty")
-        names = [str(h or "").strip().lower() for h in header]
-        _check_header(names)
-        for number, values in enumerate(rows, start=2):
-            cells = ["" if v is None else str(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            yield number, dict(zip(names, cells, strict=False))
-    finally:
-        wb.close()
-
-
-def _check_header(names: list[str]) -> None:
-    """The required columns are present."""
-    missing = [c for c in ("name", "role") if c not in names]
-    if missing:
-        raise ImportFileError("conflict.import.missing_columns", columns=", ".join(missing))
-
-
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a CSV or XLSX file, by line number."""
-    if not path.is_file():
-        raise ImportFileError("conflict.import.no_file", path=str(path))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
-    return _csv_rows(path)
+    The file is opened (encoding detected, header checked) before the first row is asked for.
+    """
+    table = Table(path, wanted=COLUMNS, required=REQUIRED, encoding=encoding)
+    if report is not None:
+        report.encoding = table.encoding
+    return ((row.line, row.values) for row in table)
 
 
 Refusal = tuple[str, dict[str, str]]
 
 
+def _value(raw: str | None, chinese: dict[str, str]) -> str:
+    """A role or kind as written, lower-cased, with its Chinese spelling mapped to ours."""
+    text = (raw or "").strip()
+    return chinese.get(text, text.lower())
+
+
 def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[None, Refusal]:
     """A clean row, or the reason (message key and parameters) it is refused."""
     name = " ".join((row.get("name") or "").split())
-    role = (row.get("role") or "").strip().lower().replace("-", "_").replace(" ", "_")
-    kind = (row.get("kind") or "").strip().lower() or None
+    role = _value(row.get("role"), ROLE_VALUES).replace("-", "_").replace(" ", "_")
+    kind = _value(row.get("kind"), KIND_VALUES) or None
     matter = (row.get("matter") or "").strip() or None
     id_number = (row.get("id_number") or "").strip() or None
     if not name:
@@ -156,10 +114,14 @@ def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
     conn.exec_driver_sql(f"INSERT OR IGNORE INTO parties ({cols}) VALUES ({marks})", rows)
 
 
-def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
+def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH, encoding: str | None = None,
                 progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
-    """Import every valid row in batches; bad rows are reported by line and skipped."""
+    """Import every valid row in batches; bad rows are reported by line and skipped.
+
+    The file is checked (readable, encoding, required columns) before anything is written.
+    """
     report = ImportReport()
+    rows = read_rows(path, encoding=encoding, report=report)
     started = time.monotonic()
     keyring = keyring_of(engine.dialect)
     factory = make_session_factory(engine)
@@ -184,7 +146,7 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
         if progress:
             progress(report)
 
-    for line, row in read_rows(path):
+    for line, row in rows:
         report.rows += 1
         clean, refusal = validate(row)
         if refusal is not None:
