@@ -16,7 +16,7 @@ from bot.flows.tabular import Table
 from storage.audit import record
 from storage.crypto import normalize_identifier
 from storage.db import advisory_xact_lock, is_postgres, make_session_factory, session_scope
-from storage.models import Party, utcnow
+from storage.models import Party, now_of
 from storage.models.enums import PartyKind, PartyRole
 from storage.types import keyring_of
 
@@ -136,7 +136,8 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH, e
             advisory_xact_lock(session, PARTIES_LOCK)
             existing = set(session.execute(
                 select(Party.import_key).where(Party.import_key.in_(list(pending)))).scalars())
-            created = to_db(utcnow()) if to_db else utcnow()
+            now = now_of(engine)
+            created = to_db(now) if to_db else now
             rows = [(*r, created) for k, r in pending.items() if k not in existing]
             report.duplicates += len(existing)
             if rows:
