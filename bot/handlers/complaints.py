@@ -26,6 +26,7 @@ from bot.flows.workdays import calendar_of
 from bot.handlers import complaint_notices as notices
 from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
+from bot.slack_text import clamp, escape
 from bot.payloads import action_id_value
 from jobs import ledger
 from jobs.sender import SlackSender
@@ -89,6 +90,18 @@ def draft_from(values: dict[str, Any]) -> flow.ComplaintDraft:
     )
 
 
+LIST_WORDS = ("list", "列表")
+HELP_WORDS = ("help", "帮助", "?", "？")
+
+
+def usage_text(sub: str, locale: str) -> str:
+    """What `/complaint` understands; an unknown sub-command is named (escaped) first."""
+    usage = t("complaint.usage", locale)
+    if sub.lower() in HELP_WORDS:
+        return usage
+    return f"{t('complaint.unknown_subcommand', locale, sub=escape(clamp(sub, 60)))}\n{usage}"
+
+
 def review_channel_members(client: WebClient, channel: str | None) -> frozenset[str] | None:
     """Members of the review channel as Slack reports them, or None when Slack can't say."""
     if not channel:
@@ -116,10 +129,14 @@ def register(app: App, deps: AppDeps) -> None:
     @app.command(Command.COMPLAINT)
     def handle_complaint_command(ack: Ack, body: dict[str, Any], context: BoltContext,
                                  client: WebClient, respond: Respond) -> None:
-        """`/complaint` opens the modal at once; `/complaint list` lists open complaints (partners)."""
+        """`/complaint` opens the modal at once; `/complaint list` lists open complaints; else usage."""
         ack()
         actor = require_actor(context)
-        if (body.get("text") or "").strip().lower() in ("list", "列表"):
+        sub = (body.get("text") or "").strip()
+        if sub and sub.lower() not in LIST_WORDS:
+            respond(text=usage_text(sub, actor.locale), response_type="ephemeral")
+            return
+        if sub:
             with services.session() as session:
                 items = flow.open_complaints(session, actor=actor, settings=services.settings)
             if not items and actor.role != Role.PARTNER:
