@@ -155,7 +155,7 @@ def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now
             errors[name] = "complaint.error.required"
     if draft.client_id is None:
         errors["client_id"] = "complaint.error.required"
-    elif not policy.can_view_client(session, actor, draft.client_id):
+    elif not policy.can_name_client_in_complaint(session, actor, draft.client_id):
         errors["client_id"] = "complaint.error.client_unknown"
     accused = None
     if not draft.against_user_id:

@@ -104,6 +104,24 @@ def can_record_complaint(actor: Actor) -> bool:
     return actor.role in COMPLAINT_RECORDERS
 
 
+def complaint_client_scope(actor: Actor) -> ColumnElement[bool]:
+    """A condition on Client.id true for the clients the actor may name in a complaint.
+
+    Recording complaints and feedback is client service's job, and a complaint may reach anyone
+    who serves clients: they pick any client by name. Only names are offered and a complaint's
+    recording reads nothing else of the client; its details stay behind `client_visibility`.
+    """
+    return true() if can_record_complaint(actor) else false()
+
+
+def can_name_client_in_complaint(session: Session, actor: Actor, client_id: int) -> bool:
+    """Whether the actor may record a complaint about this (existing) client."""
+    found = session.execute(
+        select(Client.id).where(Client.id == client_id, complaint_client_scope(actor))
+    ).first()
+    return found is not None
+
+
 def complaint_goes_direct(*, accused_role: str, accused_is_managing_partner: bool,
                           accused_slack_id: str, review_channel_members: frozenset[str] | None) -> bool:
     """True when the accused could read the review channel, so the complaint must go by DM.

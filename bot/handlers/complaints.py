@@ -153,13 +153,14 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.options(ComplaintAction.CLIENT)
     def handle_client_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        """Client type-ahead: the visible clients best matching the typed text (as `/note` does)."""
+        """Client type-ahead: the clients the actor may name in a complaint, by name only."""
         actor = context.get("actor")
         if actor is None:
             ack(options=[])
             return
         with services.session() as session:
-            found = search_clients(session, actor=actor, query=str(body.get("value") or ""), limit=20)
+            found = search_clients(session, actor=actor, query=str(body.get("value") or ""), limit=20,
+                                   scope=policy.complaint_client_scope(actor))
         ack(options=[client_option(m.client_id, m.name) for m in found])
 
     @app.view(ComplaintView.NEW)
