@@ -118,3 +118,77 @@ def test_a_client_that_does_not_exist_is_refused_inline(services, slack, fake_sl
     assert sent.json["errors"] == {ComplaintBlock.CLIENT: "请从列表中选择客户。"}
     with services.session() as session:
         assert session.execute(select(Complaint)).first() is None
+
+
+# --- one complaint per submitted form ------------------------------------------------------------
+
+def _count(services, model=Complaint):
+    with services.session() as session:
+        return len(session.execute(select(model.id)).all())
+
+
+def test_a_form_submitted_twice_records_one_complaint_one_card_and_one_thank_you(services, slack, fake_slack, clock):
+    client_id = _firm(services)
+    values = answers(client_id, against="U0LAWYER", received_at=clock.now)
+    slack.command("U0CS", "/complaint")
+    view = slack.opened_view()
+    first = slack.submit("U0CS", view["id"], values)
+    fake_slack.wait_for("chat.postMessage", 2)
+    second = slack.submit("U0CS", view["id"], values)  # a new trigger id, the same view
+    assert first.status == second.status == 200 and not second.json.get("errors")
+    fake_slack.settle()
+    assert _count(services) == 1
+    assert len(fake_slack.messages_to(REVIEW_CHANNEL)) == 1 and len(fake_slack.messages_to("U0CS")) == 1
+    with services.session() as session:
+        creates = session.execute(select(AuditEvent.id).where(AuditEvent.entity == "complaint",
+                                                              AuditEvent.action == "create")).all()
+    assert len(creates) == 1
+
+
+def test_a_form_submitted_twice_at_once_records_one_complaint(services, slack, fake_slack, clock):
+    client_id = _firm(services)
+    values = answers(client_id, against="U0LAWYER", received_at=clock.now)
+    slack.command("U0CS", "/complaint")
+    view = slack.opened_view()
+    barrier = threading.Barrier(3)
+    statuses = []
+
+    def submit() -> None:
+        barrier.wait()
+        statuses.append(slack.submit("U0CS", view["id"], values).status)
+
+    threads = [threading.Thread(target=submit) for _ in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    fake_slack.wait_for("chat.postMessage", 2)
+    fake_slack.settle()
+    assert statuses == [200] * 3 and _count(services) == 1
+    assert len(fake_slack.messages_to(REVIEW_CHANNEL)) == 1 and len(fake_slack.messages_to("U0CS")) == 1
+
+
+def test_two_forms_with_the_same_answers_are_two_complaints(services, slack, fake_slack, clock):
+    client_id = _firm(services)
+    values = answers(client_id, against="U0LAWYER", received_at=clock.now)
+    file_complaint(slack, "U0CS", values)
+    file_complaint(slack, "U0CS", values)
+    assert _count(services) == 2
+
+
+def test_record_complaint_is_idempotent_per_submission_key(services, clock):
+    client_id = _firm(services)
+    draft = flow.ComplaintDraft(client_id=client_id, complainant_name="张伟", complainant_contact="+86 1",
+                                against_user_id="U0LAWYER", matter_number=None, description="late",
+                                request="a call", received_via="email", received_at=clock.now)
+    results = []
+    for _ in range(2):
+        with services.session() as session:
+            actor = find_actor(session, slack_user_id="U0CS", default_locale="en")
+            results.append(flow.record_complaint(session, actor=actor, draft=draft, now=clock.now,
+                                                 submission_key="V0SAME"))
+    assert results == [(1, True), (1, False)]
+    with services.session() as session:
+        actor = find_actor(session, slack_user_id="U0CS", default_locale="en")
+        assert flow.record_complaint(session, actor=actor, draft=draft, now=clock.now,
+                                     submission_key="V0OTHER") == (2, True)

@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
@@ -20,6 +19,7 @@ from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
 from jobs import ledger
 from storage import audit
+from storage.once import insert_once
 from storage.models import (Client, ClientContact, ClientTeamMember, IntakeRequest, Matter,
                             MatterTeamMember, Notification, Party, Staff, StaffAssistant)
 from storage.models.enums import NotificationStatus, Role
@@ -93,21 +93,13 @@ def open_request(session: Session, *, actor: Actor, form: IntakeForm, submission
     """Create the request for a submitted form once per submission key; (id, created)."""
     if not policy.can_file_intake(actor):
         raise PermissionDenied()
-    existing = _by_key(session, submission_key)
-    if existing is not None:
-        return existing, False
     bidx = keyring_of(session.get_bind().dialect).blind_index(form.id_number) if form.id_number else None
     req = IntakeRequest(submission_key=submission_key, requester_id=actor.staff_id, status="checking",
                         client_kind=form.kind, practice_area=form.area, form=form.to_json(),
                         id_number_bidx=bidx, created_at=now)
-    try:
-        with session.begin_nested():
-            session.add(req)
-    except IntegrityError:
-        found = _by_key(session, submission_key)
-        if found is None:
-            raise
-        return found, False
+    request_id, created = insert_once(session, req, key=IntakeRequest.submission_key)
+    if not created:
+        return request_id, False
     audit.record(session, actor=actor.audit_name, action="create", entity="intake_request",
                  entity_id=req.id, fields=sorted(k for k, v in form.to_json().items() if v))
     return req.id, True

@@ -179,8 +179,11 @@ def register(app: App, deps: AppDeps) -> None:
         members = review_channel_members(client, services.settings.partner_review_channel)
         now = services.now()
         with services.session() as session:
-            complaint_id = flow.record_complaint(session, actor=actor, draft=draft, now=now,
-                                                 review_channel_members=members, checked=checked)
+            complaint_id, created = flow.record_complaint(
+                session, actor=actor, draft=draft, now=now, submission_key=body["view"]["id"],
+                review_channel_members=members, checked=checked)
+            if not created:  # the same form submitted again: the first submission posts and tells
+                return
             keys = notices.publish(session, complaint_id=complaint_id, settings=services.settings,
                                    actor=actor, now=now)
         log.info("complaint recorded", extra={"complaint_id": complaint_id})
