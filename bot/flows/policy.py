@@ -66,6 +66,15 @@ def can_decide_intake(actor: Actor) -> bool:
     return actor.role == Role.PARTNER
 
 
+def can_decide_own_intake(*, other_active_partners: int) -> bool:
+    """The requester never decides their own request, unless no other active partner can.
+
+    A firm with a single partner still takes clients: that partner's own requests are then
+    decided by them and recorded (and shown) as self-approved.
+    """
+    return other_active_partners == 0
+
+
 def can_check_conflicts(actor: Actor) -> bool:
     """Partners, lawyers and assistants may run conflict checks."""
     return actor.role in (Role.PARTNER, Role.LAWYER, Role.ASSISTANT)
