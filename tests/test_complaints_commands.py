@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.flows.workdays import WorkCalendar
 from bot.middleware import StickyAck
 from tests.complaint_support import make_staff
 
@@ -65,6 +68,33 @@ def test_list_repeated_and_concurrent_always_answers_200(services, slack, fake_s
         th.join()
     assert statuses == [200] * 30
     fake_slack.wait_for("response_url", 30)
+
+
+def test_one_calendar_shared_by_threads_gives_the_same_working_days_as_alone():
+    """The list and the clock jobs share the firm's calendar; `holidays` fills years in lazily."""
+    days = [date(year, 1, 1) + timedelta(days=i) for year in range(2000, 2040) for i in range(0, 365, 3)]
+    alone = WorkCalendar(tz=ZoneInfo("Asia/Shanghai"), country="CN")
+    expected = {d: alone.is_working_day(d) for d in days}
+    for _ in range(3):
+        shared = WorkCalendar(tz=ZoneInfo("Asia/Shanghai"), country="CN")
+        got: dict[date, bool] = {}
+        errors: list[BaseException] = []
+        barrier = threading.Barrier(8)
+
+        def run(k: int) -> None:
+            barrier.wait()
+            try:
+                for d in days[k::8]:
+                    got[d] = shared.is_working_day(d)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == [] and got == expected
 
 
 @pytest.mark.parametrize("locale,text,expected", [
