@@ -27,9 +27,11 @@ class AckedErrorsHandled:
         self._handler = handler
 
     def __getattr__(self, name: str) -> Any:
+        """Everything else is the listener's own."""
         return getattr(self._listener, name)
 
-    def run_ack_function(self, *, request: BoltRequest, response: BoltResponse) -> BoltResponse | None:
+    def run_ack_function(self, *, request: BoltRequest,
+                         response: BoltResponse) -> BoltResponse | None:
         """Run the listener; an error after its ack() is handed to the error handler here."""
         try:
             return self._listener.run_ack_function(request=request, response=response)
@@ -50,12 +52,14 @@ class AckSafeListenerRunner(ThreadListenerRunner):
                    listener_error_handler=runner.listener_error_handler,
                    listener_start_handler=runner.listener_start_handler,
                    listener_completion_handler=runner.listener_completion_handler,
-                   listener_executor=runner.listener_executor, lazy_listener_runner=runner.lazy_listener_runner)
+                   listener_executor=runner.listener_executor,
+                   lazy_listener_runner=runner.lazy_listener_runner)
 
-    def run(self, request: BoltRequest, response: BoltResponse, listener_name: str, listener: Listener,
-            starting_time: float | None = None) -> BoltResponse | None:
+    def run(self, request: BoltRequest, response: BoltResponse, listener_name: str,
+            listener: Listener, starting_time: float | None = None) -> BoltResponse | None:
         """Bolt's run, with the listener wrapped (only the thread mode has the race)."""
         if not self.process_before_response and not request.lazy_only:
-            listener = AckedErrorsHandled(listener, self.listener_error_handler)  # type: ignore[assignment]
+            wrapped = AckedErrorsHandled(listener, self.listener_error_handler)
+            listener = wrapped  # type: ignore[assignment]
         return super().run(request=request, response=response, listener_name=listener_name,
                            listener=listener, starting_time=starting_time)

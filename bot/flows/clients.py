@@ -73,18 +73,18 @@ class ClientMatch:
 
 def search_clients(session: Session, *, actor: Actor, query: str, limit: int = MAX_CHOICES,
                    scope: ColumnElement[bool] | None = None) -> list[ClientMatch]:
-    """Visible clients (or those `scope`, a policy condition on Client, allows) matching `query`, best first.
+    """Visible clients matching `query`, best first (ids and names only are read).
 
-    Only ids and names are read. Exact matches (after folding) alone when there are some; else names containing the query
-    (90-99.9, the closer in length the higher), then fuzzy matches (rapidfuzz WRatio, capped
-    below any containing match).
+    `scope`, a policy condition on Client, replaces visibility where a use case allows more
+    (naming a client in a complaint). Exact matches (after folding) alone when there are some;
+    else names containing the query (90-99.9, the closer in length the higher), then fuzzy
+    matches (rapidfuzz WRatio, capped below any containing match).
     """
     q = normalize_name(query)
     if not q:
         return []
-    rows = session.execute(
-        select(Client.id, Client.name).where(policy.client_visibility(actor) if scope is None else scope)
-    ).all()
+    allowed = policy.client_visibility(actor) if scope is None else scope
+    rows = session.execute(select(Client.id, Client.name).where(allowed)).all()
     names = {r.id: r.name for r in rows}
     choices = {r.id: normalize_name(r.name) for r in rows}
     exact = [cid for cid, c in choices.items() if c == q]

@@ -25,9 +25,9 @@ from bot.flows.workdays import WorkCalendar, calendar_of
 from bot.settings import Settings
 from jobs import ledger
 from storage import audit
-from storage.once import insert_once
 from storage.models import Client, Complaint, ComplaintEvent, Matter, Notification, Staff
 from storage.models.enums import NotificationStatus, Role
+from storage.once import insert_once
 
 VIA = ("phone", "email", "letter", "in_person")
 ROOT_CAUSES = ("communication", "timeliness", "fees", "quality", "conduct", "other")
@@ -188,9 +188,10 @@ def _staff_by_slack_id(session: Session, slack_user_id: str) -> Staff | None:
 
 
 def record_complaint(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime,
-                     submission_key: str, review_channel_members: frozenset[str] | None = frozenset(),
+                     submission_key: str,
+                     review_channel_members: frozenset[str] | None = frozenset(),
                      checked: CheckedDraft | None = None) -> tuple[int, bool]:
-    """Store a complaint with its routing once per submission key; (id, created). Nothing is posted here.
+    """Store a complaint with its routing once per submission key; (id, created). Posts nothing.
 
     `submission_key` is the Slack view the form was submitted from: the same form submitted
     again (a double click, a retry with a new trigger id) finds the first complaint, as intake
@@ -210,8 +211,8 @@ def record_complaint(session: Session, *, actor: Actor, draft: ComplaintDraft, n
         accused_slack_id=accused.slack_user_id, review_channel_members=review_channel_members)
     matter_id = checked.matter_id
     complaint = Complaint(
-        submission_key=submission_key, client_id=draft.client_id, matter_id=matter_id, against_staff_id=accused.id,
-        recorded_by_id=actor.staff_id, complainant_name=draft.complainant_name.strip(),
+        submission_key=submission_key, client_id=draft.client_id, matter_id=matter_id,
+        against_staff_id=accused.id, recorded_by_id=actor.staff_id, complainant_name=draft.complainant_name.strip(),
         complainant_contact=draft.complainant_contact.strip(), description=draft.description.strip(),
         request=draft.request.strip(), received_via=draft.received_via, received_at=draft.received_at,
         status="received", routing="direct" if direct else "channel", created_at=now,

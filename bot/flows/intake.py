@@ -19,10 +19,10 @@ from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
 from jobs import ledger
 from storage import audit
-from storage.once import insert_once
 from storage.models import (Client, ClientContact, ClientTeamMember, IntakeRequest, Matter,
                             MatterTeamMember, Notification, Party, Staff, StaffAssistant)
 from storage.models.enums import NotificationStatus, Role
+from storage.once import insert_once
 from storage.types import keyring_of
 
 DECISIONS = ("approved", "approved_waiver", "declined")
@@ -231,8 +231,10 @@ def check_decider(session: Session, *, actor: Actor, request_id: int) -> bool:
         raise NotFound()
     if requester_id != actor.staff_id:
         return False
-    others = session.execute(select(func.count()).select_from(Staff).where(
-        Staff.role == Role.PARTNER.value, Staff.active.is_(True), Staff.id != actor.staff_id)).scalar_one()
+    others = session.execute(
+        select(func.count()).select_from(Staff)
+        .where(Staff.role == Role.PARTNER.value, Staff.active.is_(True), Staff.id != actor.staff_id)
+    ).scalar_one()
     if not policy.can_decide_own_intake(other_active_partners=others):
         raise PermissionDenied("intake.error.own_request")
     return True
@@ -240,7 +242,7 @@ def check_decider(session: Session, *, actor: Actor, request_id: int) -> bool:
 
 def set_choice(session: Session, *, actor: Actor, request_id: int, lead_slack_id: str | None = None,
                link_client_id: int | None = None) -> None:
-    """A partner (never the requester, see `check_decider`) picks the lead lawyer or the client to link."""
+    """A partner (not the requester: `check_decider`) picks the lead lawyer or client to link."""
     check_decider(session, actor=actor, request_id=request_id)
     req = session.get(IntakeRequest, request_id)
     if req is None:

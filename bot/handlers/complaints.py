@@ -26,13 +26,16 @@ from bot.flows.workdays import calendar_of
 from bot.handlers import complaint_notices as notices
 from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
-from bot.slack_text import clamp, escape
 from bot.payloads import action_id_value
+from bot.slack_text import clamp, escape
 from jobs import ledger
 from jobs.sender import SlackSender
 from storage.models.enums import Role
 
 log = logging.getLogger(__name__)
+
+LIST_WORDS = ("list", "列表")
+HELP_WORDS = ("help", "帮助", "?", "？")
 
 DRAFT_BLOCKS = {
     "client_id": ComplaintBlock.CLIENT, "complainant_name": ComplaintBlock.COMPLAINANT,
@@ -90,10 +93,6 @@ def draft_from(values: dict[str, Any]) -> flow.ComplaintDraft:
     )
 
 
-LIST_WORDS = ("list", "列表")
-HELP_WORDS = ("help", "帮助", "?", "？")
-
-
 def usage_text(sub: str, locale: str) -> str:
     """What `/complaint` understands; an unknown sub-command is named (escaped) first."""
     usage = t("complaint.usage", locale)
@@ -129,7 +128,7 @@ def register(app: App, deps: AppDeps) -> None:
     @app.command(Command.COMPLAINT)
     def handle_complaint_command(ack: Ack, body: dict[str, Any], context: BoltContext,
                                  client: WebClient, respond: Respond) -> None:
-        """`/complaint` opens the modal at once; `/complaint list` lists open complaints; else usage."""
+        """`/complaint` opens the modal at once, `/complaint list` lists open complaints; else usage."""
         ack()
         actor = require_actor(context)
         sub = (body.get("text") or "").strip()
@@ -159,8 +158,8 @@ def register(app: App, deps: AppDeps) -> None:
             ack(options=[])
             return
         with services.session() as session:
-            found = search_clients(session, actor=actor, query=str(body.get("value") or ""), limit=20,
-                                   scope=policy.complaint_client_scope(actor))
+            found = search_clients(session, actor=actor, query=str(body.get("value") or ""),
+                                   limit=20, scope=policy.complaint_client_scope(actor))
         ack(options=[client_option(m.client_id, m.name) for m in found])
 
     @app.view(ComplaintView.NEW)

@@ -110,7 +110,8 @@ MESSAGES = {
               "complaints you may see (partners, and a complaint's assigned owner).",
         "zh-CN": "`/complaint` 打开表单登记客户投诉；`/complaint list` 列出您可查看的未结投诉（合伙人及投诉负责人）。",
     },
-    "complaint.unknown_subcommand": {"en": "I don't know `/complaint {sub}`.", "zh-CN": "无法识别 `/complaint {sub}`。"},
+    "complaint.unknown_subcommand": {"en": "I don't know `/complaint {sub}`.",
+                                     "zh-CN": "无法识别 `/complaint {sub}`。"},
     # --- list ------------------------------------------------------------------------------------
     "complaint.list.title": {"en": "Open complaints ({count})", "zh-CN": "未结投诉（{count} 件）"},
     "complaint.list.empty": {"en": "No open complaints.", "zh-CN": "目前没有未结投诉。"},
