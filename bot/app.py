@@ -6,6 +6,7 @@ import json
 import logging
 import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
@@ -15,6 +16,7 @@ from slack_sdk import WebClient
 from bot.deps import AppDeps
 from bot.errors import register_error_handler
 from bot.handlers import register_all
+from bot.listener_runner import AckSafeListenerRunner
 from bot.middleware import make_request_context, sticky_ack
 from bot.services import Services
 
@@ -33,7 +35,13 @@ class LawCrmApp(App):
     Bolt 1.30 treats any form body containing the word "payload" as an interactive payload,
     so `/note Acme: payload terms agreed` (or a channel named #payload-team) parsed as {}
     and was answered 404. The raw body (and so the signature check) is left untouched.
+    Listener errors raised after ack() never race Bolt's answer (`AckSafeListenerRunner`).
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Before app.error() sets the handler on it: see AckedErrorsHandled.
+        self._listener_runner = AckSafeListenerRunner.replacing(self._listener_runner)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Re-parse a form body Bolt got wrong, then dispatch as usual."""

@@ -222,6 +222,9 @@ def decision_line(view: RequestView, locale: str) -> str:
 def decided_message(view: RequestView, locale: str) -> tuple[str, list[Block]]:
     """The review message once decided: no buttons, the decision and its author."""
     line = decision_line(view, locale)
+    if view.self_decided:
+        flag = "declined" if view.decision == "declined" else "approved"
+        line += "\n" + t(f"intake.review.self_{flag}", locale, who=mention(view.decided_by_slack_id or ""))
     blocks = _review_body(view, locale) + [divider(), section(line)]
     title = t("intake.review.text", locale, id=view.id, client=escape(view.form.name))
     return f"{title} — {line}", blocks

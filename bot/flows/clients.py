@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
@@ -71,20 +71,20 @@ class ClientMatch:
     score: float
 
 
-def search_clients(session: Session, *, actor: Actor, query: str,
-                   limit: int = MAX_CHOICES) -> list[ClientMatch]:
-    """Visible clients matching `query`, best first.
+def search_clients(session: Session, *, actor: Actor, query: str, limit: int = MAX_CHOICES,
+                   scope: ColumnElement[bool] | None = None) -> list[ClientMatch]:
+    """Visible clients matching `query`, best first (ids and names only are read).
 
-    Exact matches (after folding) alone when there are some; else names containing the query
-    (90-99.9, the closer in length the higher), then fuzzy matches (rapidfuzz WRatio, capped
-    below any containing match).
+    `scope`, a policy condition on Client, replaces visibility where a use case allows more
+    (naming a client in a complaint). Exact matches (after folding) alone when there are some;
+    else names containing the query (90-99.9, the closer in length the higher), then fuzzy
+    matches (rapidfuzz WRatio, capped below any containing match).
     """
     q = normalize_name(query)
     if not q:
         return []
-    rows = session.execute(
-        select(Client.id, Client.name).where(policy.client_visibility(actor))
-    ).all()
+    allowed = policy.client_visibility(actor) if scope is None else scope
+    rows = session.execute(select(Client.id, Client.name).where(allowed)).all()
     names = {r.id: r.name for r in rows}
     choices = {r.id: normalize_name(r.name) for r in rows}
     exact = [cid for cid, c in choices.items() if c == q]

@@ -27,6 +27,7 @@ from jobs import ledger
 from storage import audit
 from storage.models import Client, Complaint, ComplaintEvent, Matter, Notification, Staff
 from storage.models.enums import NotificationStatus, Role
+from storage.once import insert_once
 
 VIA = ("phone", "email", "letter", "in_person")
 ROOT_CAUSES = ("communication", "timeliness", "fees", "quality", "conduct", "other")
@@ -155,7 +156,7 @@ def validate_draft(session: Session, *, actor: Actor, draft: ComplaintDraft, now
             errors[name] = "complaint.error.required"
     if draft.client_id is None:
         errors["client_id"] = "complaint.error.required"
-    elif not policy.can_view_client(session, actor, draft.client_id):
+    elif not policy.can_name_client_in_complaint(session, actor, draft.client_id):
         errors["client_id"] = "complaint.error.client_unknown"
     accused = None
     if not draft.against_user_id:
@@ -187,12 +188,15 @@ def _staff_by_slack_id(session: Session, slack_user_id: str) -> Staff | None:
 
 
 def record_complaint(session: Session, *, actor: Actor, draft: ComplaintDraft, now: datetime,
+                     submission_key: str,
                      review_channel_members: frozenset[str] | None = frozenset(),
-                     checked: CheckedDraft | None = None) -> int:
-    """Store a complaint with its routing; return its id (nothing is posted here).
+                     checked: CheckedDraft | None = None) -> tuple[int, bool]:
+    """Store a complaint with its routing once per submission key; (id, created). Posts nothing.
 
-    `checked` is the draft's validation when the caller already ran it (the modal does, before
-    answering Slack); otherwise the draft is validated here.
+    `submission_key` is the Slack view the form was submitted from: the same form submitted
+    again (a double click, a retry with a new trigger id) finds the first complaint, as intake
+    requests do. `checked` is the draft's validation when the caller already ran it (the modal
+    does, before answering Slack); otherwise the draft is validated here.
     """
     if not policy.can_record_complaint(actor):
         raise PermissionDenied()
@@ -207,20 +211,21 @@ def record_complaint(session: Session, *, actor: Actor, draft: ComplaintDraft, n
         accused_slack_id=accused.slack_user_id, review_channel_members=review_channel_members)
     matter_id = checked.matter_id
     complaint = Complaint(
-        client_id=draft.client_id, matter_id=matter_id, against_staff_id=accused.id,
-        recorded_by_id=actor.staff_id, complainant_name=draft.complainant_name.strip(),
+        submission_key=submission_key, client_id=draft.client_id, matter_id=matter_id,
+        against_staff_id=accused.id, recorded_by_id=actor.staff_id, complainant_name=draft.complainant_name.strip(),
         complainant_contact=draft.complainant_contact.strip(), description=draft.description.strip(),
         request=draft.request.strip(), received_via=draft.received_via, received_at=draft.received_at,
         status="received", routing="direct" if direct else "channel", created_at=now,
     )
-    session.add(complaint)
-    session.flush()
+    complaint_id, created = insert_once(session, complaint, key=Complaint.submission_key)
+    if not created:
+        return complaint_id, False
     session.add(ComplaintEvent(complaint_id=complaint.id, step="recorded", actor_id=actor.staff_id, at=now))
     audit.record(session, actor=actor.audit_name, action="create", entity="complaint",
                  entity_id=complaint.id,
                  fields=SENSITIVE + ["client_id", "matter_id", "against_staff_id", "received_via",
                                      "received_at", "routing"])
-    return complaint.id
+    return complaint.id, True
 
 
 def direct_reviewers(session: Session, *, against_staff_id: int, settings: Settings) -> list[Staff]:

@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
@@ -23,6 +22,7 @@ from storage import audit
 from storage.models import (Client, ClientContact, ClientTeamMember, IntakeRequest, Matter,
                             MatterTeamMember, Notification, Party, Staff, StaffAssistant)
 from storage.models.enums import NotificationStatus, Role
+from storage.once import insert_once
 from storage.types import keyring_of
 
 DECISIONS = ("approved", "approved_waiver", "declined")
@@ -49,6 +49,7 @@ class RequestView:
     decision: str | None = None
     decided_by_slack_id: str | None = None
     decided_by_name: str | None = None
+    self_decided: bool = False
     decision_reason: str | None = None
     waiver_ref: str | None = None
     matter_number: str | None = None
@@ -93,21 +94,13 @@ def open_request(session: Session, *, actor: Actor, form: IntakeForm, submission
     """Create the request for a submitted form once per submission key; (id, created)."""
     if not policy.can_file_intake(actor):
         raise PermissionDenied()
-    existing = _by_key(session, submission_key)
-    if existing is not None:
-        return existing, False
     bidx = keyring_of(session.get_bind().dialect).blind_index(form.id_number) if form.id_number else None
     req = IntakeRequest(submission_key=submission_key, requester_id=actor.staff_id, status="checking",
                         client_kind=form.kind, practice_area=form.area, form=form.to_json(),
                         id_number_bidx=bidx, created_at=now)
-    try:
-        with session.begin_nested():
-            session.add(req)
-    except IntegrityError:
-        found = _by_key(session, submission_key)
-        if found is None:
-            raise
-        return found, False
+    request_id, created = insert_once(session, req, key=IntakeRequest.submission_key)
+    if not created:
+        return request_id, False
     audit.record(session, actor=actor.audit_name, action="create", entity="intake_request",
                  entity_id=req.id, fields=sorted(k for k, v in form.to_json().items() if v))
     return req.id, True
@@ -224,11 +217,33 @@ def adopt_review_post(session: Session, *, request_id: int) -> bool:
     return res.rowcount == 1
 
 
-def set_choice(session: Session, *, actor: Actor, request_id: int, lead_slack_id: str | None = None,
-               link_client_id: int | None = None) -> None:
-    """A partner picks the lead lawyer or the existing client to link, before deciding."""
+def check_decider(session: Session, *, actor: Actor, request_id: int) -> bool:
+    """Raise unless the actor may decide this request; True when it is their own.
+
+    Only partners decide, and never their own request while another active partner could
+    (`policy.can_decide_own_intake`); a firm's only partner decides theirs, self-approved.
+    """
     if not policy.can_decide_intake(actor):
         raise PermissionDenied("intake.error.partners_only")
+    requester_id = session.execute(select(IntakeRequest.requester_id)
+                                   .where(IntakeRequest.id == request_id)).scalar_one_or_none()
+    if requester_id is None:
+        raise NotFound()
+    if requester_id != actor.staff_id:
+        return False
+    others = session.execute(
+        select(func.count()).select_from(Staff)
+        .where(Staff.role == Role.PARTNER.value, Staff.active.is_(True), Staff.id != actor.staff_id)
+    ).scalar_one()
+    if not policy.can_decide_own_intake(other_active_partners=others):
+        raise PermissionDenied("intake.error.own_request")
+    return True
+
+
+def set_choice(session: Session, *, actor: Actor, request_id: int, lead_slack_id: str | None = None,
+               link_client_id: int | None = None) -> None:
+    """A partner (not the requester: `check_decider`) picks the lead lawyer or client to link."""
+    check_decider(session, actor=actor, request_id=request_id)
     req = session.get(IntakeRequest, request_id)
     if req is None:
         raise NotFound()
@@ -255,9 +270,11 @@ def set_choice(session: Session, *, actor: Actor, request_id: int, lead_slack_id
 def decide(session: Session, *, actor: Actor, request_id: int, decision: str,
            reason: str | None = None, waiver_ref: str | None = None, pattern: str, tz: ZoneInfo,
            now: datetime) -> DecisionOutcome:
-    """Approve, approve with a waiver, or decline a pending request; exactly one decision wins."""
-    if not policy.can_decide_intake(actor):
-        raise PermissionDenied("intake.error.partners_only")
+    """Approve, approve with a waiver, or decline a pending request; exactly one decision wins.
+
+    The requester's own decision is refused, or (the firm's only partner) recorded as self-decided.
+    """
+    own = check_decider(session, actor=actor, request_id=request_id)
     if decision not in DECISIONS:
         raise InvalidInput()
     reason = (reason or "").strip() or None
@@ -271,7 +288,7 @@ def decide(session: Session, *, actor: Actor, request_id: int, decision: str,
         update(IntakeRequest)
         .where(IntakeRequest.id == request_id, IntakeRequest.status == "pending")
         .values(status=status, decision=decision, decided_by_id=actor.staff_id, decided_at=now,
-                decision_reason=reason, waiver_ref=waiver_ref)
+                decision_reason=reason, waiver_ref=waiver_ref, self_decided=own)
     )
     if res.rowcount != 1:
         return DecisionOutcome(won=False, request=load_view(session, request_id))
@@ -279,6 +296,7 @@ def decide(session: Session, *, actor: Actor, request_id: int, decision: str,
     fields = ["status", "decision", "decided_by_id", "decided_at"]
     fields += ["decision_reason"] if reason else []
     fields += ["waiver_ref"] if waiver_ref else []
+    fields += ["self_decided"] if own else []
     audit.record(session, actor=actor.audit_name, action="decide", entity="intake_request",
                  entity_id=request_id, fields=fields)
     req = _load(session, request_id)
@@ -427,7 +445,7 @@ def _view(session: Session, req: IntakeRequest) -> RequestView:
             requester.slack_user_id if requester.role in (Role.PARTNER, Role.LAWYER) else None),
         decision=req.decision,
         decided_by_slack_id=decider.slack_user_id if decider else None,
-        decided_by_name=decider.display_name if decider else None,
+        decided_by_name=decider.display_name if decider else None, self_decided=req.self_decided,
         decision_reason=req.decision_reason, waiver_ref=req.waiver_ref,
         matter_number=matter.number if matter else None, linked_existing_client=req.linked_client,
         client_options=(tuple(_client_options(session, req.results or []))

@@ -66,6 +66,15 @@ def can_decide_intake(actor: Actor) -> bool:
     return actor.role == Role.PARTNER
 
 
+def can_decide_own_intake(*, other_active_partners: int) -> bool:
+    """The requester never decides their own request, unless no other active partner can.
+
+    A firm with a single partner still takes clients: that partner's own requests are then
+    decided by them and recorded (and shown) as self-approved.
+    """
+    return other_active_partners == 0
+
+
 def can_check_conflicts(actor: Actor) -> bool:
     """Partners, lawyers and assistants may run conflict checks."""
     return actor.role in (Role.PARTNER, Role.LAWYER, Role.ASSISTANT)
@@ -102,6 +111,24 @@ OWNER_STEPS = frozenset({"propose", "client_accepts", "client_rejects", "extend"
 def can_record_complaint(actor: Actor) -> bool:
     """Anyone who serves clients may record a complaint they received."""
     return actor.role in COMPLAINT_RECORDERS
+
+
+def complaint_client_scope(actor: Actor) -> ColumnElement[bool]:
+    """A condition on Client.id true for the clients the actor may name in a complaint.
+
+    Recording complaints and feedback is client service's job, and a complaint may reach anyone
+    who serves clients: they pick any client by name. Only names are offered and a complaint's
+    recording reads nothing else of the client; its details stay behind `client_visibility`.
+    """
+    return true() if can_record_complaint(actor) else false()
+
+
+def can_name_client_in_complaint(session: Session, actor: Actor, client_id: int) -> bool:
+    """Whether the actor may record a complaint about this (existing) client."""
+    found = session.execute(
+        select(Client.id).where(Client.id == client_id, complaint_client_scope(actor))
+    ).first()
+    return found is not None
 
 
 def complaint_goes_direct(*, accused_role: str, accused_is_managing_partner: bool,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -18,11 +20,24 @@ class WorkCalendar:
 
     def __init__(self, *, tz: ZoneInfo, country: str, extra_holidays: frozenset[date] = frozenset()) -> None:
         self.tz, self.country, self.extra = tz, country, extra_holidays
+        self._holidays: holidays.HolidayBase | None = None
+        self._lock = threading.Lock()
 
-    @cached_property
-    def _holidays(self) -> holidays.HolidayBase:
-        """The country's holiday calendar (years filled in lazily)."""
-        return holidays.country_holidays(self.country)
+    def is_holiday(self, day: date) -> bool:
+        """Whether the day is a public holiday of the country.
+
+        The calendar is shared by the listener threads and the jobs, and `holidays` fills a
+        year in on first use, through state of the object: two threads doing so at once raised
+        KeyError or missed holidays. Lookups therefore take turns.
+        """
+        return self._official(lambda h: day in h)
+
+    def _official(self, ask: Callable[[holidays.HolidayBase], bool]) -> bool:
+        """Ask the country's official calendar, one thread at a time."""
+        with self._lock:
+            if self._holidays is None:
+                self._holidays = holidays.country_holidays(self.country)
+            return ask(self._holidays)
 
     def local_date(self, moment: datetime) -> date:
         """The firm-local date of an aware instant."""
@@ -34,7 +49,7 @@ class WorkCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """A weekday that is not a public holiday, or a weekend make-up working day (调休)."""
-        return day not in self.extra and self._holidays.is_working_day(day)
+        return day not in self.extra and self._official(lambda h: h.is_working_day(day))
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same local time `days` working days after `start`'s local date."""

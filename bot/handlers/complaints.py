@@ -27,11 +27,15 @@ from bot.handlers import complaint_notices as notices
 from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
 from bot.payloads import action_id_value
+from bot.slack_text import clamp, escape
 from jobs import ledger
 from jobs.sender import SlackSender
 from storage.models.enums import Role
 
 log = logging.getLogger(__name__)
+
+LIST_WORDS = ("list", "列表")
+HELP_WORDS = ("help", "帮助", "?", "？")
 
 DRAFT_BLOCKS = {
     "client_id": ComplaintBlock.CLIENT, "complainant_name": ComplaintBlock.COMPLAINANT,
@@ -89,6 +93,14 @@ def draft_from(values: dict[str, Any]) -> flow.ComplaintDraft:
     )
 
 
+def usage_text(sub: str, locale: str) -> str:
+    """What `/complaint` understands; an unknown sub-command is named (escaped) first."""
+    usage = t("complaint.usage", locale)
+    if sub.lower() in HELP_WORDS:
+        return usage
+    return f"{t('complaint.unknown_subcommand', locale, sub=escape(clamp(sub, 60)))}\n{usage}"
+
+
 def review_channel_members(client: WebClient, channel: str | None) -> frozenset[str] | None:
     """Members of the review channel as Slack reports them, or None when Slack can't say."""
     if not channel:
@@ -116,10 +128,14 @@ def register(app: App, deps: AppDeps) -> None:
     @app.command(Command.COMPLAINT)
     def handle_complaint_command(ack: Ack, body: dict[str, Any], context: BoltContext,
                                  client: WebClient, respond: Respond) -> None:
-        """`/complaint` opens the modal at once; `/complaint list` lists open complaints (partners)."""
+        """`/complaint` opens the modal at once, `/complaint list` lists open complaints; else usage."""
         ack()
         actor = require_actor(context)
-        if (body.get("text") or "").strip().lower() in ("list", "列表"):
+        sub = (body.get("text") or "").strip()
+        if sub and sub.lower() not in LIST_WORDS:
+            respond(text=usage_text(sub, actor.locale), response_type="ephemeral")
+            return
+        if sub:
             with services.session() as session:
                 items = flow.open_complaints(session, actor=actor, settings=services.settings)
             if not items and actor.role != Role.PARTNER:
@@ -136,13 +152,14 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.options(ComplaintAction.CLIENT)
     def handle_client_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        """Client type-ahead: the visible clients best matching the typed text (as `/note` does)."""
+        """Client type-ahead: the clients the actor may name in a complaint, by name only."""
         actor = context.get("actor")
         if actor is None:
             ack(options=[])
             return
         with services.session() as session:
-            found = search_clients(session, actor=actor, query=str(body.get("value") or ""), limit=20)
+            found = search_clients(session, actor=actor, query=str(body.get("value") or ""),
+                                   limit=20, scope=policy.complaint_client_scope(actor))
         ack(options=[client_option(m.client_id, m.name) for m in found])
 
     @app.view(ComplaintView.NEW)
@@ -161,8 +178,11 @@ def register(app: App, deps: AppDeps) -> None:
         members = review_channel_members(client, services.settings.partner_review_channel)
         now = services.now()
         with services.session() as session:
-            complaint_id = flow.record_complaint(session, actor=actor, draft=draft, now=now,
-                                                 review_channel_members=members, checked=checked)
+            complaint_id, created = flow.record_complaint(
+                session, actor=actor, draft=draft, now=now, submission_key=body["view"]["id"],
+                review_channel_members=members, checked=checked)
+            if not created:  # the same form submitted again: the first submission posts and tells
+                return
             keys = notices.publish(session, complaint_id=complaint_id, settings=services.settings,
                                    actor=actor, now=now)
         log.info("complaint recorded", extra={"complaint_id": complaint_id})

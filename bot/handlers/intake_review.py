@@ -15,9 +15,9 @@ from bot.blocks import intake as ui
 from bot.blocks.common import view_values
 from bot.deps import AppDeps
 from bot.errors import require_actor
-from bot.flows import intake, policy
+from bot.flows import intake
 from bot.flows.actor import Actor
-from bot.flows.errors import InvalidInput, PermissionDenied
+from bot.flows.errors import InvalidInput
 from bot.flows.intake import DecisionOutcome
 from bot.i18n import t
 from bot.payloads import action_id_value
@@ -41,12 +41,6 @@ def _selected_client_id(body: dict[str, Any]) -> int:
     if not (value.isascii() and value.isdigit()):
         raise InvalidInput()
     return int(value)
-
-
-def _require_partner(actor: Actor) -> None:
-    """Anyone but a partner is refused before a modal opens (the flows check every decision)."""
-    if not policy.can_decide_intake(actor):
-        raise PermissionDenied("intake.error.partners_only")
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -117,9 +111,14 @@ def register(app: App, deps: AppDeps) -> None:
 
     def open_reason_modal(kind: str, body: dict[str, Any], context: BoltContext,
                           client: WebClient) -> None:
-        """Partners only: open the waiver or decline modal for the clicked request."""
+        """Open the waiver or decline modal for whoever may decide the clicked request.
+
+        Anyone else (not a partner; the requester while another partner could decide) is refused
+        before the modal opens; the flow checks the decision itself again.
+        """
         actor = require_actor(context)
-        _require_partner(actor)
+        with services.session() as session:
+            intake.check_decider(session, actor=actor, request_id=action_id_value(body))
         channel = body.get("channel", {}).get("id") or body["container"].get("channel_id", "")
         ts = body.get("container", {}).get("message_ts") or body.get("message", {}).get("ts", "")
         client.views_open(trigger_id=body["trigger_id"],

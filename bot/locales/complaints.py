@@ -105,6 +105,13 @@ MESSAGES = {
         "en": "Complaint #{id} is recorded and the partners have it. Thank you.",
         "zh-CN": "投诉 #{id} 已登记并提交合伙人处理，谢谢。",
     },
+    "complaint.usage": {
+        "en": "`/complaint` opens the form to record a client's complaint; `/complaint list` lists the open "
+              "complaints you may see (partners, and a complaint's assigned owner).",
+        "zh-CN": "`/complaint` 打开表单登记客户投诉；`/complaint list` 列出您可查看的未结投诉（合伙人及投诉负责人）。",
+    },
+    "complaint.unknown_subcommand": {"en": "I don't know `/complaint {sub}`.",
+                                     "zh-CN": "无法识别 `/complaint {sub}`。"},
     # --- list ------------------------------------------------------------------------------------
     "complaint.list.title": {"en": "Open complaints ({count})", "zh-CN": "未结投诉（{count} 件）"},
     "complaint.list.empty": {"en": "No open complaints.", "zh-CN": "目前没有未结投诉。"},

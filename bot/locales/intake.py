@@ -86,6 +86,10 @@ MESSAGES = {
     },
     "intake.error.already_decided_short": {"en": "This request has already been decided.",
                                            "zh-CN": "该申请已有审批结果。"},
+    "intake.error.own_request": {
+        "en": "You filed this request: another partner decides it (you can't approve, waive or decline your own).",
+        "zh-CN": "此申请由您本人提交，须由其他合伙人审批（您不能批准、豁免或拒绝自己的申请）。",
+    },
     "intake.error.lead_not_lawyer": {"en": "The lead lawyer must be a lawyer or partner in the staff directory.",
                                      "zh-CN": "主办律师须为员工名录中的律师或合伙人。"},
     "intake.error.not_a_candidate": {"en": "That client is not among the hits of this request.",
@@ -155,6 +159,14 @@ MESSAGES = {
     "intake.decided.approved_waiver": {
         "en": ":white_check_mark: Approved with waiver by {who} (waiver {ref}; reason: {reason}). Matter *{number}*.",
         "zh-CN": ":white_check_mark: {who} 已豁免后批准（豁免文件 {ref}；理由：{reason}）。案件编号 *{number}*。",
+    },
+    "intake.review.self_approved": {
+        "en": ":warning: *Self-approved*: {who} filed this request and decided it, as the firm has no other active partner.",
+        "zh-CN": ":warning: *自行批准*：本申请由 {who} 提交并由其本人审批（本所没有其他在职合伙人）。",
+    },
+    "intake.review.self_declined": {
+        "en": ":warning: *Self-declined*: {who} filed this request and decided it, as the firm has no other active partner.",
+        "zh-CN": ":warning: *自行拒绝*：本申请由 {who} 提交并由其本人审批（本所没有其他在职合伙人）。",
     },
     "intake.decided.declined": {
         "en": ":no_entry: Declined by {who}. Reason: {reason}",

@@ -18,6 +18,8 @@ class Complaint(Base):
     __table_args__ = (Index("ix_complaints_status_received", "status", "received_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # the Slack view it was submitted from: a form submitted twice records one complaint
+    submission_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     matter_id: Mapped[int | None] = mapped_column(ForeignKey("matters.id"), index=True)
     against_staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)

@@ -35,6 +35,8 @@ class IntakeRequest(Base):
     decision: Mapped[str | None] = mapped_column(String(20))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # decided by its own requester, the firm's only active partner (flagged in the review post)
+    self_decided: Mapped[bool] = mapped_column(Boolean, default=False)
     decision_reason: Mapped[str | None] = mapped_column(EncryptedText)
     waiver_ref: Mapped[str | None] = mapped_column(EncryptedText)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
