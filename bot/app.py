@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from bot.deps import AppDeps
 from bot.errors import register_error_handler
 from bot.handlers import register_all
+from bot.input_guard import input_guard
 from bot.middleware import make_request_context, sticky_ack
 from bot.services import Services
 
@@ -84,6 +85,7 @@ def create_app(*, services: Services, client: WebClient | None = None,
     deps = AppDeps(services=services, external_channels=external_channels)
     app.use(sticky_ack)
     app.use(make_request_context(services))
+    app.use(input_guard)
     register_error_handler(app)
     register_all(app, deps)
     return app, deps

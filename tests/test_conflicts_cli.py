@@ -17,11 +17,11 @@ from bot.settings import Settings
 from storage.models import AuditEvent, Party
 
 GOOD_AND_BAD = """name,role,kind,matter,id_number
-北京星辰科技有限公司,adverse,organization,2025-LIT-0001,91110000100000000X
+北京星辰科技有限公司,adverse,organization,2025-LIT-0001,91110000100000008J
 John Smith,client,person,,
 ,client,,,
 Bad Role Inc,enemy,,,
-张伟,Former_Client,person,M-1,110101199003074578
+张伟,Former_Client,person,M-1,110101199003074573
 John Smith,client,person,,
 Robot Co,client,robot,,
 "Smith & Jones, LLP",related,,,
@@ -84,10 +84,10 @@ def test_importing_the_same_file_twice_adds_nothing(cli, db_url: str, tmp_path: 
         assert len(events) == 2                                   # one per import, not per row
         assert "name" in events[0].fields and "id_number" in events[0].fields
         # the id number is encrypted at rest and found through the blind index
-        [res] = search_conflicts(session, names=["Nobody"], id_numbers=["110101199003074578"])
+        [res] = search_conflicts(session, names=["Nobody"], id_numbers=["110101199003074573"])
         assert [h.name for h in res.hits] == ["张伟"]
         party = session.execute(select(Party).where(Party.name == "张伟")).scalar_one()
-        assert party.id_number == "110101199003074578" and party.source == "import"
+        assert party.id_number == "110101199003074573" and party.source == "import"
         assert party.role == "former_client" and party.matter_ref == "M-1"
     services.engine.dispose()
 

@@ -59,8 +59,8 @@ def form_modal(locale: str, values: dict[str, Any] | None = None, *,
                              action_id=IntakeAction.INPUT, options=_options(prefix, choices, locale),
                              initial=v.get(field) or None)
 
-    consent_option = option(t("intake.field.consent_option", locale)[:75], "yes")
-    consent_option["description"] = plain(t("intake.field.consent_option", locale), 150)
+    consent_option = option(t("intake.field.consent_option", locale), "yes")
+    consent_option["description"] = plain(t("intake.field.consent_hint", locale), 150)
     consent_el: dict[str, Any] = {"type": "checkboxes", "action_id": IntakeAction.INPUT,
                                   "options": [consent_option]}
     if "yes" in (v.get("consent") or []):

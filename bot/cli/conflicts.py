@@ -14,6 +14,8 @@ from bot.flows.actor import SYSTEM_CLI
 from bot.flows.conflict_import import ImportReport, import_file
 from bot.flows.conflicts import QueryResult, search_conflicts
 from bot.flows.errors import DomainError
+from bot.flows.text_rules import text_problem
+from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from storage.audit import record
 
@@ -74,7 +76,8 @@ def register(main: click.Group) -> None:
                        f"{report.duplicates} duplicates, {len(report.refused)} refused", err=True)
 
         try:
-            report = import_file(services.engine, file, actor=SYSTEM_CLI, progress=progress)
+            report = import_file(services.engine, file, actor=SYSTEM_CLI, progress=progress,
+                                 today=calendar_of(services.settings).local_date(services.now()))
         except DomainError as exc:
             raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         for line, key, params in report.refused[:1000]:
@@ -97,6 +100,9 @@ def register(main: click.Group) -> None:
             queries += [line.rstrip("\r\n") for line in file if line.strip()]
         if not queries:
             raise click.UsageError(t("conflict.check.no_names", "en"))
+        for number, query in enumerate(queries, start=1):
+            if problem := text_problem(query, name=True):
+                raise click.UsageError(f"name {number}: {t(problem, 'en')}")
         services = state.services()
         for start in range(0, len(queries), CHECK_CHUNK):
             chunk = queries[start:start + CHECK_CHUNK]

@@ -7,6 +7,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot.flows.conflicts import PARTIES_LOCK
 from bot.flows.errors import DomainError
+from bot.flows.identifiers import party_identifier_problem
+from bot.flows.text_rules import first_problem
 from storage.audit import record
 from storage.crypto import normalize_identifier
 from storage.db import advisory_xact_lock, is_postgres, make_session_factory, session_scope
@@ -110,8 +113,15 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 Refusal = tuple[str, dict[str, str]]
 
 
-def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[None, Refusal]:
-    """A clean row, or the reason (message key and parameters) it is refused."""
+def validate(row: dict[str, str], *,
+             today: date) -> tuple[dict[str, str | None], None] | tuple[None, Refusal]:
+    """A clean row, or the reason (message key and parameters) it is refused.
+
+    `today` (from the app clock) bounds the birth date of a resident ID.
+    """
+    found = first_problem({c: row.get(c) for c in COLUMNS}, names=frozenset({"name"}))
+    if found:
+        return None, ("conflict.import.bad_text", {"column": found[0]})
     name = " ".join((row.get("name") or "").split())
     role = (row.get("role") or "").strip().lower().replace("-", "_").replace(" ", "_")
     kind = (row.get("kind") or "").strip().lower() or None
@@ -131,6 +141,8 @@ def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[
         id_number = normalize_identifier(id_number)  # stored as the blind index reads it
         if not id_number or len(id_number) > MAX_ID:
             return None, ("conflict.import.bad_id", {})
+        if party_identifier_problem(id_number, party_kind=kind, today=today):
+            return None, ("conflict.import.bad_resident_id", {})
     return {"name": name, "role": role, "kind": kind, "matter": matter, "id_number": id_number}, None
 
 
@@ -156,9 +168,12 @@ def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
     conn.exec_driver_sql(f"INSERT OR IGNORE INTO parties ({cols}) VALUES ({marks})", rows)
 
 
-def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
+def import_file(engine: Engine, path: Path, *, actor: str, today: date, batch: int = BATCH,
                 progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
-    """Import every valid row in batches; bad rows are reported by line and skipped."""
+    """Import every valid row in batches; bad rows are reported by line and skipped.
+
+    `today` is the firm's date from the app clock (resident IDs born later are refused).
+    """
     report = ImportReport()
     started = time.monotonic()
     keyring = keyring_of(engine.dialect)
@@ -186,7 +201,7 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH,
 
     for line, row in read_rows(path):
         report.rows += 1
-        clean, refusal = validate(row)
+        clean, refusal = validate(row, today=today)
         if refusal is not None:
             report.refused.append((line, *refusal))
             continue
