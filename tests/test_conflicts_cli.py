@@ -157,3 +157,23 @@ def test_imported_id_numbers_are_stored_normalised(cli, db_url: str, tmp_path: P
         [res] = search_conflicts(session, names=["Nobody"], id_numbers=["11010519491231002X"])
         assert [h.name for h in res.hits] == ["李娜"]
     services.engine.dispose()
+
+
+def test_import_refuses_resident_ids_with_a_wrong_check_character(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = ("name,role,kind,matter,id_number\n"
+            "张伟,client,person,,110105194912310021\n"           # wrong check digit
+            "李娜,client,,,11010519491231002Y\n"                 # not a check character at all
+            "王芳,adverse,person,,110105194912310021\n"
+            "赵强,client,person,,11010519491231002X\n"           # valid
+            "Acme Ltd,adverse,organization,,914403001922038216\n"  # an all-digit USCC
+            "Globex,adverse,organization,,91330100716105852G\n"  # bad USCC, bad resident ID
+            "陈静,client,person,,E12345678\n")                   # a passport
+    result = cli("conflicts", "import", str(write(tmp_path, "ids.csv", rows)))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for line in (2, 3, 4):
+        assert f"line {line}: id_number is an 18-character resident ID with a wrong check character" in out
+    assert "line 7: id_number" in out
+    assert "110105194912310021" not in out                      # the refusal does not echo the number
+    assert "refused: 4" in out and "imported: 3" in out
+    assert count_parties(db_url, tmp_path) == 3
