@@ -16,7 +16,7 @@ from bot.flows.conflicts import QueryResult, search_conflicts
 from bot.flows.errors import DomainError
 from bot.flows.text_rules import text_problem
 from bot.flows.workdays import calendar_of
-from bot.i18n import t
+from bot.i18n import t_plain as t
 from storage.audit import record
 
 CHECK_CHUNK = 200

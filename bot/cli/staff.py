@@ -8,7 +8,7 @@ from bot.cli import CliState, pass_state
 from bot.flows import directory
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.errors import DomainError
-from bot.i18n import t
+from bot.i18n import t_plain as t
 from storage.models.enums import Role
 
 
