@@ -206,3 +206,20 @@ def test_morning_digest_and_churn_alert_escape_names_and_titles(services, fake_s
     assert alerts, "a churn alert for the quiet client"
     for alert in alerts:
         assert_escaped(alert.params, "<@U123> Quiet")
+
+
+def test_error_messages_quote_user_text_escaped(services, slack, fake_slack):
+    make_staff(services, "U0PARTNER", "partner", "Wang")
+    slack.command("U0PARTNER", "/lawcrm", "matter close <!channel>")
+    reply = fake_slack.wait_for("response_url")[0].params
+    assert "&lt;!channel&gt;" in reply["text"] and "<!channel>" not in reply["text"]
+
+
+def test_csat_table_escapes_lawyer_names():
+    from bot.blocks.surveys import _line
+    from bot.flows.surveys import CsatRow
+
+    row = CsatRow(group="<!channel>", surveys=1, satisfied=1, average=5.0)
+    line = _line(row, row.group)
+    assert line.startswith("&lt;!channel&gt;") and "<!channel>" not in line
+    assert _line(row, t("intake.area.nl_mna", "en")).startswith("Non-litigation — M&amp;A")

@@ -201,7 +201,8 @@ def list_text(items: list["Listed"], *, locale: str, now: datetime, calendar: Wo
         if item.deadline:
             kind, at = item.deadline
             overdue = t("complaint.list.overdue", locale) if at <= now else ""
-            due = join("", [t(f"complaint.list.due.{kind}", locale, at=local_time(at, calendar)), overdue])
+            due = join("", [t(f"complaint.list.due.{kind}", locale, at=local_time(at, calendar)),
+                            overdue])
         else:
             due = t("complaint.list.due.none", locale)
         lines.append(t("complaint.list.line", locale, id=item.id, client=escape(item.client_name),

@@ -129,8 +129,8 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
                   status=_label("upkeep.status", card.status, loc))),
     ]
     if card.team:
-        team = join(", ", (markup("{who} ({role})", who=mention(u), role=_label("upkeep.team_role", r, loc))
-                           for u, r in card.team))
+        team = join(", ", (markup("{who} ({role})", who=mention(u),
+                                  role=_label("upkeep.team_role", r, loc)) for u, r in card.team))
         blocks.append(section(t("upkeep.card.team", loc, team=team)))
     else:
         blocks.append(section(t("upkeep.card.no_team", loc)))
@@ -255,8 +255,8 @@ def _team_text(view: AlertView, locale: str | None) -> Mrkdwn:
     """Mentions of the team who should act."""
     if not view.team:
         return t("upkeep.churn.no_team", locale)
-    return join(", ", (markup("{who} ({role})", who=mention(u), role=_label("upkeep.team_role", r, locale))
-                       for u, r in view.team))
+    return join(", ", (markup("{who} ({role})", who=mention(u),
+                              role=_label("upkeep.team_role", r, locale)) for u, r in view.team))
 
 
 def alert_blocks(*, locale: str | None, kind: str, views: Sequence[AlertView],

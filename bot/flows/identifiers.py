@@ -62,7 +62,7 @@ def valid_resident_id(value: str, *, today: date) -> bool:
 
 
 def valid_old_resident_id(value: str, *, today: date) -> bool:
-    """A 15-digit first-generation resident ID (no check character): region and a real birth date."""
+    """A 15-digit first-generation resident ID (no check character): a real birth date."""
     v = normalize_identifier(value)
     if not re.fullmatch(r"[1-9]\d{14}", v):
         return False

@@ -46,7 +46,8 @@ def home_blocks(actor: Actor, locale: str) -> list[Block]:
         section(t("home.greeting", locale, name=escape(actor.name),
                   role=t(f"role.{actor.role.value}", locale), mp=mp, locale=locale)),
         divider(),
-        section(markup("*{title}*\n{body}", title=t("home.commands", locale), body=t("help.body", locale))),
+        section(markup("*{title}*\n{body}", title=t("home.commands", locale),
+                       body=t("help.body", locale))),
     ]
 
 
