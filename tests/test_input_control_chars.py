@@ -217,3 +217,23 @@ def test_conflicts_import_refuses_rows_with_control_characters(services, cli, tm
 def test_conflicts_check_refuses_names_with_control_characters(services, cli):
     result = cli("conflicts", "check", "Good Co", "Bad\x00 Co")
     assert result.exit_code != 0 and "name 2" in result.output and "control character" in result.output
+
+
+def test_a_refused_command_is_answered_in_chinese_for_a_chinese_user(services, slack, fake_slack):
+    make_staff(services, "U0ZH", "lawyer", "李雷", locale="zh-CN")
+    sent = slack.command("U0ZH", "/note", "华为：电话\x00沟通")
+    assert sent.json["response_type"] == "ephemeral"
+    assert sent.json["text"].startswith("未执行任何操作") and "控制字符" in sent.json["text"]
+
+
+def test_parse_form_refuses_control_characters_itself():
+    from datetime import date
+
+    from bot.flows.intake_form import parse_form
+
+    form, errors = parse_form({"kind": "enterprise", "name": "Acme\x00", "source": "website",
+                               "area": "lit_civil", "need": "n\x85", "email": "a@b.example",
+                               "opposing": "Glo\u202ebex"}, today=date(2026, 11, 23))
+    assert form is None
+    assert errors == {"name": "text.error.control", "need": "text.error.control",
+                      "opposing": "text.error.bidi"}

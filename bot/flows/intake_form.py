@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.flows.identifiers import identifier_problem, normalize_email, normalize_phone
 from bot.flows.matters import AREA_CODES
-from bot.flows.text_rules import first_problem
+from bot.flows.text_rules import text_problem
 from storage.crypto import normalize_identifier
 
 KINDS = ("individual", "enterprise", "government")
@@ -93,11 +93,9 @@ def _text(fields: dict[str, Any], name: str) -> str:
 
 def text_errors(fields: dict[str, Any]) -> dict[str, str]:
     """Typed fields holding characters no field may hold (names: no bidi overrides either)."""
-    errors: dict[str, str] = {}
-    for name, value in fields.items():
-        if isinstance(value, str) and (found := first_problem({name: value}, names=NAME_FIELDS)):
-            errors[name] = found[1]
-    return errors
+    problems = {name: text_problem(value, name=name in NAME_FIELDS)
+                for name, value in fields.items() if isinstance(value, str)}
+    return {name: problem for name, problem in problems.items() if problem}
 
 
 def parse_form(fields: dict[str, Any], *, today: date) -> tuple[IntakeForm | None, dict[str, str]]:
