@@ -17,6 +17,7 @@ from bot.deps import AppDeps
 from bot.errors import register_error_handler
 from bot.handlers import register_all
 from bot.listener_runner import AckSafeListenerRunner
+from bot.input_guard import input_guard
 from bot.middleware import make_request_context, sticky_ack
 from bot.services import Services
 
@@ -92,6 +93,7 @@ def create_app(*, services: Services, client: WebClient | None = None,
     deps = AppDeps(services=services, external_channels=external_channels)
     app.use(sticky_ack)
     app.use(make_request_context(services))
+    app.use(input_guard)
     register_error_handler(app)
     register_all(app, deps)
     return app, deps

@@ -7,6 +7,8 @@ import pkgutil
 from functools import cache
 from typing import Any
 
+from bot.slack_text import Mrkdwn, escape
+
 LOCALES = ("en", "zh-CN")
 
 
@@ -32,10 +34,28 @@ def normalize_locale(locale: str | None) -> str:
     return "en"
 
 
-def t(key: str, locale: str | None, /, **params: Any) -> str:
-    """The message `key` in `locale`, with `params` filled in."""
+def _template(key: str, locale: str | None) -> str:
+    """The message `key` in `locale` (English when untranslated, the key when unknown)."""
     entry = catalog().get(key)
     if entry is None:
         return key
-    text = entry.get(normalize_locale(locale)) or entry["en"]
+    return entry.get(normalize_locale(locale)) or entry["en"]
+
+
+def t(key: str, locale: str | None, /, **params: Any) -> Mrkdwn:
+    """The message `key` in `locale` for Slack, with `params` filled in.
+
+    Every `str` parameter is escaped for mrkdwn unless it is already `Mrkdwn` (a mention,
+    escaped text, another message): user data can't inject `<!channel>` or links by default.
+    """
+    text = _template(key, locale)
+    if not params:
+        return Mrkdwn(text)
+    return Mrkdwn(text.format(**{name: escape(value) if isinstance(value, str) else value
+                                 for name, value in params.items()}))
+
+
+def t_plain(key: str, locale: str | None, /, **params: Any) -> str:
+    """The message for a terminal or a log (not Slack): `params` filled in as they are."""
+    text = _template(key, locale)
     return text.format(**params) if params else text

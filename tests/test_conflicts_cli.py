@@ -18,11 +18,11 @@ from bot.settings import Settings
 from storage.models import AuditEvent, Party
 
 GOOD_AND_BAD = """name,role,kind,matter,id_number
-北京星辰科技有限公司,adverse,organization,2025-LIT-0001,91110000100000000X
+北京星辰科技有限公司,adverse,organization,2025-LIT-0001,91110000100000008J
 John Smith,client,person,,
 ,client,,,
 Bad Role Inc,enemy,,,
-张伟,Former_Client,person,M-1,110101199003074578
+张伟,Former_Client,person,M-1,110101199003074573
 John Smith,client,person,,
 Robot Co,client,robot,,
 "Smith & Jones, LLP",related,,,
@@ -85,10 +85,10 @@ def test_importing_the_same_file_twice_adds_nothing(cli, db_url: str, tmp_path: 
         assert len(events) == 2                                   # one per import, not per row
         assert "name" in events[0].fields and "id_number" in events[0].fields
         # the id number is encrypted at rest and found through the blind index
-        [res] = search_conflicts(session, names=["Nobody"], id_numbers=["110101199003074578"])
+        [res] = search_conflicts(session, names=["Nobody"], id_numbers=["110101199003074573"])
         assert [h.name for h in res.hits] == ["张伟"]
         party = session.execute(select(Party).where(Party.name == "张伟")).scalar_one()
-        assert party.id_number == "110101199003074578" and party.source == "import"
+        assert party.id_number == "110101199003074573" and party.source == "import"
         assert party.role == "former_client" and party.matter_ref == "M-1"
     services.engine.dispose()
 
@@ -197,7 +197,7 @@ def test_check_file_encoding_option(cli, tmp_path: Path) -> None:  # type: ignor
 
 def test_check_file_as_a_sheet_with_chinese_headers_and_id_numbers(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("conflicts", "import", str(write(tmp_path, "legacy.csv", GOOD_AND_BAD)))
-    sheet = put(tmp_path, "names.csv", "序号,姓名,身份证号\n1,Nobody Here,110101199003074578\n2,,\n3,,5\n"
+    sheet = put(tmp_path, "names.csv", "序号,姓名,身份证号\n1,Nobody Here,110101199003074573\n2,,\n3,,5\n"
                 .encode("gbk"))
     result = cli("conflicts", "check", "--json", "--file", str(sheet))
     assert result.exit_code == 0, result.output
@@ -225,8 +225,8 @@ def test_check_trims_names(cli, tmp_path: Path) -> None:  # type: ignore[no-unty
 
 def test_import_gbk_csv_with_chinese_headers_and_values(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = ("当事人名称,角色,类型,案号,证件号码\n"
-            "北京星辰科技有限公司,对方当事人,单位,2025-LIT-0001,91110000100000000X\n"
-            "张伟,前客户,个人,M-1,110101199003074578\n"
+            "北京星辰科技有限公司,对方当事人,单位,2025-LIT-0001,91110000100000008J\n"
+            "张伟,前客户,个人,M-1,110101199003074573\n"
             "李四,敌人,,,\n")
     result = cli("conflicts", "import", str(put(tmp_path, "legacy.csv", text.encode("gbk"))))
     assert result.exit_code == 0, result.output
@@ -236,7 +236,7 @@ def test_import_gbk_csv_with_chinese_headers_and_values(cli, db_url: str, tmp_pa
     with services.session() as session:
         party = session.execute(select(Party).where(Party.name == "张伟")).scalar_one()
         assert (party.role, party.kind, party.matter_ref) == ("former_client", "person", "M-1")
-        assert party.id_number == "110101199003074578"
+        assert party.id_number == "110101199003074573"
     services.engine.dispose()
     again = cli("conflicts", "import", str(tmp_path / "legacy.csv"))
     assert "imported: 0" in again.output and "duplicates skipped: 2" in again.output
@@ -282,3 +282,23 @@ def cli_input(db_url: str, tmp_path: Path, test_keyring):  # type: ignore[no-unt
         return CliRunner().invoke(build_cli(), list(args), input=data, env=env, catch_exceptions=False)
 
     return run
+
+
+def test_import_refuses_resident_ids_with_a_wrong_check_character(cli, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = ("name,role,kind,matter,id_number\n"
+            "张伟,client,person,,110105194912310021\n"           # wrong check digit
+            "李娜,client,,,11010519491231002Y\n"                 # not a check character at all
+            "王芳,adverse,person,,110105194912310021\n"
+            "赵强,client,person,,11010519491231002X\n"           # valid
+            "Acme Ltd,adverse,organization,,914403001922038216\n"  # an all-digit USCC
+            "Globex,adverse,organization,,91330100716105852G\n"  # bad USCC, bad resident ID
+            "陈静,client,person,,E12345678\n")                   # a passport
+    result = cli("conflicts", "import", str(write(tmp_path, "ids.csv", rows)))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for line in (2, 3, 4):
+        assert f"line {line}: id_number is an 18-character resident ID with a wrong check character" in out
+    assert "line 7: id_number" in out
+    assert "110105194912310021" not in out                      # the refusal does not echo the number
+    assert "refused: 4" in out and "imported: 3" in out
+    assert count_parties(db_url, tmp_path) == 3

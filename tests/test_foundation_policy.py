@@ -156,6 +156,8 @@ def test_staff_cli_add_list_assist_remove_is_audited(services, cli):
     (("staff", "assist", "U0NOBODY", "U0LAW1"), "couldn't find that"),
     (("staff", "assist", "U0LAW1", "U0PARTNER"), "does not have the assistant role"),
     (("staff", "assist", "U0ASSIST", "U0ASSIST"), "is not a lawyer or partner"),
+    (("staff", "add", "U0NEW", "Bob\x00", "--role", "lawyer"), "control character"),
+    (("staff", "add", "U0NEW", "Bob \u202eBoB", "--role", "lawyer"), "text-direction"),
 ])
 def test_staff_cli_refuses_bad_input_clearly(services, cli, args, message):
     make_staff(services, "U0PARTNER", "partner")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, text
 
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
@@ -84,3 +85,45 @@ def test_one_draft_per_user_and_empty_forms_keep_nothing(services, slack, fake_s
     fake_slack.settle()
     [draft] = _drafts(services)
     assert draft.data["name"] == "Second"
+
+
+def _closed_draft(services, slack, fake_slack, answers_):
+    view = open_form(slack, "U0LAWYER")
+    slack.close("U0LAWYER", view["id"], answers_)
+    fake_slack.settle()
+    [draft] = _drafts(services)
+    return draft.data
+
+
+@pytest.mark.parametrize("kind", ["individual", None])
+def test_a_personal_id_number_without_consent_is_dropped_from_the_draft(services, slack, fake_slack, kind):
+    make_staff(services, "U0LAWYER", "lawyer", "Li Lei")
+    data = _closed_draft(services, slack, fake_slack, {B.KIND: kind, B.NAME: "张伟",
+                                                      B.ID_NUMBER: "11010519491231002X"})
+    assert "id_number" not in data and data["name"] == "张伟"
+    with services.session() as session:
+        [event] = session.execute(select(AuditEvent).where(AuditEvent.action == "save_draft")).scalars()
+    assert "id_number" not in event.fields
+
+
+def test_a_personal_id_number_with_consent_is_kept_in_the_draft(services, slack, fake_slack):
+    make_staff(services, "U0LAWYER", "lawyer", "Li Lei")
+    data = _closed_draft(services, slack, fake_slack, {B.KIND: "individual", B.NAME: "张伟",
+                                                      B.ID_NUMBER: "11010519491231002X", B.CONSENT: ["yes"]})
+    assert data["id_number"] == "11010519491231002X" and data["consent"] == ["yes"]
+
+
+@pytest.mark.parametrize("kind", ["enterprise", "government"])
+def test_a_uscc_is_kept_in_the_draft_without_consent(services, slack, fake_slack, kind):
+    make_staff(services, "U0LAWYER", "lawyer", "Li Lei")
+    data = _closed_draft(services, slack, fake_slack, {B.KIND: kind, B.NAME: "Acme",
+                                                      B.ID_NUMBER: "91330100716105852F"})
+    assert data["id_number"] == "91330100716105852F"
+
+
+def test_a_draft_with_only_an_unconsented_id_number_keeps_nothing(services, slack, fake_slack):
+    make_staff(services, "U0LAWYER", "lawyer", "Li Lei")
+    view = open_form(slack, "U0LAWYER")
+    slack.close("U0LAWYER", view["id"], {B.ID_NUMBER: "11010519491231002X"})
+    fake_slack.settle()
+    assert _drafts(services) == []

@@ -92,3 +92,19 @@ def test_sensitive_fields_are_encrypted_and_the_audit_log_holds_field_names_only
         assert client.phone == "+86 13812345678"
         for event in session.execute(select(AuditEvent)).scalars():
             assert all(re.fullmatch(r"[a-z_]+", f) for f in event.fields or []), event.fields
+
+
+def test_a_company_approved_with_its_uscc_records_no_personal_consent(services, slack, fake_slack):
+    from bot.ids import IntakeBlock as B
+
+    _people(services)
+    results = submit_form(slack, fake_slack, "U0LAWYER",
+                          answers(**{B.ID_NUMBER: "91330100716105852F", B.CONSENT: ["yes"]}))
+    send_for_approval(slack, fake_slack, "U0LAWYER", results)
+    ref = review_ref(services)
+    slack.click("U0PARTNER", IntakeAction.APPROVE, str(ref["id"]), message=ref)
+    fake_slack.wait_for("chat.update")
+    fake_slack.settle()
+    with services.session() as session:
+        client = session.execute(select(Client)).scalar_one()
+        assert client.id_number == "91330100716105852F" and client.sensitive_consent_at is None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.flows.identifiers import (identifier_problem, normalize_email, normalize_phone,
                                    org_code_check_char, resident_id_check_char, uscc_check_char,
+                                   party_identifier_problem, valid_old_resident_id,
                                    valid_resident_id, valid_uscc)
+
+TODAY = date(2026, 11, 23)
 
 # The GB 11643-1999 example and a widely published sample; both carry correct check characters.
 VALID_IDS = ["11010519491231002X", "440524188001010014", "11010519491231002x", "１１０１０５１９４９１２３１００２Ｘ"]
@@ -23,12 +28,12 @@ INVALID_USCC = ["91330100716105852G", "9144030071526726X0", "914403001922038217"
 
 @pytest.mark.parametrize("value", VALID_IDS)
 def test_valid_resident_ids(value):
-    assert valid_resident_id(value)
+    assert valid_resident_id(value, today=TODAY)
 
 
 @pytest.mark.parametrize("value", INVALID_IDS)
 def test_invalid_resident_ids(value):
-    assert not valid_resident_id(value)
+    assert not valid_resident_id(value, today=TODAY)
 
 
 def test_resident_id_check_character_is_iso_7064_mod_11_2():
@@ -59,13 +64,13 @@ def test_uscc_check_characters():
 
 
 def test_identifier_problem_depends_on_client_kind():
-    assert identifier_problem("11010519491231002X", client_kind="individual") is None
-    assert identifier_problem("110105194912310021", client_kind="individual") == "bad_resident_id"
-    assert identifier_problem("E12345678", client_kind="individual") is None  # a passport
-    assert identifier_problem("12345", client_kind="individual") == "bad_id_format"
-    assert identifier_problem("91330100716105852F", client_kind="enterprise") is None
-    assert identifier_problem("11010519491231002X", client_kind="enterprise") == "bad_uscc"
-    assert identifier_problem("91330100716105852G", client_kind="government") == "bad_uscc"
+    assert identifier_problem("11010519491231002X", client_kind="individual", today=TODAY) is None
+    assert identifier_problem("110105194912310021", client_kind="individual", today=TODAY) == "bad_resident_id"
+    assert identifier_problem("E12345678", client_kind="individual", today=TODAY) is None  # a passport
+    assert identifier_problem("12345", client_kind="individual", today=TODAY) == "bad_id_format"
+    assert identifier_problem("91330100716105852F", client_kind="enterprise", today=TODAY) is None
+    assert identifier_problem("11010519491231002X", client_kind="enterprise", today=TODAY) == "bad_uscc"
+    assert identifier_problem("91330100716105852G", client_kind="government", today=TODAY) == "bad_uscc"
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -101,7 +106,7 @@ def test_invalid_emails(raw):
 
 @pytest.mark.parametrize("value", ["110105-19491231-002X", "110105 19491231 002x", "１１０１０５１９４９１２３１００２Ｘ"])
 def test_separated_or_full_width_resident_ids_are_accepted(value):
-    assert identifier_problem(value, client_kind="individual") is None
+    assert identifier_problem(value, client_kind="individual", today=TODAY) is None
 
 
 def test_the_form_keeps_the_id_number_as_the_blind_index_reads_it():
@@ -109,5 +114,63 @@ def test_the_form_keeps_the_id_number_as_the_blind_index_reads_it():
 
     form, errors = parse_form({"kind": "individual", "name": "张伟", "source": "website", "area": "lit_civil",
                                "need": "A need", "email": "zw@example.com", "consent": ["yes"],
-                               "id_number": "110105-19491231-002x"})
+                               "id_number": "110105-19491231-002x"}, today=TODAY)
     assert errors == {} and form is not None and form.id_number == "11010519491231002X"
+
+
+# --- issue 8: resident-ID-shaped values must pass the resident ID check ---------------------
+
+@pytest.mark.parametrize("value", ["11010519491231002Y", "11010519491231002A", "110105194912310021",
+                                   "11010519491231002Z", "440524188001010015", "110105 19491231 002y"])
+def test_seventeen_digits_and_a_wrong_check_character_is_no_passport(value):
+    assert identifier_problem(value, client_kind="individual", today=TODAY) == "bad_resident_id"
+
+
+@pytest.mark.parametrize("value", ["E12345678", "G1234567A", "H12345678", "AB1234567890123456"])
+def test_passports_and_permits_are_still_accepted(value):
+    assert identifier_problem(value, client_kind="individual", today=TODAY) is None
+
+
+def test_born_in_the_future_is_judged_by_the_callers_date_not_the_real_clock():
+    body = "11010520261124001"                     # born 2026-11-24, the day after TODAY
+    value = body + resident_id_check_char(body)
+    assert not valid_resident_id(value, today=TODAY)
+    assert valid_resident_id(value, today=date(2026, 11, 24))
+    assert identifier_problem(value, client_kind="individual", today=TODAY) == "bad_resident_id"
+    assert identifier_problem(value, client_kind="individual", today=date(2027, 1, 1)) is None
+
+
+def test_identifiers_module_does_not_read_the_real_clock():
+    import inspect
+
+    from bot.flows import identifiers
+
+    source = inspect.getsource(identifiers)
+    assert "datetime.now" not in source and "date.today" not in source
+
+
+@pytest.mark.parametrize(("value", "ok"), [("110105491231002", True), ("110105491331002", False),
+                                          ("010105491231002", False)])
+def test_fifteen_digit_first_generation_ids_need_a_real_birth_date(value, ok):
+    assert valid_old_resident_id(value, today=TODAY) is ok
+    problem = identifier_problem(value, client_kind="individual", today=TODAY)
+    assert (problem is None) is ok
+
+
+@pytest.mark.parametrize(("value", "kind", "problem"), [
+    ("110105194912310021", "person", "bad_resident_id"),
+    ("110105194912310021", None, "bad_resident_id"),
+    ("110105194912310021", "organization", "bad_resident_id"),
+    ("11010519491231002Y", "person", "bad_resident_id"),
+    ("11010519491231002X", "person", None),
+    ("11010519491231002X", "organization", None),       # a legal representative's ID on file
+    ("914403001922038216", "organization", None),       # an all-digit USCC
+    ("914403001922038216", None, None),
+    ("914403001922038216", "person", "bad_resident_id"),
+    ("91330100716105852F", "person", "bad_resident_id"),
+    ("91330100716105852F", "organization", None),
+    ("E12345678", "person", None),
+    ("LEGACY-REF-7", None, None),
+])
+def test_imported_party_identifiers(value, kind, problem):
+    assert party_identifier_problem(value, party_kind=kind, today=TODAY) == problem

@@ -125,3 +125,65 @@ def test_no_review_channel_is_a_clear_error(db_url, fake_slack, tmp_path, test_k
         assert not fake_slack.of("views.open")
     finally:
         engine.dispose()
+
+
+# --- issue 8: resident IDs must pass their check; issue 7: consent only for personal ID numbers ---
+
+@pytest.mark.parametrize("value", ["11010519491231002Y", "11010519491231002A", "110105194912310021"])
+def test_a_mistyped_resident_id_is_not_taken_for_a_passport(services, slack, fake_slack, lawyer, value):
+    errors = _errors(slack, lawyer, answers(**{B.KIND: "individual", B.NAME: "张伟",
+                                               B.ID_NUMBER: value, B.CONSENT: ["yes"]}))
+    assert list(errors) == [B.ID_NUMBER] and "check character" in errors[B.ID_NUMBER]
+    fake_slack.settle()
+    assert requests(services) == []
+
+
+def test_born_in_the_future_is_judged_on_the_app_clock(services, slack, fake_slack, lawyer, clock):
+    from datetime import UTC, datetime
+
+    from bot.flows.identifiers import resident_id_check_char
+
+    body = "11010520261124001"                                  # born on 2026-11-24
+    value = body + resident_id_check_char(body)
+    form = answers(**{B.KIND: "individual", B.NAME: "张小伟", B.ID_NUMBER: value, B.CONSENT: ["yes"]})
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))         # 2026-11-23 17:00 in Shanghai
+    assert list(_errors(slack, lawyer, form)) == [B.ID_NUMBER]
+    clock.set(datetime(2026, 11, 23, 16, 30, tzinfo=UTC))       # already the 24th in Shanghai
+    view = open_form(slack, lawyer)
+    assert slack.submit(lawyer, view["id"], form).json["response_action"] == "update"
+
+
+def test_a_uscc_needs_no_consent(services, slack, fake_slack, lawyer):
+    view = open_form(slack, lawyer)
+    sent = slack.submit(lawyer, view["id"], answers(**{B.ID_NUMBER: "91330100716105852F"}))
+    assert sent.json["response_action"] == "update", sent.json
+    fake_slack.settle()
+    [req] = requests(services)
+    assert req.form["id_number"] == "91330100716105852F" and req.form["consent"] is False
+
+
+def test_a_consent_ticked_for_a_company_is_not_recorded_as_personal_consent(services, slack, fake_slack,
+                                                                            lawyer):
+    view = open_form(slack, lawyer)
+    sent = slack.submit(lawyer, view["id"], answers(**{B.KIND: "government", B.CONSENT: ["yes"],
+                                                       B.ID_NUMBER: "91330100716105852F"}))
+    assert sent.json["response_action"] == "update", sent.json
+    fake_slack.settle()
+    assert requests(services)[0].form["consent"] is False
+
+
+def test_the_consent_box_speaks_of_personal_id_numbers_only(services, slack, lawyer):
+    view = open_form(slack, lawyer)
+    block = next(b for b in view["blocks"] if b.get("block_id") == B.CONSENT)
+    label = block["label"]["text"]
+    [opt] = block["element"]["options"]
+    assert "personal id number" in label.lower() and "personal ID number" in opt["text"]["text"]
+    assert "unified social credit code" in opt["description"]["text"]
+    assert len(opt["text"]["text"]) <= 75 and not opt["text"]["text"].endswith("…")
+    assert len(opt["description"]["text"]) <= 150 and not opt["description"]["text"].endswith("…")
+
+    from bot.i18n import t
+
+    for key in ("intake.field.consent_option", "intake.field.consent_hint"):
+        assert "个人" in t(key, "zh-CN") or "信用代码" in t(key, "zh-CN")
+    assert len(t("intake.field.consent_option", "zh-CN")) <= 75

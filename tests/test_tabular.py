@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from bot.flows.tabular import FileError, Table, detect_encoding, header_key, read_lines, text_encoding
 from bot.i18n import t
 
-CHINESE = "姓名,角色,证件号码\n张伟,客户,110101199003074578\n北京星辰科技有限公司,对方当事人,\n"
+CHINESE = "姓名,角色,证件号码\n张伟,客户,110101199003074573\n北京星辰科技有限公司,对方当事人,\n"
 
 
 def put(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -79,9 +79,9 @@ def test_headers_in_english_or_chinese_any_case_and_spacing(tmp_path: Path) -> N
 
 
 def test_two_headers_for_one_column_take_the_first_value_given(tmp_path: Path) -> None:
-    text = "当事人,身份证号,统一社会信用代码\n张伟,110101199003074578,\n星辰公司,,91110000100000000X\n"
+    text = "当事人,身份证号,统一社会信用代码\n张伟,110101199003074573,\n星辰公司,,91110000100000008J\n"
     rows = list(Table(put(tmp_path, "x.csv", text.encode("gbk")), wanted=("name", "id_number")))
-    assert [r.values["id_number"] for r in rows] == ["110101199003074578", "91110000100000000X"]
+    assert [r.values["id_number"] for r in rows] == ["110101199003074573", "91110000100000008J"]
 
 
 def test_missing_columns_name_what_the_header_has(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_xlsx_cells_read_as_people_see_them(tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["名称", "证件号码", "案件编号"])
-    ws.append(["Acme", "110101199003074578", datetime(2025, 3, 1)])
+    ws.append(["Acme", "110101199003074573", datetime(2025, 3, 1)])
     ws.append([None, None, None])
     ws.append(["Beta", 12345.0, "M-2"])
     path = tmp_path / "x.xlsx"
@@ -117,7 +117,7 @@ def test_xlsx_cells_read_as_people_see_them(tmp_path: Path) -> None:
     table = Table(path, wanted=("name", "id_number", "matter"), required=("name",))
     assert table.encoding is None
     assert [(r.line, r.values) for r in table] == [
-        (2, {"name": "Acme", "id_number": "110101199003074578", "matter": "2025-03-01"}),
+        (2, {"name": "Acme", "id_number": "110101199003074573", "matter": "2025-03-01"}),
         (4, {"name": "Beta", "id_number": "12345", "matter": "M-2"})]
 
 

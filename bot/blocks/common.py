@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.slack_text import clamp
+from bot.slack_text import Mrkdwn, clamp, escape, unescape
 
 Block = dict[str, Any]
 
 
 def plain(text: str, limit: int = 3000) -> dict[str, Any]:
-    """A plain_text object."""
-    return {"type": "plain_text", "text": clamp(text, limit), "emoji": True}
+    """A plain_text object (Slack shows it as it is: escaped `Mrkdwn` is turned back first)."""
+    shown = unescape(text) if isinstance(text, Mrkdwn) else text
+    return {"type": "plain_text", "text": clamp(shown, limit), "emoji": True}
 
 
 def mrkdwn(text: str, limit: int = 3000) -> dict[str, Any]:
-    """A mrkdwn text object (callers escape user data)."""
-    return {"type": "mrkdwn", "text": clamp(text, limit)}
+    """A mrkdwn text object; text not marked `Mrkdwn` (user data) is escaped."""
+    return {"type": "mrkdwn", "text": clamp(escape(text), limit)}
 
 
 def section(text: str, *, block_id: str | None = None, accessory: dict[str, Any] | None = None) -> Block:

@@ -11,7 +11,7 @@ from bot.flows.complaints import ROOT_CAUSES, VIA
 from bot.flows.workdays import WorkCalendar
 from bot.i18n import t
 from bot.ids import ComplaintAction, ComplaintBlock, ComplaintView
-from bot.slack_text import clamp, escape, mention
+from bot.slack_text import clamp, escape, join, markup, mention
 
 if TYPE_CHECKING:
     from bot.flows.complaints import Listed, Snapshot
@@ -84,9 +84,11 @@ def card(snap: "Snapshot", *, locale: str, calendar: WorkCalendar, direct: bool 
     if direct:
         blocks.append(context(t("complaint.card.direct", loc)))
     blocks += [
-        section("\n".join(facts)),
-        section(f"*{t('complaint.field.what', loc)}*\n{escape(clamp(snap.description, 1400))}"),
-        section(f"*{t('complaint.field.request', loc)}*\n{escape(clamp(snap.request, 1000))}"),
+        section(join("\n", facts)),
+        section(markup("*{label}*\n{text}", label=t("complaint.field.what", loc),
+                       text=clamp(snap.description, 1400))),
+        section(markup("*{label}*\n{text}", label=t("complaint.field.request", loc),
+                       text=clamp(snap.request, 1000))),
     ]
     status = [t("complaint.card.status", loc, status=t(f"complaint.status.{snap.status}", loc))]
     if snap.founded is not None:
@@ -106,7 +108,7 @@ def card(snap: "Snapshot", *, locale: str, calendar: WorkCalendar, direct: bool 
     deadline = snap.deadline
     if deadline:
         status.append(t(f"complaint.card.deadline.{deadline[0]}", loc, at=local_time(deadline[1], calendar)))
-    blocks.append(section("\n".join(status)))
+    blocks.append(section(join("\n", status)))
     steps = snap.next_steps
     if steps:
         blocks.append(actions(*[button(t(f"complaint.button.{s}", loc), action_id=STEP_BUTTONS[s][0],
@@ -199,7 +201,8 @@ def list_text(items: list["Listed"], *, locale: str, now: datetime, calendar: Wo
         if item.deadline:
             kind, at = item.deadline
             overdue = t("complaint.list.overdue", locale) if at <= now else ""
-            due = t(f"complaint.list.due.{kind}", locale, at=local_time(at, calendar)) + overdue
+            due = join("", [t(f"complaint.list.due.{kind}", locale, at=local_time(at, calendar)),
+                            overdue])
         else:
             due = t("complaint.list.due.none", locale)
         lines.append(t("complaint.list.line", locale, id=item.id, client=escape(item.client_name),

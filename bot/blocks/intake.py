@@ -13,7 +13,7 @@ from bot.flows.intake import RequestView
 from bot.flows.intake_form import AREAS, KINDS, MAX_NAME, SOURCES
 from bot.i18n import t
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
-from bot.slack_text import clamp, escape, mask_identifier, mention
+from bot.slack_text import Mrkdwn, clamp, escape, join, markup, mask_identifier, mention
 
 FIELD_BLOCKS: dict[str, IntakeBlock] = {
     "kind": IntakeBlock.KIND, "name": IntakeBlock.NAME, "id_number": IntakeBlock.ID_NUMBER,
@@ -59,8 +59,8 @@ def form_modal(locale: str, values: dict[str, Any] | None = None, *,
                              action_id=IntakeAction.INPUT, options=_options(prefix, choices, locale),
                              initial=v.get(field) or None)
 
-    consent_option = option(t("intake.field.consent_option", locale)[:75], "yes")
-    consent_option["description"] = plain(t("intake.field.consent_option", locale), 150)
+    consent_option = option(t("intake.field.consent_option", locale), "yes")
+    consent_option["description"] = plain(t("intake.field.consent_hint", locale), 150)
     consent_el: dict[str, Any] = {"type": "checkboxes", "action_id": IntakeAction.INPUT,
                                   "options": [consent_option]}
     if "yes" in (v.get("consent") or []):
@@ -105,33 +105,34 @@ def _score(score: float) -> str:
     return f"{score:.0f}" if float(score).is_integer() else f"{score:.1f}"
 
 
-def query_text(result: dict[str, Any], locale: str) -> str:
+def query_text(result: dict[str, Any], locale: str) -> Mrkdwn:
     """One searched name and its hits (or an explicit 'no hits')."""
     group = t(f"intake.result.group.{result.get('group', 'name')}", locale)
     lines = [t("intake.result.heading", locale, query=escape(result["query"]), group=group)]
     hits = result.get("hits") or []
     if not hits:
-        lines.append(f"• _{t('intake.result.no_hits', locale)}_")
+        lines.append(Mrkdwn(f"• _{t('intake.result.no_hits', locale)}_"))
     for hit in hits[:HITS_SHOWN]:
         lines.append(t("intake.result.hit", locale, name=escape(hit["name"]),
                        role=t(f"conflict.role.{hit['role']}", locale),
                        matter=escape(hit.get("matter")) or t("intake.result.no_matter", locale),
-                       score=_score(hit["score"]), why=why_text(hit.get("reasons") or [], locale)))
+                       score=_score(hit["score"]),
+                       why=escape(why_text(hit.get("reasons") or [], locale))))
     if len(hits) > HITS_SHOWN:
         lines.append(t("intake.result.more", locale, count=len(hits) - HITS_SHOWN))
-    return clamp("\n".join(lines), SECTION_LIMIT)
+    return clamp(join("\n", lines), SECTION_LIMIT)
 
 
 def result_blocks(results: list[dict[str, Any]], locale: str) -> list[Block]:
     """The results packed into as few sections as fit Slack's 3000-character limit."""
     blocks: list[Block] = []
-    chunk = ""
+    chunk = Mrkdwn("")
     for result in results:
         text = query_text(result, locale)
         if chunk and len(chunk) + 2 + len(text) > SECTION_LIMIT:
             blocks.append(section(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n\n{text}" if chunk else text
+            chunk = Mrkdwn("")
+        chunk = join("\n\n", [chunk, text]) if chunk else text
     if chunk:
         blocks.append(section(chunk))
     return blocks
@@ -153,13 +154,12 @@ def results_modal(view: RequestView, locale: str) -> dict[str, Any]:
                  private_metadata=json.dumps({"r": view.id}), notify_on_close=True)
 
 
-def _names(names: Iterable[str], locale: str) -> str:
+def _names(names: Iterable[str], locale: str) -> Mrkdwn:
     """Party names joined for display."""
-    joined = "; ".join(escape(n) for n in names)
-    return joined or t("common.none", locale)
+    return join("; ", names) or t("common.none", locale)
 
 
-def _summary(view: RequestView, locale: str) -> str:
+def _summary(view: RequestView, locale: str) -> Mrkdwn:
     """The request's facts for the review channel."""
     form = view.form
     source = t(f"intake.source.{form.source}", locale)
@@ -219,18 +219,18 @@ def decision_line(view: RequestView, locale: str) -> str:
              reason=escape(view.decision_reason), ref=escape(view.waiver_ref))
 
 
-def decided_message(view: RequestView, locale: str) -> tuple[str, list[Block]]:
+def decided_message(view: RequestView, locale: str) -> tuple[Mrkdwn, list[Block]]:
     """The review message once decided: no buttons, the decision and its author."""
     line = decision_line(view, locale)
     if view.self_decided:
         flag = "declined" if view.decision == "declined" else "approved"
         line += "\n" + t(f"intake.review.self_{flag}", locale, who=mention(view.decided_by_slack_id or ""))
     blocks = _review_body(view, locale) + [divider(), section(line)]
-    title = t("intake.review.text", locale, id=view.id, client=escape(view.form.name))
-    return f"{title} — {line}", blocks
+    title = t("intake.review.text", locale, id=view.id, client=view.form.name)
+    return join(" — ", [title, line]), blocks
 
 
-def requester_dm(view: RequestView, locale: str) -> str:
+def requester_dm(view: RequestView, locale: str) -> Mrkdwn:
     """The requester's DM about the decision (with the courteous refusal when declined)."""
     who = mention(view.decided_by_slack_id or "")
     client = escape(view.form.name)
@@ -239,7 +239,7 @@ def requester_dm(view: RequestView, locale: str) -> str:
         refusal_zh = t("intake.refusal", "zh-CN", client=client)
         intro = t("intake.dm.declined", locale, client=client, who=who,
                   reason=escape(view.decision_reason))
-        return f"{intro}\n```{refusal_en}```\n```{refusal_zh}```"
+        return markup("{intro}\n```{en}```\n```{zh}```", intro=intro, en=refusal_en, zh=refusal_zh)
     linked = t("intake.dm.linked", locale) if view.linked_existing_client else ""
     return t("intake.dm.approved", locale, client=client, who=who, number=escape(view.matter_number),
              linked=linked)
@@ -262,5 +262,5 @@ def reason_modal(kind: str, *, request_id: int, channel: str, ts: str, locale: s
 def conflict_reply(results: list[dict[str, Any]], locale: str) -> tuple[str, list[Block]]:
     """The private `/conflict` answer."""
     blocks = [header(t("intake.conflict.header", locale)), *result_blocks(results, locale)[:45]]
-    text = "\n\n".join(query_text(r, locale) for r in results)
+    text = join("\n\n", (query_text(r, locale) for r in results))
     return clamp(text, 3000), blocks

@@ -8,7 +8,7 @@ from bot.blocks.common import Block, actions, button, context, modal, plain, sec
 from bot.flows.surveys import CsatReport, CsatRow, SurveyInfo
 from bot.i18n import catalog, t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
-from bot.slack_text import escape
+from bot.slack_text import Mrkdwn, escape, unescape
 
 SCORE_BLOCKS = {"ability": SurveyBlock.ABILITY, "communication": SurveyBlock.COMMUNICATION,
                 "attitude": SurveyBlock.ATTITUDE, "result": SurveyBlock.RESULT}
@@ -48,8 +48,10 @@ def answers_modal(info: SurveyInfo, *, locale: str) -> dict[str, Any]:
 
 
 def _line(row: CsatRow, label: str) -> str:
-    """One table row."""
-    return f"{label[:24]:<24} | {row.surveys:>7} | {row.satisfied:>9} | {row.csat:5.1f}% | {row.average:.2f}"
+    """One table row (the label, a lawyer's name or an area, escaped after padding)."""
+    shown = unescape(label) if isinstance(label, Mrkdwn) else label
+    return escape(f"{shown[:24]:<24}") + \
+        f" | {row.surveys:>7} | {row.satisfied:>9} | {row.csat:5.1f}% | {row.average:.2f}"
 
 
 def _area_label(code: str, locale: str) -> str:

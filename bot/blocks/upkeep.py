@@ -17,14 +17,14 @@ from bot.i18n import t
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from bot.ids import UpkeepView as V
-from bot.slack_text import clamp, escape, mention
+from bot.slack_text import Mrkdwn, clamp, escape, join, markup, mention
 from storage.models.enums import ContactChannel
 
 MAX_DIGEST_ITEMS = DIGEST_ITEMS
 ALERTS_PER_MESSAGE = 20
 
 
-def _label(prefix: str, value: str, locale: str | None, **params: Any) -> str:
+def _label(prefix: str, value: str, locale: str | None, **params: Any) -> Mrkdwn:
     """A translated vocabulary word, or the raw value when there is no translation."""
     key = f"{prefix}.{value}"
     text = t(key, locale, **params)
@@ -76,7 +76,7 @@ def followup_modal(*, locale: str | None, client_id: int, client_name: str | Non
                    today: date) -> dict[str, Any]:
     """Add a follow-up to a client (named once it has been looked up)."""
     blocks: list[Block] = [
-        section(f"*{escape(client_name)}*" if client_name is not None else "…"),
+        section(markup("*{name}*", name=client_name) if client_name is not None else "…"),
         text_input(t("upkeep.field.title", locale), block_id=B.TITLE, action_id=A.TITLE,
                    max_length=500),
         {"type": "input", "block_id": B.DUE, "label": plain(t("upkeep.field.due", locale)),
@@ -92,7 +92,7 @@ def lost_modal(*, locale: str | None, client_name: str | None,
     """Mark a client lost: the reason is required (the client named once looked up)."""
     reasons = [option(t(f"upkeep.reason.{r}", locale), r) for r in LOST_REASONS]
     blocks: list[Block] = [
-        section(f"*{escape(client_name)}*" if client_name is not None else "…"),
+        section(markup("*{name}*", name=client_name) if client_name is not None else "…"),
         static_select(t("upkeep.field.reason", locale), block_id=B.REASON, action_id=A.REASON,
                       options=reasons),
     ]
@@ -114,7 +114,7 @@ def pick_blocks(*, prompt: str, matches: Sequence[ClientMatch], action_id: str,
 
 def none_found_blocks(*, locale: str | None, query: str, text: str, pending_id: int) -> list[Block]:
     """Nothing matched: show the note back and offer the form."""
-    quoted = escape(text).replace("\n", "\n>")
+    quoted = Mrkdwn(escape(text).replace("\n", "\n>"))
     return [section(t("upkeep.note_none_found", locale, query=escape(query), text=quoted)),
             actions(button(t("upkeep.note_retry", locale), action_id=A.NOTE_RETRY,
                            value=str(pending_id)))]
@@ -129,14 +129,16 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
                   status=_label("upkeep.status", card.status, loc))),
     ]
     if card.team:
-        team = ", ".join(f"{mention(u)} ({_label('upkeep.team_role', r, loc)})" for u, r in card.team)
+        team = join(", ", (markup("{who} ({role})", who=mention(u),
+                                  role=_label("upkeep.team_role", r, loc)) for u, r in card.team))
         blocks.append(section(t("upkeep.card.team", loc, team=team)))
     else:
         blocks.append(section(t("upkeep.card.no_team", loc)))
     if card.notes:
-        lines = [f"• {n.occurred_on.isoformat()} · {_label('upkeep.channel', n.channel, loc)} · "
-                 f"{mention(n.author)}: {escape(clamp(n.text, 300))}" for n in card.notes]
-        blocks.append(section(t("upkeep.card.notes", loc) + "\n" + "\n".join(lines)))
+        lines = [markup("• {day} · {channel} · {who}: {text}", day=n.occurred_on.isoformat(),
+                        channel=_label("upkeep.channel", n.channel, loc), who=mention(n.author),
+                        text=clamp(n.text, 300)) for n in card.notes]
+        blocks.append(section(join("\n", [t("upkeep.card.notes", loc), *lines])))
     else:
         blocks.append(section(t("upkeep.card.no_notes", loc)))
     if card.next_follow_up:
@@ -146,13 +148,16 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
     else:
         blocks.append(section(t("upkeep.card.no_follow_up", loc)))
     if card.open_matters:
-        matters = ", ".join(f"`{escape(n)}` ({escape(a)})" for n, a in card.open_matters)
+        matters = join(", ", (markup("`{number}` ({area})", number=n, area=a)
+                              for n, a in card.open_matters))
         blocks.append(section(t("upkeep.card.matters", loc, matters=matters)))
     else:
         blocks.append(section(t("upkeep.card.no_matters", loc)))
     if card.dates:
-        dates = "; ".join(f"{d.on.isoformat()} {_label('upkeep.kind', d.kind, loc)}"
-                          + (f" ({escape(d.label)})" if d.label else "") for d in card.dates)
+        dates = join("; ", (markup("{on} {kind}{label}", on=d.on.isoformat(),
+                                   kind=_label("upkeep.kind", d.kind, loc),
+                                   label=markup(" ({label})", label=d.label) if d.label else "")
+                            for d in card.dates))
         blocks.append(section(t("upkeep.card.dates", loc, dates=dates)))
     else:
         blocks.append(section(t("upkeep.card.no_dates", loc)))
@@ -165,9 +170,9 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
     return blocks
 
 
-def _rules_text(rules: Sequence[str], locale: str | None, lead_monthly: int) -> str:
+def _rules_text(rules: Sequence[str], locale: str | None, lead_monthly: int) -> Mrkdwn:
     """What cadence rules are missed, in words."""
-    return "; ".join(_label("upkeep.rule", r, locale, n=lead_monthly) for r in rules)
+    return join("; ", (_label("upkeep.rule", r, locale, n=lead_monthly) for r in rules))
 
 
 SECTION_SHARES = (8, 6, 6)
@@ -227,7 +232,7 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
     if digest.dates:
         blocks.append(section(t("upkeep.digest.dates", loc)))
         for d in digest.dates[:caps[2]]:
-            label = f" ({escape(clamp(d.label, 200))})" if d.label else ""
+            label = markup(" ({label})", label=clamp(d.label, 200)) if d.label else ""
             kind = _label("upkeep.kind", d.kind, loc)
             if d.tomorrow:
                 text = t("upkeep.digest.tomorrow", loc, kind=kind, client=name(d.client_id), label=label)
@@ -246,11 +251,12 @@ def replace_item(blocks: list[Block], *, block_id: str, text: str) -> list[Block
     return [context(text) if b.get("block_id") == block_id else b for b in blocks]
 
 
-def _team_text(view: AlertView, locale: str | None) -> str:
+def _team_text(view: AlertView, locale: str | None) -> Mrkdwn:
     """Mentions of the team who should act."""
     if not view.team:
         return t("upkeep.churn.no_team", locale)
-    return ", ".join(f"{mention(u)} ({_label('upkeep.team_role', r, locale)})" for u, r in view.team)
+    return join(", ", (markup("{who} ({role})", who=mention(u),
+                              role=_label("upkeep.team_role", r, locale)) for u, r in view.team))
 
 
 def alert_blocks(*, locale: str | None, kind: str, views: Sequence[AlertView],

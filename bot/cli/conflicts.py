@@ -16,7 +16,9 @@ from bot.flows.conflict_import import ImportReport, import_file
 from bot.flows.conflicts import QueryResult, search_conflicts
 from bot.flows.errors import DomainError
 from bot.flows.tabular import Table, is_table, read_lines
-from bot.i18n import t
+from bot.flows.text_rules import text_problem
+from bot.flows.workdays import calendar_of
+from bot.i18n import t_plain as t
 from bot.services import Services
 from storage.audit import record
 
@@ -100,7 +102,8 @@ def register(main: click.Group) -> None:
 
         try:
             report = import_file(services.engine, file, actor=SYSTEM_CLI, encoding=encoding,
-                                 progress=progress)
+                                 progress=progress,
+                                 today=calendar_of(services.settings).local_date(services.now()))
         except DomainError as exc:
             raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         for line, key, params in report.refused[:1000]:
@@ -131,6 +134,9 @@ def register(main: click.Group) -> None:
                 raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         if not queries:
             raise click.UsageError(t("conflict.check.no_names", "en"))
+        for number, query in enumerate(queries, start=1):
+            if problem := text_problem(query, name=True):
+                raise click.UsageError(f"name {number}: {t(problem, 'en')}")
         services = state.services()
         for start in range(0, len(queries), CHECK_CHUNK):
             chunk = queries[start:start + CHECK_CHUNK]

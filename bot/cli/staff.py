@@ -8,7 +8,7 @@ from bot.cli import pass_services
 from bot.flows import directory
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.errors import DomainError
-from bot.i18n import t
+from bot.i18n import t_plain as t
 from bot.services import Services
 from storage.models.enums import Role
 

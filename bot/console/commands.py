@@ -10,7 +10,7 @@ from bot.console.session import ConsoleSlack
 from bot.flows import directory
 from bot.flows.actor import Actor
 from bot.flows.errors import DomainError
-from bot.i18n import t
+from bot.i18n import t_plain as t
 from bot.services import Services
 from jobs.registry import JobContext, discover_jobs
 from jobs.scheduler import run_once

@@ -6,13 +6,16 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.flows.conflicts import PARTIES_LOCK
+from bot.flows.identifiers import party_identifier_problem
 from bot.flows.tabular import Table
+from bot.flows.text_rules import first_problem
 from storage.audit import record
 from storage.crypto import normalize_identifier
 from storage.db import advisory_xact_lock, is_postgres, make_session_factory, session_scope
@@ -68,8 +71,15 @@ def _value(raw: str | None, chinese: dict[str, str]) -> str:
     return chinese.get(text, text.lower())
 
 
-def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[None, Refusal]:
-    """A clean row, or the reason (message key and parameters) it is refused."""
+def validate(row: dict[str, str], *,
+             today: date) -> tuple[dict[str, str | None], None] | tuple[None, Refusal]:
+    """A clean row, or the reason (message key and parameters) it is refused.
+
+    `today` (from the app clock) bounds the birth date of a resident ID.
+    """
+    found = first_problem({c: row.get(c) for c in COLUMNS}, names=frozenset({"name"}))
+    if found:
+        return None, ("conflict.import.bad_text", {"column": found[0]})
     name = " ".join((row.get("name") or "").split())
     role = _value(row.get("role"), ROLE_VALUES).replace("-", "_").replace(" ", "_")
     kind = _value(row.get("kind"), KIND_VALUES) or None
@@ -89,6 +99,8 @@ def validate(row: dict[str, str]) -> tuple[dict[str, str | None], None] | tuple[
         id_number = normalize_identifier(id_number)  # stored as the blind index reads it
         if not id_number or len(id_number) > MAX_ID:
             return None, ("conflict.import.bad_id", {})
+        if party_identifier_problem(id_number, party_kind=kind, today=today):
+            return None, ("conflict.import.bad_resident_id", {})
     return {"name": name, "role": role, "kind": kind, "matter": matter, "id_number": id_number}, None
 
 
@@ -114,11 +126,13 @@ def _insert(session: Session, rows: list[tuple[object, ...]]) -> None:
     conn.exec_driver_sql(f"INSERT OR IGNORE INTO parties ({cols}) VALUES ({marks})", rows)
 
 
-def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH, encoding: str | None = None,
+def import_file(engine: Engine, path: Path, *, actor: str, today: date, batch: int = BATCH,
+                encoding: str | None = None,
                 progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Import every valid row in batches; bad rows are reported by line and skipped.
 
     The file is checked (readable, encoding, required columns) before anything is written.
+    `today` is the firm's date from the app clock (resident IDs born later are refused).
     """
     report = ImportReport()
     rows = read_rows(path, encoding=encoding, report=report)
@@ -149,7 +163,7 @@ def import_file(engine: Engine, path: Path, *, actor: str, batch: int = BATCH, e
 
     for line, row in rows:
         report.rows += 1
-        clean, refusal = validate(row)
+        clean, refusal = validate(row, today=today)
         if refusal is not None:
             report.refused.append((line, *refusal))
             continue

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
 from bot.flows.errors import InvalidInput, NotFound
+from bot.flows.text_rules import text_problem
 from storage import audit
 from storage.models import Staff, StaffAssistant
 from storage.models.enums import Role
@@ -35,6 +36,8 @@ def upsert_staff(session: Session, *, by: str, slack_user_id: str, name: str, ro
         raise InvalidInput("error.bad_role", role=role) from None
     if locale not in (None, "en", "zh-CN"):
         raise InvalidInput("error.bad_locale", locale=locale)
+    if problem := text_problem(name, name=True):
+        raise InvalidInput(problem)
     staff = session.execute(select(Staff).where(Staff.slack_user_id == slack_user_id)).scalar_one_or_none()
     action = "update" if staff else "create"
     if staff is None:

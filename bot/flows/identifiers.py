@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import date
 
 from storage.crypto import normalize_identifier
 
@@ -38,18 +38,35 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
-def valid_resident_id(value: str) -> bool:
+def looks_like_resident_id(value: str) -> bool:
+    """Seventeen digits and one more character: meant as a resident ID, so it must pass as one."""
+    return re.fullmatch(r"\d{17}[0-9A-Z]", normalize_identifier(value)) is not None
+
+
+def _real_birth_date(year: int, month: int, day: int, *, today: date) -> bool:
+    """A calendar date, not in the future (nobody is born tomorrow)."""
+    try:
+        return date(year, month, day) <= today
+    except ValueError:
+        return False
+
+
+def valid_resident_id(value: str, *, today: date) -> bool:
     """An 18-character resident ID: region, a real birth date, and a correct check character."""
     v = normalize_identifier(value)
     if not re.fullmatch(r"[1-9]\d{16}[\dX]", v):
         return False
-    try:
-        born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
-    except ValueError:
-        return False
-    if born > datetime.now(UTC).date():  # nobody is born in the future
+    if not _real_birth_date(int(v[6:10]), int(v[10:12]), int(v[12:14]), today=today):
         return False
     return resident_id_check_char(v[:17]) == v[17]
+
+
+def valid_old_resident_id(value: str, *, today: date) -> bool:
+    """A 15-digit first-generation resident ID (no check character): a real birth date."""
+    v = normalize_identifier(value)
+    if not re.fullmatch(r"[1-9]\d{14}", v):
+        return False
+    return _real_birth_date(1900 + int(v[6:8]), int(v[8:10]), int(v[10:12]), today=today)
 
 
 def uscc_check_char(first17: str) -> str:
@@ -78,21 +95,42 @@ def valid_uscc(value: str) -> bool:
     return uscc_check_char(v[:17]) == v[17]
 
 
-def identifier_problem(value: str, *, client_kind: str) -> str | None:
+def identifier_problem(value: str, *, client_kind: str, today: date) -> str | None:
     """None when the ID number fits the client kind, else a message-key suffix.
 
-    Individuals: an 18-digit resident ID must carry a correct check character; passports
-    and other permits (5-20 letters and digits) are accepted as they are. Enterprises and
-    government bodies: a valid USCC.
+    Individuals: seventeen digits and one more character is a resident ID and must carry a
+    correct check character (`11010519491231002Y` is a mistyped ID, not a passport); a
+    15-digit first-generation ID needs a real birth date; passports and other permits (5-20
+    letters and digits, not all digits) are accepted as they are. Enterprises and government
+    bodies: a valid USCC.
     """
     v = normalize_identifier(value)
     if client_kind == "individual":
-        if re.fullmatch(r"\d{17}[\dX]", v):
-            return None if valid_resident_id(v) else "bad_resident_id"
-        if re.fullmatch(r"\d{15}", v) or re.fullmatch(r"[A-Z0-9]{5,20}", v) and not v.isdigit():
+        if looks_like_resident_id(v):
+            return None if valid_resident_id(v, today=today) else "bad_resident_id"
+        if re.fullmatch(r"\d{15}", v):
+            return None if valid_old_resident_id(v, today=today) else "bad_resident_id"
+        if re.fullmatch(r"[A-Z0-9]{5,20}", v) and not v.isdigit():
             return None
         return "bad_id_format"
     return None if valid_uscc(v) else "bad_uscc"
+
+
+def party_identifier_problem(value: str, *, party_kind: str | None, today: date) -> str | None:
+    """None when an imported party's ID number may be indexed, else a message-key suffix.
+
+    Resident-ID-shaped values (17 digits and one more character) must be a valid resident
+    ID, except that an organization's (or a party of unknown kind's) value may instead be a
+    valid USCC, whose first 17 characters can be digits too. Other formats are kept as given.
+    """
+    v = normalize_identifier(value)
+    if not looks_like_resident_id(v):
+        return None
+    if valid_resident_id(v, today=today):
+        return None
+    if party_kind != "person" and valid_uscc(v):
+        return None
+    return "bad_resident_id"
 
 
 def normalize_phone(value: str) -> str | None:

@@ -314,7 +314,8 @@ def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str,
         client = Client(kind=form.kind, name=form.name, id_number=form.id_number,
                         id_number_bidx=req.id_number_bidx, status="active", tier="potential",
                         source_channel=form.source, referrer=form.referrer, phone=form.phone,
-                        email=form.email, sensitive_consent_at=now if form.id_number else None,
+                        email=form.email,
+                        sensitive_consent_at=now if form.id_number and form.consent else None,
                         created_at=now, updated_at=now)
         session.add(client)
         session.flush()

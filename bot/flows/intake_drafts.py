@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
+from bot.flows.intake_form import text_errors, without_unconsented_id
 from storage import audit
 from storage.db import is_postgres
 from storage.models import IntakeDraft
@@ -30,9 +31,17 @@ def _filled(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in (None, "", [])}
 
 
+def keepable(values: dict[str, Any]) -> dict[str, Any]:
+    """What of a closed form may be kept: no personal ID number without the client's consent,
+    no text holding characters no field may hold."""
+    values = without_unconsented_id(values)
+    refused = text_errors(values)
+    return _filled({k: v for k, v in values.items() if k not in refused})
+
+
 def save_draft(session: Session, *, actor: Actor, values: dict[str, Any], now: datetime) -> bool:
     """Keep the values of a closed form (replacing the actor's previous draft); False if empty."""
-    data = _filled(values)
+    data = keepable(values)
     if not data:
         return False
     insert = pg_insert if is_postgres(session) else sqlite_insert

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from bot.flows.identifiers import identifier_problem, normalize_email, normalize_phone
 from bot.flows.matters import AREA_CODES
+from bot.flows.text_rules import text_problem
 from storage.crypto import normalize_identifier
 
 KINDS = ("individual", "enterprise", "government")
@@ -17,6 +19,8 @@ AREAS = tuple(AREA_CODES)
 MAX_PARTIES = 30
 MAX_NAME = 300
 REQUIRED = ("kind", "name", "source", "area", "need")
+NAME_FIELDS = frozenset({"name", "contact", "referrer", "opposing", "related"})
+ORGANIZATION_KINDS = ("enterprise", "government")
 _SPLIT = re.compile(r"[\n;；]+")
 
 
@@ -69,15 +73,40 @@ def split_names(text: str | None) -> list[str]:
     return names
 
 
+def needs_consent(kind: str | None) -> bool:
+    """Whether an ID number of this client kind is personal (consent needed) — all but a USCC."""
+    return kind not in ORGANIZATION_KINDS
+
+
+def without_unconsented_id(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields without a personal ID number the client's consent was not ticked for."""
+    if needs_consent(_text(fields, "kind") or None) and "yes" not in (fields.get("consent") or []):
+        return {k: v for k, v in fields.items() if k != "id_number"}
+    return fields
+
+
 def _text(fields: dict[str, Any], name: str) -> str:
     """A trimmed text field ('' when missing)."""
     value = fields.get(name)
     return value.strip() if isinstance(value, str) else (value or "")
 
 
-def parse_form(fields: dict[str, Any]) -> tuple[IntakeForm | None, dict[str, str]]:
-    """The form, or the problems keyed by field name (message keys, shown inline)."""
-    errors: dict[str, str] = {}
+def text_errors(fields: dict[str, Any]) -> dict[str, str]:
+    """Typed fields holding characters no field may hold (names: no bidi overrides either)."""
+    problems = {name: text_problem(value, name=name in NAME_FIELDS)
+                for name, value in fields.items() if isinstance(value, str)}
+    return {name: problem for name, problem in problems.items() if problem}
+
+
+def parse_form(fields: dict[str, Any], *, today: date) -> tuple[IntakeForm | None, dict[str, str]]:
+    """The form, or the problems keyed by field name (message keys, shown inline).
+
+    `today` (the firm's date, from the app clock) bounds the birth date of a resident ID.
+    A personal ID number needs the client's separate consent; a USCC is public and needs none.
+    """
+    errors = text_errors(fields)
+    if errors:
+        return None, errors
     for name in REQUIRED:
         if not _text(fields, name):
             errors[name] = "intake.error.required"
@@ -91,11 +120,12 @@ def parse_form(fields: dict[str, Any]) -> tuple[IntakeForm | None, dict[str, str
         errors["name"] = "intake.error.too_long"
     id_number = normalize_identifier(_text(fields, "id_number")) or None
     consent = "yes" in (fields.get("consent") or [])
+    consent = consent and needs_consent(kind)
     if id_number and kind in KINDS:
-        problem = identifier_problem(id_number, client_kind=kind)
+        problem = identifier_problem(id_number, client_kind=kind, today=today)
         if problem:
             errors["id_number"] = f"intake.error.{problem}"
-        elif not consent:
+        elif needs_consent(kind) and not consent:
             errors["consent"] = "intake.error.consent"
     phone_raw, email_raw = _text(fields, "phone"), _text(fields, "email")
     phone = normalize_phone(phone_raw) if phone_raw else None

@@ -24,7 +24,7 @@ from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from bot.ids import UpkeepView as V
 from bot.services import Services
-from bot.slack_text import escape
+from bot.slack_text import escape, message_text
 
 PICK_CARD = re.compile(rf"^{A.PICK_CARD_CLIENT}-\d+$")
 
@@ -35,7 +35,7 @@ def show_card(*, services: Services, actor: Actor, client_id: int, respond: Resp
     with services.session() as session:
         card = clients.client_card(session, actor=actor, client_id=client_id,
                                    today=local_today(services), tz=services.settings.tz)
-    respond(text=card.name, blocks=card_blocks(locale=actor.locale, card=card),
+    respond(text=message_text(card.name), blocks=card_blocks(locale=actor.locale, card=card),
             response_type="ephemeral", replace_original=replace)
 
 

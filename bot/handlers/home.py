@@ -12,7 +12,7 @@ from bot.blocks.common import Block, divider, header, section
 from bot.deps import AppDeps
 from bot.flows.actor import Actor
 from bot.i18n import t
-from bot.slack_text import escape
+from bot.slack_text import escape, markup
 
 log = logging.getLogger(__name__)
 HOME_BLOCK_LIMIT = 100
@@ -46,7 +46,8 @@ def home_blocks(actor: Actor, locale: str) -> list[Block]:
         section(t("home.greeting", locale, name=escape(actor.name),
                   role=t(f"role.{actor.role.value}", locale), mp=mp, locale=locale)),
         divider(),
-        section(f"*{t('home.commands', locale)}*\n{t('help.body', locale)}"),
+        section(markup("*{title}*\n{body}", title=t("home.commands", locale),
+                       body=t("help.body", locale))),
     ]
 
 

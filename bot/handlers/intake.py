@@ -18,6 +18,7 @@ from bot.errors import require_actor
 from bot.flows import intake, intake_drafts, policy
 from bot.flows.errors import PermissionDenied
 from bot.flows.intake_form import parse_form
+from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.ids import Command, IntakeAction, IntakeBlock, IntakeView
 from jobs import ledger
@@ -84,7 +85,8 @@ def register(app: App, deps: AppDeps) -> None:
     def handle_form_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
                                client: WebClient) -> None:
         actor = require_actor(context)
-        form, errors = parse_form(ui.form_fields(view_values(body["view"])))
+        form, errors = parse_form(ui.form_fields(view_values(body["view"])),
+                                  today=calendar_of(settings).local_date(services.now()))
         if form is None:
             ack(response_action="errors",
                 errors={ui.FIELD_BLOCKS[f]: t(key, actor.locale) for f, key in errors.items()})

@@ -21,7 +21,7 @@ from bot.handlers import survey_notices as notices
 from bot.i18n import t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
 from bot.payloads import action_id_value
-from bot.slack_text import escape, mention
+from bot.slack_text import Mrkdwn, escape, mention
 from jobs import ledger
 from jobs.sender import SlackSender
 
@@ -99,7 +99,7 @@ def register(app: App, deps: AppDeps) -> None:
         if channel and message.get("ts"):
             note = t("survey.review.done", settings.default_locale, user=mention(actor.slack_user_id),
                      at=now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"))
-            text = message.get("text") or note
+            text = Mrkdwn(message.get("text") or note)  # Slack hands back the text it was sent
             deps.notifier(client).update(channel=channel, ts=message["ts"], text=text,
                                          blocks=blocks.reviewed_blocks(text, note=note))
 

@@ -27,5 +27,7 @@ MESSAGES = {
                                   "zh-CN": "第 {positions} 个名称为空：请提供要检索的名称"},
     "conflict.check.blank_row": {"en": "line {line}: the name is empty; row skipped",
                                  "zh-CN": "第 {line} 行：名称为空，已跳过"},
+    "conflict.import.bad_resident_id": {"en": "id_number is an 18-character resident ID with a wrong check character or birth date (ISO 7064 MOD 11-2)", "zh-CN": "证件号码为 18 位身份证号，但校验码或出生日期有误（ISO 7064 MOD 11-2）"},
+    "conflict.import.bad_text": {"en": "column {column} holds a control character (such as NUL), a broken character, or (in a name) a text-direction override", "zh-CN": "{column} 列含有控制字符（如 NUL）、损坏的字符，或（名称中）文字方向控制字符"},
     "conflict.check.no_names": {"en": "give at least one name (arguments or --file)", "zh-CN": "请至少提供一个名称（参数或 --file）"},
 }

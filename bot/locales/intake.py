@@ -13,10 +13,15 @@ MESSAGES = {
     "intake.field.name": {"en": "Client name", "zh-CN": "客户名称 / 姓名"},
     "intake.field.id_number": {"en": "ID number or unified social credit code (optional)",
                                "zh-CN": "身份证号或统一社会信用代码（选填）"},
-    "intake.field.consent": {"en": "Sensitive personal data", "zh-CN": "敏感个人信息"},
+    "intake.field.consent": {"en": "Personal ID number: the client's consent (individuals only)",
+                             "zh-CN": "个人证件号码：客户同意（仅限个人客户）"},
     "intake.field.consent_option": {
-        "en": "The client gave separate written consent to record this ID number (PIPL art. 28-29)",
-        "zh-CN": "客户已就记录该证件号码单独书面同意（《个人信息保护法》第28-29条）",
+        "en": "The client consented in writing to recording their personal ID number",
+        "zh-CN": "客户已书面单独同意记录其个人证件号码",
+    },
+    "intake.field.consent_hint": {
+        "en": "PIPL art. 28-29. Individuals only: a unified social credit code is public and needs no consent.",
+        "zh-CN": "《个人信息保护法》第28-29条。仅限个人客户：统一社会信用代码属公开信息，无需同意。",
     },
     "intake.field.contact": {"en": "Contact person (optional)", "zh-CN": "联系人（选填）"},
     "intake.field.phone": {"en": "Phone", "zh-CN": "电话"},
@@ -66,8 +71,8 @@ MESSAGES = {
         "zh-CN": "请填写 18 位身份证号，或护照 / 通行证号码（字母和数字）。",
     },
     "intake.error.consent": {
-        "en": "An ID number is sensitive personal data: confirm the client's separate written consent, or leave the number out for now.",
-        "zh-CN": "证件号码属于敏感个人信息：请确认已取得客户单独书面同意，或暂不填写。",
+        "en": "A personal ID number is sensitive personal data: confirm the client's separate written consent, or leave the number out for now.",
+        "zh-CN": "个人证件号码属于敏感个人信息：请确认已取得客户单独书面同意，或暂不填写。",
     },
     "intake.error.phone": {
         "en": "Not a phone number: use a Chinese mobile (13812345678), a landline with area code (010-12345678) or +country code.",
