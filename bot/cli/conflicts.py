@@ -134,8 +134,8 @@ def register(main: click.Group) -> None:
                 raise click.ClickException(t(exc.key, "en", **exc.params)) from None
         if not queries:
             raise click.UsageError(t("conflict.check.no_names", "en"))
-        for number, query in enumerate(queries, start=1):
-            if problem := text_problem(query, name=True):
+        for number, (name, id_number) in enumerate(queries, start=1):
+            if problem := text_problem(name, name=True) or text_problem(id_number):
                 raise click.UsageError(f"name {number}: {t(problem, 'en')}")
         services = state.services()
         for start in range(0, len(queries), CHECK_CHUNK):
