@@ -132,6 +132,12 @@ MESSAGES = {
                                     "zh-CN": "本月客户经理尚未沟通"},
     "upkeep.item.done": {"en": ":white_check_mark: Done ({who})", "zh-CN": ":white_check_mark: 已完成（{who}）"},
     "upkeep.item.snoozed": {"en": ":zzz: Snoozed until {day} ({who})", "zh-CN": ":zzz: 推迟到 {day}（{who}）"},
+    "upkeep.item.done_private": {"en": ":white_check_mark: Follow-up for *{client}* marked done.",
+                                 "zh-CN": ":white_check_mark: *{client}* 的跟进事项已标记完成。"},
+    "upkeep.item.snoozed_private": {"en": ":zzz: Follow-up for *{client}* snoozed: now due {day}.",
+                                    "zh-CN": ":zzz: *{client}* 的跟进事项已推迟，新的截止日期为 {day}。"},
+    "upkeep.item.cadence_snoozed_private": {"en": ":zzz: *{client}* is off your contact list until {day}.",
+                                            "zh-CN": ":zzz: 在 {day} 之前不再提醒您联系 *{client}*。"},
     "upkeep.followup_closed": {"en": "That follow-up is already closed.", "zh-CN": "该跟进事项已关闭。"},
     "upkeep.followup_added": {"en": "Follow-up added: due {due}.", "zh-CN": "已新增跟进事项，截止 {due}。"},
     # --- churn and lost ---
