@@ -59,8 +59,9 @@ def form_modal(locale: str, values: dict[str, Any] | None = None, *,
                              action_id=IntakeAction.INPUT, options=_options(prefix, choices, locale),
                              initial=v.get(field) or None)
 
-    consent_option = option(t("intake.field.consent_option", locale)[:75], "yes")
-    consent_option["description"] = plain(t("intake.field.consent_option", locale), 150)
+    # a checkbox label is short (75 characters); the explanation is the option's description
+    consent_option = option(t("intake.field.consent_option", locale), "yes")
+    consent_option["description"] = plain(t("intake.field.consent_detail", locale), 150)
     consent_el: dict[str, Any] = {"type": "checkboxes", "action_id": IntakeAction.INPUT,
                                   "options": [consent_option]}
     if "yes" in (v.get("consent") or []):

@@ -16,7 +16,8 @@ EMOJI = {"white_check_mark": "✅", "heavy_check_mark": "✔", "x": "❌", "warn
          "busts_in_silhouette": "👥", "mag": "🔍", "star": "⭐", "exclamation": "❗", "tada": "🎉",
          "clipboard": "📋", "pushpin": "📌", "telephone_receiver": "📞", "email": "📧", "red_circle": "🔴",
          "large_green_circle": "🟢", "large_yellow_circle": "🟡", "arrow_right": "➡️", "scales": "⚖️",
-         "briefcase": "💼", "speech_balloon": "💬", "fire": "🔥", "zzz": "💤", "sparkles": "✨"}
+         "briefcase": "💼", "speech_balloon": "💬", "fire": "🔥", "zzz": "💤", "sparkles": "✨",
+         "alarm_clock": "⏰"}
 _EMOJI = re.compile(r":([a-z0-9_+-]+):")
 _LINK = re.compile(r"<([^<>]*)>")
 

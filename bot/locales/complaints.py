@@ -256,6 +256,10 @@ MESSAGES = {
     "stats.by_month": {"en": "By month", "zh-CN": "按月份"},
     "stats.by_area": {"en": "By practice area", "zh-CN": "按业务领域"},
     "stats.by_lawyer": {"en": "By lawyer", "zh-CN": "按律师"},
-    "stats.header": {"en": "group | surveys | satisfied | CSAT | avg", "zh-CN": "分组 | 回访数 | 满意数 | 满意度 | 平均分"},
+    "stats.col.group": {"en": "Group", "zh-CN": "分组"},
+    "stats.col.surveys": {"en": "Surveys", "zh-CN": "回访数"},
+    "stats.col.satisfied": {"en": "Satisfied", "zh-CN": "满意数"},
+    "stats.col.csat": {"en": "CSAT", "zh-CN": "满意度"},
+    "stats.col.avg": {"en": "Avg", "zh-CN": "平均分"},
     "stats.overall": {"en": "All", "zh-CN": "全部"},
 }

@@ -14,9 +14,10 @@ MESSAGES = {
     "intake.field.id_number": {"en": "ID number or unified social credit code (optional)",
                                "zh-CN": "身份证号或统一社会信用代码（选填）"},
     "intake.field.consent": {"en": "Sensitive personal data", "zh-CN": "敏感个人信息"},
-    "intake.field.consent_option": {
-        "en": "The client gave separate written consent to record this ID number (PIPL art. 28-29)",
-        "zh-CN": "客户已就记录该证件号码单独书面同意（《个人信息保护法》第28-29条）",
+    "intake.field.consent_option": {"en": "Separate written consent given", "zh-CN": "已取得单独书面同意"},
+    "intake.field.consent_detail": {
+        "en": "The client gave separate written consent to record this ID number (PIPL art. 28-29).",
+        "zh-CN": "客户已就记录该证件号码单独书面同意（《个人信息保护法》第28-29条）。",
     },
     "intake.field.contact": {"en": "Contact person (optional)", "zh-CN": "联系人（选填）"},
     "intake.field.phone": {"en": "Phone", "zh-CN": "电话"},
