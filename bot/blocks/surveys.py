@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.common import Block, actions, button, context, modal, plain, section, text_input
+from bot.blocks.common import (Block, actions, button, confirm_dialog, context, modal, plain, section,
+                               text_input)
 from bot.flows.surveys import CsatReport, CsatRow, SurveyInfo
 from bot.blocks import table
 from bot.i18n import t
@@ -32,6 +33,16 @@ def review_blocks(text: str, *, review_id: int, locale: str) -> list[Block]:
 def reviewed_blocks(text: str, *, note: str) -> list[Block]:
     """The service-review item once a partner has reviewed it."""
     return [section(text), context(note)]
+
+
+def closed_blocks(text: str, *, number: str, locale: str) -> list[Block]:
+    """The closer's confirmation, with an undo (reopen) button behind a confirmation dialog."""
+    undo = button(t("matter_close.undo", locale), action_id=SurveyAction.REOPEN_MATTER, value=number)
+    undo["confirm"] = confirm_dialog(title=t("matter_reopen.confirm_title", locale),
+                                     text=t("matter_reopen.confirm_text", locale, number=number),
+                                     confirm=t("matter_reopen.confirm", locale),
+                                     deny=t("common.cancel", locale))
+    return [section(text), actions(undo)]
 
 
 def answers_modal(info: SurveyInfo, *, locale: str) -> dict[str, Any]:
