@@ -76,3 +76,23 @@ def test_console_clicks_carry_the_clicked_messages_blocks():
     r.message({"text": "digest", "blocks": blocks}, where=Where(channel="D0LEAD", ts="1.2", text="digest"))
     [item] = r.clickables
     assert item.message is not None and item.message["blocks"] == blocks
+
+
+def test_migration_moves_a_pending_snooze_into_the_due_date(services):
+    from sqlalchemy import text
+
+    from storage import migrate
+
+    c, fid = _seed(services)
+    later = add_follow_up(services, c, "U0LEAD", date(2026, 12, 10), title="later")
+    engine = services.engine
+    migrate.downgrade(engine, "0006_follow_up_due-1")
+    with engine.begin() as conn:      # as an old version left them: snoozed, and a stale snooze
+        conn.execute(text("UPDATE follow_ups SET snoozed_until = :d WHERE id = :i"),
+                     {"d": date(2026, 11, 25), "i": fid})
+        conn.execute(text("UPDATE follow_ups SET snoozed_until = :d WHERE id = :i"),
+                     {"d": date(2026, 11, 25), "i": later})
+    migrate.upgrade(engine)
+    with services.session() as session:
+        assert session.get(FollowUp, fid).due_on == date(2026, 11, 25)
+        assert session.get(FollowUp, later).due_on == date(2026, 12, 10)

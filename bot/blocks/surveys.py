@@ -38,9 +38,9 @@ def reviewed_blocks(text: str, *, note: str) -> list[Block]:
 def closed_blocks(text: str, *, number: str, locale: str) -> list[Block]:
     """The closer's confirmation, with an undo (reopen) button behind a confirmation dialog."""
     undo = button(t("matter_close.undo", locale), action_id=SurveyAction.REOPEN_MATTER, value=number)
-    undo["confirm"] = confirm_dialog(title=t("matter_reopen.confirm_title", locale),
-                                     text=t("matter_reopen.confirm_text", locale, number=number),
-                                     confirm=t("matter_reopen.confirm", locale),
+    undo["confirm"] = confirm_dialog(title=t("matter_close.reopen_confirm_title", locale),
+                                     text=t("matter_close.reopen_confirm_text", locale, number=number),
+                                     confirm=t("matter_close.reopen_confirm", locale),
                                      deny=t("common.cancel", locale))
     return [section(text), actions(undo)]
 

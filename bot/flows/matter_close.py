@@ -88,9 +88,9 @@ def reopen_matter(session: Session, *, actor: Actor, number: str, now: datetime)
     if matter is None:
         raise NotFound("matter_close.not_found", number=number.strip())
     if not policy.can_close_matter(actor, lead_lawyer_id=matter.lead_lawyer_id):
-        raise PermissionDenied("matter_reopen.not_allowed", number=matter.number)
+        raise PermissionDenied("matter_close.reopen_not_allowed", number=matter.number)
     if matter.status != MatterStatus.CLOSED.value:
-        raise Conflict("matter_reopen.not_closed", number=matter.number)
+        raise Conflict("matter_close.reopen_not_closed", number=matter.number)
     matter.status, matter.closed_at = MatterStatus.OPEN.value, None
     audit.record(session, actor=actor.audit_name, action="reopen", entity="matter", entity_id=matter.id,
                  fields=["status", "closed_at"])

@@ -44,11 +44,11 @@ def register(app: App, deps: AppDeps) -> None:
 
     def reopened_text(reopened: ReopenedMatter, locale: str) -> str:
         """What the reopener is told."""
-        lines = [t("matter_reopen.done", locale, number=escape(reopened.number))]
+        lines = [t("matter_close.reopen_done", locale, number=escape(reopened.number))]
         if reopened.parties_restored:
-            lines.append(t("matter_reopen.parties", locale))
+            lines.append(t("matter_close.reopen_parties", locale))
         if reopened.survey_cancelled:
-            lines.append(t("matter_reopen.survey", locale))
+            lines.append(t("matter_close.reopen_survey", locale))
         return "\n".join(lines)
 
     def matter_command(call: SubcommandCall) -> None:

@@ -228,19 +228,19 @@ MESSAGES = {
     "matter_close.no_assignee": {"en": "nobody on the team: assign a lead lawyer or client service",
                                  "zh-CN": "团队中无合适人员：请指定主办律师或客服"},
     "matter_close.undo": {"en": "Undo: reopen", "zh-CN": "撤销：重新打开"},
-    "matter_reopen.confirm_title": {"en": "Reopen the matter?", "zh-CN": "重新打开案件？"},
-    "matter_reopen.confirm_text": {
+    "matter_close.reopen_confirm_title": {"en": "Reopen the matter?", "zh-CN": "重新打开案件？"},
+    "matter_close.reopen_confirm_text": {
         "en": "Matter {number} becomes open again; the client is a current client in conflict checks again and a survey not yet recorded is cancelled.",
         "zh-CN": "案件 {number} 将重新打开；利益冲突检索中该客户恢复为现有客户，尚未完成的满意度回访将取消。",
     },
-    "matter_reopen.confirm": {"en": "Reopen", "zh-CN": "重新打开"},
-    "matter_reopen.not_allowed": {"en": "Only a partner or the matter's lead lawyer can reopen matter `{number}`.",
+    "matter_close.reopen_confirm": {"en": "Reopen", "zh-CN": "重新打开"},
+    "matter_close.reopen_not_allowed": {"en": "Only a partner or the matter's lead lawyer can reopen matter `{number}`.",
                                   "zh-CN": "只有合伙人或主办律师可以重新打开案件 `{number}`。"},
-    "matter_reopen.not_closed": {"en": "Matter `{number}` is not closed.", "zh-CN": "案件 `{number}` 尚未结案。"},
-    "matter_reopen.done": {"en": "Matter `{number}` is open again.", "zh-CN": "案件 `{number}` 已重新打开。"},
-    "matter_reopen.parties": {"en": "The client is a current client in conflict checks again.",
+    "matter_close.reopen_not_closed": {"en": "Matter `{number}` is not closed.", "zh-CN": "案件 `{number}` 尚未结案。"},
+    "matter_close.reopen_done": {"en": "Matter `{number}` is open again.", "zh-CN": "案件 `{number}` 已重新打开。"},
+    "matter_close.reopen_parties": {"en": "The client is a current client in conflict checks again.",
                               "zh-CN": "利益冲突检索中该客户已恢复为现有客户。"},
-    "matter_reopen.survey": {"en": "Its satisfaction survey was cancelled; closing the matter again schedules a new one.",
+    "matter_close.reopen_survey": {"en": "Its satisfaction survey was cancelled; closing the matter again schedules a new one.",
                              "zh-CN": "其满意度回访已取消；再次结案时将重新安排。"},
     # --- surveys --------------------------------------------------------------------------------------
     "survey.ask": {

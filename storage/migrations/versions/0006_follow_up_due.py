@@ -1,7 +1,7 @@
 """follow-ups: a snooze moves the due date (one source of truth); snoozed_until dropped
 
 Revision ID: 0006_follow_up_due
-Revises: 0004
+Revises: 0004 (the upkeep branch it changes)
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 revision = '0006_follow_up_due'
 down_revision = '0004'
-branch_labels = None
-depends_on = None
+branch_labels = ('follow_up_due',)
+depends_on = '0004'  # stated, as every feature migration states where it starts
 
 
 def upgrade() -> None:
