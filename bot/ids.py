@@ -135,6 +135,7 @@ class ComplaintAction(StrEnum):
     REJECT = "complaint-client-rejects"
     CLOSE = "complaint-close"
     EXTEND = "complaint-extend"
+    REOPEN = "complaint-reopen-step"
 
 
 class ComplaintView(StrEnum):
@@ -180,6 +181,7 @@ class SurveyAction(StrEnum):
 
     OPEN = "survey-open"
     REVIEWED = "survey-service-reviewed"
+    REOPEN_MATTER = "matter-reopen"
 
 
 class SurveyView(StrEnum):

@@ -20,8 +20,8 @@ def test_every_generated_key_exists():
 
 
 def test_csat_by_area_shows_the_practice_area_names_intake_uses():
-    from bot.blocks.surveys import _area_label
+    from bot.labels import label
 
-    assert _area_label("lit_civil", "zh-CN") == "诉讼 — 民商事"
-    assert _area_label("nl_ip", "en") == "Non-litigation — IP"
-    assert _area_label("litigation", "en") == "litigation"  # an imported code without a name
+    assert label("practice_area", "lit_civil", "zh-CN") == "诉讼 — 民商事"
+    assert label("practice_area", "nl_ip", "en") == "Non-litigation — IP"
+    assert label("practice_area", "litigation", "en") == "litigation"  # an imported code without a name

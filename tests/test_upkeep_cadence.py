@@ -136,7 +136,7 @@ def test_follow_ups_due_today_and_overdue_only(services):
     done = add_follow_up(services, c, "U0LEAD", TODAY - timedelta(days=1))
     from storage.models import FollowUp
     with services.session() as session:
-        session.get(FollowUp, snoozed).snoozed_until = TODAY + timedelta(days=1)
+        session.get(FollowUp, snoozed).due_on = TODAY + timedelta(days=1)   # a snooze moves the due date
         session.get(FollowUp, done).status = "done"
     d = _plan(services).digests[staff_id(services, "U0LEAD")]
     assert [f.follow_up_id for f in d.follow_ups] == [overdue, today]

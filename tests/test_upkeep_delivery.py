@@ -74,7 +74,7 @@ def test_digest_buttons_mark_done_and_snooze_update_the_task_and_the_message(ser
     with services.session() as session:
         done, snoozed = session.get(FollowUp, fid), session.get(FollowUp, fid2)
         assert done.status == "done" and done.done_at is not None
-        assert snoozed.snoozed_until == date(2026, 11, 24)
+        assert snoozed.due_on == date(2026, 11, 24)
     # pressing done again (another copy of the message) says it is already closed
     slack.click("U0LEAD", A.FOLLOWUP_DONE, str(fid), message=message)
     assert "already closed" in fake_slack.wait_for("response_url")[0].params["text"]
@@ -83,7 +83,7 @@ def test_digest_buttons_mark_done_and_snooze_update_the_task_and_the_message(ser
     slack.click("U0OTHER", A.FOLLOWUP_SNOOZE, str(fid2), message=message)
     fake_slack.wait_for("response_url", 2)
     with services.session() as session:
-        assert session.get(FollowUp, fid2).snoozed_until == date(2026, 11, 24)
+        assert session.get(FollowUp, fid2).due_on == date(2026, 11, 24)
 
 
 def test_timezone_edge_digest_at_0800_shanghai_is_midnight_utc(services, fake_slack, clock):

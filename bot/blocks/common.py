@@ -55,6 +55,16 @@ def button(text: str, *, action_id: str, value: str = "", style: str | None = No
     return el
 
 
+def confirm_dialog(*, title: str, text: str, confirm: str, deny: str,
+                   danger: bool = False) -> dict[str, Any]:
+    """A Block Kit confirmation dialog for a button (shown by Slack before the click is sent)."""
+    dialog: dict[str, Any] = {"title": plain(title, 100), "text": plain(text, 300),
+                              "confirm": plain(confirm, 30), "deny": plain(deny, 30)}
+    if danger:
+        dialog["style"] = "danger"
+    return dialog
+
+
 def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
     """An actions block."""
     block: Block = {"type": "actions", "elements": list(elements)[:25]}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.blocks.common import (Block, actions, button, context, header, modal, option, plain, section,
-                               static_select, text_input)
-from bot.flows.complaints import ROOT_CAUSES, VIA
+from bot.blocks.common import (Block, actions, button, confirm_dialog, context, header, modal, option, plain,
+                               section, static_select, text_input)
+from bot.flows.complaints import ROOT_CAUSES, UNDOABLE, VIA
 from bot.flows.workdays import WorkCalendar
 from bot.i18n import t
 from bot.ids import ComplaintAction, ComplaintBlock, ComplaintView
@@ -25,6 +25,7 @@ STEP_BUTTONS = {
     "client_rejects": (ComplaintAction.REJECT, "danger"),
     "close": (ComplaintAction.CLOSE, "primary"),
     "extend": (ComplaintAction.EXTEND, None),
+    "reopen": (ComplaintAction.REOPEN, None),
 }
 
 
@@ -109,12 +110,29 @@ def card(snap: "Snapshot", *, locale: str, calendar: WorkCalendar, direct: bool 
     if deadline:
         status.append(t(f"complaint.card.deadline.{deadline[0]}", loc, at=local_time(deadline[1], calendar)))
     blocks.append(section(join("\n", status)))
-    steps = snap.next_steps
-    if steps:
-        blocks.append(actions(*[button(t(f"complaint.button.{s}", loc), action_id=STEP_BUTTONS[s][0],
-                                       value=str(snap.id), style=STEP_BUTTONS[s][1]) for s in steps],
-                              block_id=ComplaintBlock.STEPS))
+    buttons = [step_button(s, complaint_id=snap.id, locale=loc) for s in snap.next_steps]
+    if snap.status in UNDONE_BY_STATUS:
+        buttons.append(step_button("reopen", complaint_id=snap.id, locale=loc))
+    if buttons:
+        blocks.append(actions(*buttons, block_id=ComplaintBlock.STEPS))
     return text, blocks
+
+
+# one-click steps that cannot simply be clicked back: Slack asks first
+CONFIRMED_STEPS = ("client_accepts", "reopen")
+UNDONE_BY_STATUS = {status: step for step, (status, _, _) in UNDOABLE.items()}
+
+
+def step_button(step: str, *, complaint_id: int, locale: str) -> dict[str, Any]:
+    """A step's button on the card (behind a confirmation dialog for the confirmed steps)."""
+    action_id, style = STEP_BUTTONS[step]
+    el = button(t(f"complaint.button.{step}", locale), action_id=action_id, value=str(complaint_id), style=style)
+    if step in CONFIRMED_STEPS:
+        el["confirm"] = confirm_dialog(title=t(f"complaint.confirm.{step}.title", locale),
+                                       text=t(f"complaint.confirm.{step}.text", locale, id=complaint_id),
+                                       confirm=t(f"complaint.confirm.{step}.yes", locale),
+                                       deny=t("common.cancel", locale), danger=step == "reopen")
+    return el
 
 
 def step_line(snap: "Snapshot", *, step: str, actor_user_id: str, at: datetime, locale: str,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.common import Block, actions, button, context, modal, plain, section, text_input
+from bot.blocks.common import (Block, actions, button, confirm_dialog, context, modal, plain, section,
+                               text_input)
 from bot.flows.surveys import CsatReport, CsatRow, SurveyInfo
-from bot.i18n import catalog, t
+from bot.blocks import table
+from bot.i18n import t
+from bot.labels import label
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
 from bot.slack_text import Mrkdwn, escape, unescape
 
@@ -32,6 +35,16 @@ def reviewed_blocks(text: str, *, note: str) -> list[Block]:
     return [section(text), context(note)]
 
 
+def closed_blocks(text: str, *, number: str, locale: str) -> list[Block]:
+    """The closer's confirmation, with an undo (reopen) button behind a confirmation dialog."""
+    undo = button(t("matter_close.undo", locale), action_id=SurveyAction.REOPEN_MATTER, value=number)
+    undo["confirm"] = confirm_dialog(title=t("matter_close.reopen_confirm_title", locale),
+                                     text=t("matter_close.reopen_confirm_text", locale, number=number),
+                                     confirm=t("matter_close.reopen_confirm", locale),
+                                     deny=t("common.cancel", locale))
+    return [section(text), actions(undo)]
+
+
 def answers_modal(info: SurveyInfo, *, locale: str) -> dict[str, Any]:
     """Four scores 1–5 and a comment."""
     loc = locale
@@ -47,30 +60,27 @@ def answers_modal(info: SurveyInfo, *, locale: str) -> dict[str, Any]:
                  submit=t("common.submit", loc), close=t("common.cancel", loc), private_metadata=str(info.id))
 
 
-def _line(row: CsatRow, label: str) -> str:
-    """One table row (the label, a lawyer's name or an area, escaped after padding)."""
-    shown = unescape(label) if isinstance(label, Mrkdwn) else label
-    return escape(f"{shown[:24]:<24}") + \
-        f" | {row.surveys:>7} | {row.satisfied:>9} | {row.csat:5.1f}% | {row.average:.2f}"
+def _cells(row: CsatRow, name: str) -> list[str]:
+    """One table row's cells (text shown as typed: the whole line is escaped after padding)."""
+    return [unescape(name) if isinstance(name, Mrkdwn) else name, str(row.surveys), str(row.satisfied), f"{row.csat:.1f}%", f"{row.average:.2f}"]
 
 
-def _area_label(code: str, locale: str) -> str:
-    """A practice area's name as intake shows it (the code when it has none)."""
-    key = f"intake.area.{code}"
-    return t(key, locale) if key in catalog() else code
+CSAT_COLUMNS = ("group", "surveys", "satisfied", "csat", "avg")
 
 
 def csat_text(report: CsatReport, *, locale: str) -> str:
-    """The CSAT tables as preformatted text."""
+    """The CSAT tables as preformatted text, columns aligned for Chinese and Latin text alike."""
     if report.overall is None:
         return t("stats.empty", locale)
-    head = t("stats.header", locale)
-    parts = [f"*{t('stats.title', locale)}*", "```", head, _line(report.overall, t("stats.overall", locale))]
-    for key, rows in (("stats.by_month", report.by_month), ("stats.by_area", report.by_area),
-                      ("stats.by_lawyer", report.by_lawyer)):
-        parts.append("")
-        parts.append(t(key, locale))
-        label = _area_label if key == "stats.by_area" else (lambda group, _locale: group)
-        parts.extend(_line(r, label(r.group, locale)) for r in rows)
-    parts.append("```")
-    return "\n".join(parts)
+    rows: list[list[str] | str] = [_cells(report.overall, t("stats.overall", locale))]
+    for key, group_rows in (("stats.by_month", report.by_month), ("stats.by_area", report.by_area),
+                            ("stats.by_lawyer", report.by_lawyer)):
+        rows.append("")
+        rows.append(t(key, locale))
+        for r in group_rows:
+            name = label("practice_area", r.group, locale) if key == "stats.by_area" else r.group
+            rows.append(_cells(r, name))
+    lines = table.render([t(f"stats.col.{c}", locale) for c in CSAT_COLUMNS], rows,
+                         right=(False, True, True, True, True))
+    # padded first, escaped after: an escaped `&amp;` still shows as one column
+    return "\n".join([f"*{t('stats.title', locale)}*", "```", *map(escape, lines), "```"])

@@ -14,6 +14,7 @@ from bot.flows.churn import LOST_REASONS, AlertView
 from bot.flows.clients import ClientCard, ClientMatch
 from bot.flows.notes import ParsedNote
 from bot.i18n import t
+from bot.labels import label
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from bot.ids import UpkeepView as V
@@ -25,10 +26,10 @@ ALERTS_PER_MESSAGE = 20
 
 
 def _label(prefix: str, value: str, locale: str | None, **params: Any) -> Mrkdwn:
-    """A translated vocabulary word, or the raw value when there is no translation."""
+    """A translated vocabulary word, or the value as words when there is no translation."""
     key = f"{prefix}.{value}"
     text = t(key, locale, **params)
-    return escape(value) if text == key else text
+    return escape(value.replace("_", " ")) if text == key else text
 
 
 def client_option(client_id: int, name: str) -> dict[str, Any]:
@@ -148,7 +149,7 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
     else:
         blocks.append(section(t("upkeep.card.no_follow_up", loc)))
     if card.open_matters:
-        matters = join(", ", (markup("`{number}` ({area})", number=n, area=a)
+        matters = join(", ", (markup("`{number}` ({area})", number=n, area=label("practice_area", a, loc))
                               for n, a in card.open_matters))
         blocks.append(section(t("upkeep.card.matters", loc, matters=matters)))
     else:

@@ -18,7 +18,8 @@ EMOJI = {"white_check_mark": "✅", "heavy_check_mark": "✔", "x": "❌", "warn
          "busts_in_silhouette": "👥", "mag": "🔍", "star": "⭐", "exclamation": "❗", "tada": "🎉",
          "clipboard": "📋", "pushpin": "📌", "telephone_receiver": "📞", "email": "📧", "red_circle": "🔴",
          "large_green_circle": "🟢", "large_yellow_circle": "🟡", "arrow_right": "➡️", "scales": "⚖️",
-         "briefcase": "💼", "speech_balloon": "💬", "fire": "🔥", "zzz": "💤", "sparkles": "✨"}
+         "briefcase": "💼", "speech_balloon": "💬", "fire": "🔥", "zzz": "💤", "sparkles": "✨",
+         "alarm_clock": "⏰"}
 _EMOJI = re.compile(r":([a-z0-9_+-]+):")
 _LINK = re.compile(r"<([^<>]*)>")
 
@@ -47,6 +48,7 @@ class Where:
     ts: str | None = None
     text: str = ""
     view_id: str | None = None
+    blocks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _link(match: re.Match[str]) -> str:
@@ -166,7 +168,9 @@ class Renderer:
                          block_id=block_id, label=label, value=str(el.get("value", "")),
                          options=all_options(el), url=el.get("url"), view_id=where.view_id)
         if where.view_id is None:
-            item.message = {"channel": where.channel, "ts": where.ts, "text": where.text}
+            # as in Slack's block_actions payload: the clicked message with its blocks
+            item.message = {"channel": where.channel, "ts": where.ts, "text": where.text,
+                            "blocks": where.blocks}
         self.clickables.append(item)
         if kind == "button":
             style = {"primary": " ✓", "danger": " !"}.get(str(el.get("style")), "")
@@ -221,6 +225,8 @@ class Renderer:
         """A message: its blocks, or its text when it has none."""
         blocks = params.get("blocks")
         if isinstance(blocks, list) and blocks:
+            if where.view_id is None and not where.blocks:
+                where.blocks = blocks
             self.blocks(blocks, where=where, indent=indent)
         else:
             self.say(mrkdwn_text(str(params.get("text") or "")), indent)

@@ -274,8 +274,7 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     due_rows: dict[int, list[tuple[int, int, date]]] = defaultdict(list)
     for fid, cid, owner, due_on in session.execute(
             select(FollowUp.id, FollowUp.client_id, FollowUp.owner_id, FollowUp.due_on).where(
-                FollowUp.status == FollowUpStatus.OPEN.value, FollowUp.due_on <= today,
-                or_(FollowUp.snoozed_until.is_(None), FollowUp.snoozed_until <= today))
+                FollowUp.status == FollowUpStatus.OPEN.value, FollowUp.due_on <= today)
             .order_by(FollowUp.due_on, FollowUp.id)):
         due_rows[owner].append((fid, cid, due_on))
     shown = {fid for owner, items in due_rows.items() if owner in staff

@@ -440,6 +440,39 @@ def extend(session: Session, *, actor: Actor, complaint_id: int, now: datetime, 
           note=reason.strip())
 
 
+# the steps a partner may take back while they are the last one: step -> (the status it led to,
+# the status it came from, the fields it set, cleared again)
+UNDOABLE: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "client_accepts": ("accepted", "proposed", ()),
+    "client_rejects": ("rejected", "proposed", ()),
+    "close": ("closed", "accepted", ("evaluation", "root_cause", "closed_at")),
+}
+UNDO_STEP = "reopen"
+
+
+def reopen_last_step(session: Session, *, actor: Actor, complaint_id: int, now: datetime) -> str:
+    """A partner takes back the last step (client accepts / rejects, close): the complaint is back
+    where it was before it, recorded as a `reopen` event and audited. Returns the step undone."""
+    complaint = _load(session, complaint_id, lock=True)
+    if not policy.can_act_on_complaint(actor, step=UNDO_STEP, against_staff_id=complaint.against_staff_id,
+                                       owner_id=complaint.owner_id):
+        raise PermissionDenied("complaint.error.not_allowed", id=complaint.id)
+    last = session.execute(select(ComplaintEvent.step).where(ComplaintEvent.complaint_id == complaint.id)
+                           .order_by(ComplaintEvent.id.desc()).limit(1)).scalar_one_or_none()
+    if last not in UNDOABLE or complaint.status != UNDOABLE[last][0]:
+        raise Conflict("complaint.error.nothing_to_reopen", id=complaint.id)
+    _, back, cleared = UNDOABLE[last]
+    for name in cleared:
+        setattr(complaint, name, None)
+    complaint.status = back
+    session.add(ComplaintEvent(complaint_id=complaint.id, step=UNDO_STEP, actor_id=actor.staff_id, at=now,
+                               note=last))
+    audit.record(session, actor=actor.audit_name, action=f"complaint.{UNDO_STEP}", entity="complaint",
+                 entity_id=complaint.id, fields=sorted({"status", *cleared}))
+    session.flush()
+    return last
+
+
 def adopt_thread(session: Session, *, complaint_id: int) -> tuple[str, str] | None:
     """The complaint's (channel, thread ts), taken from its first reviewer card once that was sent."""
     known = session.execute(select(Complaint.channel, Complaint.thread_ts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
@@ -11,7 +12,7 @@ from bot.flows.actor import Actor
 from bot.flows.errors import Conflict, InvalidInput, NotFound
 from bot.ids import UpkeepBlock as B
 from storage import audit
-from storage.models import FollowUp
+from storage.models import Client, FollowUp
 from storage.models.enums import FollowUpStatus
 
 MAX_TITLE = 500
@@ -85,9 +86,15 @@ def complete(session: Session, *, actor: Actor, follow_up_id: int, now: datetime
 
 
 def snooze(session: Session, *, actor: Actor, follow_up_id: int, until: date) -> FollowUp:
-    """Hide a follow-up from digests until a day."""
+    """Postpone a follow-up: it is due on `until` (digests, the card and lists read `due_on`)."""
     follow = _editable(session, actor=actor, follow_up_id=follow_up_id)
-    follow.snoozed_until = until
-    audit.record(session, actor=actor.audit_name, action="snooze", entity="follow_up",
-                 entity_id=follow.id, fields=["snoozed_until"])
+    if until > follow.due_on:
+        follow.due_on = until
+        audit.record(session, actor=actor.audit_name, action="snooze", entity="follow_up",
+                     entity_id=follow.id, fields=["due_on"])
     return follow
+
+
+def client_name_of(session: Session, *, follow: FollowUp) -> str:
+    """The name of the follow-up's client (a plain column, for confirmations)."""
+    return session.execute(select(Client.name).where(Client.id == follow.client_id)).scalar_one()

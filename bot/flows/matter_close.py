@@ -1,4 +1,4 @@
-"""Closing a matter (`/lawcrm matter close NUMBER`), which schedules its satisfaction survey."""
+"""Closing a matter (`/lawcrm matter close NUMBER`), which schedules its satisfaction survey, and reopening it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.errors import Conflict, NotFound, PermissionDenied
-from bot.flows.surveys import schedule_survey
+from bot.flows.surveys import cancel_pending_survey, schedule_survey
 from bot.settings import Settings
 from storage import audit
 from storage.models import Matter, Party, Staff
@@ -65,6 +65,48 @@ def mark_former_client(session: Session, *, by: str, client_id: int) -> int:
     ).scalars().all()
     for party in parties:
         party.role = PartyRole.FORMER_CLIENT.value
+        audit.record(session, actor=by, action="update", entity="party", entity_id=party.id,
+                     fields=["role"])
+    return len(parties)
+
+
+@dataclass(frozen=True)
+class ReopenedMatter:
+    """What the reopener is told."""
+
+    number: str
+    parties_restored: int
+    survey_cancelled: bool
+
+
+def reopen_matter(session: Session, *, actor: Actor, number: str, now: datetime) -> ReopenedMatter:
+    """Undo a close (partner or lead lawyer), audited: the matter is open again, the client's
+    conflict entries the close made "former client" are current again, and a survey not yet
+    recorded is cancelled (closing again schedules a new one)."""
+    matter = session.execute(select(Matter).where(Matter.number == number.strip()).with_for_update()
+                             ).scalar_one_or_none()
+    if matter is None:
+        raise NotFound("matter_close.not_found", number=number.strip())
+    if not policy.can_close_matter(actor, lead_lawyer_id=matter.lead_lawyer_id):
+        raise PermissionDenied("matter_close.reopen_not_allowed", number=matter.number)
+    if matter.status != MatterStatus.CLOSED.value:
+        raise Conflict("matter_close.reopen_not_closed", number=matter.number)
+    matter.status, matter.closed_at = MatterStatus.OPEN.value, None
+    audit.record(session, actor=actor.audit_name, action="reopen", entity="matter", entity_id=matter.id,
+                 fields=["status", "closed_at"])
+    restored = mark_current_client(session, by=actor.audit_name, client_id=matter.client_id)
+    cancelled = cancel_pending_survey(session, by=actor.audit_name, matter_id=matter.id)
+    return ReopenedMatter(number=matter.number, parties_restored=restored, survey_cancelled=cancelled)
+
+
+def mark_current_client(session: Session, *, by: str, client_id: int) -> int:
+    """The inverse of `mark_former_client`: with an open matter, the client's "former client"
+    entries in the conflict index are "client" again (audited). Returns how many changed."""
+    parties = session.execute(
+        select(Party).where(Party.client_id == client_id, Party.role == PartyRole.FORMER_CLIENT.value)
+    ).scalars().all()
+    for party in parties:
+        party.role = PartyRole.CLIENT.value
         audit.record(session, actor=by, action="update", entity="party", entity_id=party.id,
                      fields=["role"])
     return len(parties)

@@ -18,7 +18,8 @@ from bot.settings import Settings
 from jobs import ledger
 from storage import audit
 from storage.db import is_postgres
-from storage.models import Client, ClientTeamMember, Matter, MatterTeamMember, ServiceReview, Staff, Survey
+from storage.models import (Client, ClientTeamMember, Matter, MatterTeamMember, Notification, ServiceReview, Staff,
+                            Survey)
 from storage.models.enums import MatterStatus, TeamRole
 
 DIMENSIONS = ("ability", "communication", "attitude", "result")
@@ -67,6 +68,31 @@ def schedule_survey(session: Session, *, by: str, matter: Matter, now: datetime,
     return survey
 
 
+def cancel_pending_survey(session: Session, *, by: str, matter_id: int) -> bool:
+    """Cancel the survey of a reopened matter unless its answers are recorded (audited).
+
+    Its unsent notices are cancelled and the row is removed, so closing the matter again
+    schedules a fresh survey with fresh notices. True when a survey was cancelled.
+    """
+    survey = session.execute(select(Survey).where(Survey.matter_id == matter_id).with_for_update()
+                             ).scalar_one_or_none()
+    if survey is None or survey.status != "pending":
+        return False
+    prefix = f"survey:{survey.id}:"
+    ledger.cancel(session, key_prefix=prefix)
+    # the notices stay as a record under a retired key: a later survey (SQLite may reuse the id)
+    # must be able to send its own ask, reminder and overdue notice
+    retired = f"retired:{survey.id}:{survey.scheduled_at.timestamp():.0f}:"
+    for notice in session.execute(select(Notification).where(
+            Notification.key.startswith(prefix, autoescape=True))).scalars():
+        notice.key = retired + notice.key[len(prefix):]
+    audit.record(session, actor=by, action="cancel", entity="survey", entity_id=survey.id,
+                 fields=["status"])
+    session.delete(survey)
+    session.flush()
+    return True
+
+
 def schedule_missing(session: Session, *, now: datetime, settings: Settings) -> int:
     """Schedule surveys for matters closed within the survey window by any path, once each."""
     since = now - timedelta(days=settings.survey_within_days)
@@ -99,7 +125,7 @@ def survey_info(session: Session, *, survey_id: int) -> SurveyInfo:
         .join(Client, Client.id == Matter.client_id).where(Survey.id == survey_id)
     ).first()
     if row is None:
-        raise NotFound()
+        raise NotFound("survey.error.gone")
     survey, number, client_name = row
     return SurveyInfo(id=survey.id, matter_number=number, client_name=client_name, status=survey.status,
                       assignee_id=survey.assignee_id, due_at=survey.due_at)

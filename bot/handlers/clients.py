@@ -107,6 +107,8 @@ def register(app: App, deps: AppDeps) -> None:
         with services.session() as session:
             follow = followups.create_follow_up(session, actor=actor, client_id=client_id, title=title,
                                                 due_on=due, today=today, now=services.now())
-            due_on = follow.due_on
+            due_on, what = follow.due_on, follow.title
+            name = followups.client_name_of(session, follow=follow)
         client.chat_postMessage(channel=actor.slack_user_id,
-                                text=t("upkeep.followup_added", actor.locale, due=due_on.isoformat()))
+                                text=t("upkeep.followup_added", actor.locale, client=escape(name),
+                                       title=escape(what), due=due_on.isoformat()))

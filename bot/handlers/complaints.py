@@ -218,6 +218,7 @@ def register(app: App, deps: AppDeps) -> None:
 
     app.action(ComplaintAction.ACKNOWLEDGE)(direct_step("acknowledge", flow.acknowledge))
     app.action(ComplaintAction.ACCEPT)(direct_step("client_accepts", flow.client_accepts))
+    app.action(ComplaintAction.REOPEN)(direct_step(flow.UNDO_STEP, flow.reopen_last_step))
 
     def open_step_modal(action: ComplaintAction) -> Callable[..., None]:
         """A button that opens its step's modal once the step is allowed."""

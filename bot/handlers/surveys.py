@@ -1,4 +1,4 @@
-"""`/lawcrm matter close NUMBER`, `/lawcrm stats`, and the survey button and modal."""
+"""`/lawcrm matter close|reopen NUMBER`, `/lawcrm stats`, and the survey button and modal."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import socket
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import surveys as blocks
@@ -15,7 +15,7 @@ from bot.deps import AppDeps, SubcommandCall
 from bot.errors import require_actor
 from bot.flows import surveys as flow
 from bot.flows.errors import DomainError, InvalidInput
-from bot.flows.matter_close import close_matter
+from bot.flows.matter_close import ReopenedMatter, close_matter, reopen_matter
 from bot.flows.workdays import calendar_of
 from bot.handlers import survey_notices as notices
 from bot.i18n import t
@@ -42,14 +42,29 @@ def register(app: App, deps: AppDeps) -> None:
     earlier_matter = deps.subcommands.get("matter")
     earlier_stats = deps.subcommands.get("stats")
 
+    def reopened_text(reopened: ReopenedMatter, locale: str) -> str:
+        """What the reopener is told."""
+        lines = [t("matter_close.reopen_done", locale, number=escape(reopened.number))]
+        if reopened.parties_restored:
+            lines.append(t("matter_close.reopen_parties", locale))
+        if reopened.survey_cancelled:
+            lines.append(t("matter_close.reopen_survey", locale))
+        return "\n".join(lines)
+
     def matter_command(call: SubcommandCall) -> None:
-        """`/lawcrm matter close NUMBER` (other `matter` verbs go to an earlier registration)."""
+        """`/lawcrm matter close|reopen NUMBER` (other `matter` verbs go to an earlier registration)."""
         verb, _, number = call.args.partition(" ")
-        if verb.lower() != "close" and earlier_matter is not None:
+        verb = verb.lower()
+        if verb not in ("close", "reopen") and earlier_matter is not None:
             earlier_matter(call)
             return
-        if verb.lower() != "close" or not number.strip():
+        if verb not in ("close", "reopen") or not number.strip():
             call.respond(text=t("matter_close.usage", call.actor.locale), response_type="ephemeral")
+            return
+        if verb == "reopen":
+            with services.session() as session:
+                reopened = reopen_matter(session, actor=call.actor, number=number, now=services.now())
+            call.respond(text=reopened_text(reopened, call.actor.locale), response_type="ephemeral")
             return
         now = services.now()
         with services.session() as session:
@@ -60,9 +75,10 @@ def register(app: App, deps: AppDeps) -> None:
             deliver(call.client, [ask])
         who = mention(closed.assignee_user_id) if closed.assignee_user_id else \
             t("matter_close.no_assignee", call.actor.locale)
-        call.respond(text=t("matter_close.done", call.actor.locale, number=escape(closed.number),
-                            due=calendar.local_date(closed.survey_due).isoformat(), who=who),
-                     response_type="ephemeral")
+        text = t("matter_close.done", call.actor.locale, number=escape(closed.number),
+                 due=calendar.local_date(closed.survey_due).isoformat(), who=who)
+        call.respond(text=text, response_type="ephemeral",
+                     blocks=blocks.closed_blocks(text, number=closed.number, locale=call.actor.locale))
 
     def stats_command(call: SubcommandCall) -> None:
         """`/lawcrm stats` (or `stats csat`): CSAT tables for partners."""
@@ -85,6 +101,16 @@ def register(app: App, deps: AppDeps) -> None:
         with services.session() as session:
             info = flow.may_record(session, actor=actor, survey_id=survey_id)
         client.views_open(trigger_id=body["trigger_id"], view=blocks.answers_modal(info, locale=actor.locale))
+
+    @app.action(SurveyAction.REOPEN_MATTER)
+    def handle_reopen_matter(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        """The closer's undo button (behind a confirmation dialog): reopen the matter."""
+        ack()
+        actor = require_actor(context)
+        number = str((body.get("actions") or [{}])[0].get("value") or "")
+        with services.session() as session:
+            reopened = reopen_matter(session, actor=actor, number=number, now=services.now())
+        respond(text=reopened_text(reopened, actor.locale), response_type="ephemeral", replace_original=True)
 
     @app.action(SurveyAction.REVIEWED)
     def handle_review_done(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -12,6 +12,7 @@ MESSAGES = {
             "*/lawcrm whoami* — your role and language\n"
             "*/lawcrm lang en|zh-CN* — change your language\n"
             "*/lawcrm matter close* NUMBER — close a matter (schedules the satisfaction survey)\n"
+            "*/lawcrm matter reopen* NUMBER — undo a close (partner or lead lawyer)\n"
             "*/lawcrm stats* — client satisfaction (CSAT), for partners"
         ),
         "zh-CN": (
@@ -23,6 +24,7 @@ MESSAGES = {
             "*/lawcrm whoami* — 查看您的角色和语言\n"
             "*/lawcrm lang en|zh-CN* — 切换语言\n"
             "*/lawcrm matter close* 案号 — 结案（并安排满意度回访）\n"
+            "*/lawcrm matter reopen* 案号 — 撤销结案（合伙人或主办律师）\n"
             "*/lawcrm stats* — 客户满意度统计（合伙人可见）"
         ),
     },

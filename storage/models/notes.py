@@ -38,7 +38,6 @@ class FollowUp(Base):
     title: Mapped[str] = mapped_column(EncryptedText)
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    snoozed_until: Mapped[date | None] = mapped_column(Date)
     source_note_id: Mapped[int | None] = mapped_column(ForeignKey("contact_notes.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
