@@ -62,7 +62,7 @@ def test_consent_checkbox_label_is_short_whole_and_not_repeated():
         text, desc = opt["text"]["text"], opt["description"]["text"]
         assert len(text) <= 75 and not text.endswith("…")
         assert text == catalog()["intake.field.consent_option"][locale]       # never cut
-        assert len(desc) <= 150 and desc == catalog()["intake.field.consent_detail"][locale]
+        assert len(desc) <= 150 and desc == catalog()["intake.field.consent_hint"][locale]
         assert text not in desc and not desc.startswith(text[:20])           # not said twice
         assert "28" in desc                                                  # the law is cited once
 
