@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from bot.services import Services
 from bot.settings import Settings
 from jobs.registry import JobContext
-from jobs.sender import SlackSender
+from bot.slack_sender import SlackSender
 from jobs.tasks.complaints import plan_complaint_clocks
 from storage import migrate
 from storage.crypto import Keyring, _decode_index_key, generate_key_material

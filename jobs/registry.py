@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.flows.workdays import WorkCalendar, calendar_of
 from bot.services import Services
-from jobs.ledger import Sender
+from storage.ledger import Sender
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from bot.console.fake_slack import FakeSlack
 from bot.ids import ComplaintBlock
 from bot.services import Services
-from jobs.ledger import ChannelPacer
+from storage.ledger import ChannelPacer
 from jobs.registry import JobContext
-from jobs.sender import SlackSender
+from bot.slack_sender import SlackSender
 from jobs.tasks import complaints as complaint_jobs
 from jobs.tasks import surveys as survey_jobs
 from jobs.tasks.delivery import deliver

@@ -253,7 +253,7 @@ def test_a_failed_live_post_is_posted_through_the_ledger_and_its_thread_adopted(
 
 
 def test_a_reminder_still_unsent_when_the_complaint_is_acknowledged_is_cancelled(services, slack, fake_slack, clock):
-    from jobs.ledger import ChannelPacer
+    from storage.ledger import ChannelPacer
     from jobs.tasks import complaints as complaint_jobs
     from jobs.tasks.delivery import deliver
 

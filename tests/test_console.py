@@ -120,7 +120,7 @@ def test_a_failing_line_does_not_end_the_session(services, monkeypatch):
 
 
 def test_jobs_runs_every_job_and_delivers_due_notices(services):
-    from jobs.ledger import enqueue
+    from storage.ledger import enqueue
 
     make_staff(services, "U0LAWYER1", "lawyer", "Li Lei")
     with services.session() as session:
@@ -138,7 +138,7 @@ def test_jobs_runs_every_job_and_delivers_due_notices(services):
 def test_jobs_refuse_to_take_a_real_workspaces_notices(services):
     from pydantic import SecretStr
 
-    from jobs.ledger import enqueue
+    from storage.ledger import enqueue
 
     real = replace(services, settings=services.settings.model_copy(
         update={"slack_bot_token": SecretStr("xoxb-real")}))

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import make_web_client
-from jobs import ledger
-from jobs.ledger import ChannelPacer, claim_due, dispatch_due
+from storage import ledger
+from storage.ledger import ChannelPacer, claim_due, dispatch_due
 from jobs.registry import JobContext, discover_jobs
-from jobs.sender import SlackSender
+from bot.slack_sender import SlackSender
 from jobs.tasks.delivery import deliver, purge_receipts
 from storage.models import Notification, SlackReceipt
 
@@ -253,7 +253,7 @@ def test_long_pacing_gives_notices_back_before_the_lease_runs_out(services, fake
 
 
 def test_interleave_keeps_order_within_each_channel():
-    from jobs.ledger import interleave_channels
+    from storage.ledger import interleave_channels
 
     items = [(1, "A", None, 1), (2, "A", None, 1), (3, "B", None, 1), (4, "A", None, 1), (5, "C", None, 1)]
     assert [i[0] for i in interleave_channels(items)] == [1, 3, 5, 2, 4]
@@ -360,8 +360,8 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from jobs.ledger import ChannelPacer, dispatch_due
-from jobs.sender import SlackSender
+from storage.ledger import ChannelPacer, dispatch_due
+from bot.slack_sender import SlackSender
 from storage.crypto import Keyring
 from storage.db import make_engine, make_session_factory
 
@@ -487,7 +487,7 @@ def test_without_history_scope_an_unsure_notice_is_sent_again_not_lost(services,
         claim_due(session, owner="crashed", now=clock.now)
     clock.advance(minutes=3)
     fake_slack.fail("conversations.history", error="missing_scope")
-    with caplog.at_level(logging.WARNING, logger="jobs.ledger"):
+    with caplog.at_level(logging.WARNING, logger="storage.ledger"):
         assert deliver(_ctx(services)).sent == 1
     assert [m["text"] for m in fake_slack.messages_to("C0REVIEW")] == ["needs sending"]
     assert any(r.getMessage().startswith("cannot look for an earlier post") for r in caplog.records)

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from bot.cli import build_cli
-from jobs import ledger
+from storage import ledger
 from storage import audit
 from storage.crypto import Keyring, ReloadingKeyring, add_primary_key, generate_key_material
 from storage.db import make_engine, make_session_factory, session_scope
@@ -447,7 +447,7 @@ def test_anchor_catches_deleted_newest_rows_and_the_daily_job_alerts_once(servic
     from slack_sdk import WebClient
 
     from jobs.registry import JobContext
-    from jobs.sender import SlackSender
+    from bot.slack_sender import SlackSender
     from jobs.tasks.audit import verify_chain
     from jobs.tasks.delivery import deliver
 
@@ -521,7 +521,7 @@ def _witness_ctx(services, fake_slack):
     from slack_sdk import WebClient
 
     from jobs.registry import JobContext
-    from jobs.sender import SlackSender
+    from bot.slack_sender import SlackSender
 
     client = WebClient(token="xoxb-t", base_url=fake_slack.url)
     return JobContext(services=services, sender=SlackSender(client))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
 from jobs.registry import JobContext
-from jobs.sender import SlackSender
+from bot.slack_sender import SlackSender
 from jobs.tasks.delivery import deliver
 from storage.models import Client, Matter, Party
 from tests.intake_helpers import (REVIEW, answers, open_form, requests, review_ref, section_text,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.ids import IntakeAction, IntakeBlock
 from jobs.registry import JobContext
-from jobs.sender import SlackSender
+from bot.slack_sender import SlackSender
 from jobs.tasks.delivery import deliver
 from storage.models import Notification
 from tests.intake_helpers import REVIEW, answers, requests, submit_form

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from bot.services import Services
-from jobs.ledger import ChannelPacer
+from storage.ledger import ChannelPacer
 from jobs.tasks.delivery import deliver
 from jobs.tasks.upkeep import plan_daily
 from storage.db import make_engine, make_session_factory

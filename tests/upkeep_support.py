@@ -8,9 +8,9 @@ from itertools import count
 from sqlalchemy import select
 
 from bot.services import Services
-from jobs.ledger import ChannelPacer
+from storage.ledger import ChannelPacer
 from jobs.registry import JobContext
-from jobs.sender import SlackSender
+from bot.slack_sender import SlackSender
 from jobs.tasks.delivery import deliver
 from jobs.tasks.upkeep import plan_daily
 from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,

@@ -56,8 +56,8 @@ def register(main: click.Group) -> None:
 def _read_witnesses(services: Services) -> tuple[list[tuple[int, str]], str | None]:
     """The heads witnessed in Slack and the channel read; ([], None) when none is configured."""
     from bot.app import make_web_client
-    from jobs.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
-    from jobs.sender import SlackSender
+    from storage.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
+    from bot.slack_sender import SlackSender
     from jobs.witness import read_witnesses
 
     settings = services.settings

@@ -129,7 +129,7 @@ def register(main: click.Group) -> None:
         from bot.channels import ChannelConfigError, check_channels
         from jobs.registry import JobContext, discover_jobs
         from jobs.scheduler import run_once, serve as serve_jobs
-        from jobs.sender import SlackSender
+        from bot.slack_sender import SlackSender
 
         client = make_web_client(services)
         try:  # the jobs post to the same channels as the bot: refuse Slack Connect ones here too

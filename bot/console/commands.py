@@ -14,7 +14,7 @@ from bot.i18n import t_plain as t
 from bot.services import Services
 from jobs.registry import JobContext, discover_jobs
 from jobs.scheduler import run_once
-from jobs.sender import SlackSender
+from bot.slack_sender import SlackSender
 from storage.models import Staff
 from storage.models.enums import Role
 

@@ -23,7 +23,7 @@ from bot.flows.complaint_clocks import ComplaintClocks, clocks_for, next_deadlin
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.flows.workdays import WorkCalendar, calendar_of
 from bot.settings import Settings
-from jobs import ledger
+from storage import ledger
 from storage import audit
 from storage.models import Client, Complaint, ComplaintEvent, Matter, Notification, Staff
 from storage.models.enums import NotificationStatus, Role

@@ -17,7 +17,7 @@ from bot.flows.conflicts import QueryResult, record_party, search_conflicts
 from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
 from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
-from jobs import ledger
+from storage import ledger
 from storage import audit
 from storage.models import (Client, ClientContact, ClientTeamMember, IntakeRequest, Matter,
                             MatterTeamMember, Notification, Party, Staff, StaffAssistant)

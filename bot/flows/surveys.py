@@ -15,7 +15,7 @@ from bot.flows import policy
 from bot.flows.actor import SYSTEM_JOBS, Actor
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.settings import Settings
-from jobs import ledger
+from storage import ledger
 from storage import audit
 from storage.db import is_postgres
 from storage.models import (Client, ClientTeamMember, Matter, MatterTeamMember, Notification, ServiceReview, Staff,
@@ -163,7 +163,7 @@ def record_answers(session: Session, *, actor: Actor, survey_id: int, scores: di
                    comment: str, now: datetime) -> Recorded:
     """Store the four scores and the comment; a score of 3 or less opens a service review.
 
-    The review item's notice is the caller's (`bot.handlers.survey_notices`), in this transaction.
+    The review item's notice is the caller's (`bot.blocks.survey_notices`), in this transaction.
     """
     parsed = {d: parse_score(scores.get(d)) for d in DIMENSIONS}
     for dim in DIMENSIONS:

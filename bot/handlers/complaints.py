@@ -23,13 +23,13 @@ from bot.flows import policy
 from bot.flows.clients import search_clients
 from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
 from bot.flows.workdays import calendar_of
-from bot.handlers import complaint_notices as notices
+from bot.blocks import complaint_notices as notices
 from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
 from bot.payloads import action_id_value
 from bot.slack_text import clamp, escape
-from jobs import ledger
-from jobs.sender import SlackSender
+from storage import ledger
+from bot.slack_sender import SlackSender
 from storage.models.enums import Role
 
 log = logging.getLogger(__name__)

@@ -21,8 +21,8 @@ from bot.flows.intake_form import parse_form
 from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.ids import Command, IntakeAction, IntakeBlock, IntakeView
-from jobs import ledger
-from jobs.sender import SlackSender
+from storage import ledger
+from bot.slack_sender import SlackSender
 
 
 def show_results(client: WebClient, view_id: str, view: dict[str, Any]) -> bool:

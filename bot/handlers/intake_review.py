@@ -23,8 +23,8 @@ from bot.i18n import t
 from bot.payloads import action_id_value
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
 from bot.slack_text import escape, mention
-from jobs import ledger
-from jobs.sender import SlackSender
+from storage import ledger
+from bot.slack_sender import SlackSender
 
 
 def _select_request_id(body: dict[str, Any]) -> int:

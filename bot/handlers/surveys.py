@@ -17,13 +17,13 @@ from bot.flows import surveys as flow
 from bot.flows.errors import DomainError, InvalidInput
 from bot.flows.matter_close import ReopenedMatter, close_matter, reopen_matter
 from bot.flows.workdays import calendar_of
-from bot.handlers import survey_notices as notices
+from bot.blocks import survey_notices as notices
 from bot.i18n import t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
 from bot.payloads import action_id_value
 from bot.slack_text import Mrkdwn, escape, mention
-from jobs import ledger
-from jobs.sender import SlackSender
+from storage import ledger
+from bot.slack_sender import SlackSender
 
 
 def register(app: App, deps: AppDeps) -> None:

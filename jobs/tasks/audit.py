@@ -10,8 +10,9 @@ import logging
 
 from bot.i18n import t
 from bot.settings import Settings
-from jobs import ledger, witness
-from jobs.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
+from jobs import witness
+from storage import ledger
+from storage.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
 from jobs.registry import JobContext, PeriodicJob
 from storage import audit
 from storage.db import process_lock, read_only

@@ -31,7 +31,7 @@ from bot.blocks import complaints as blocks
 from bot.flows import complaints as flow
 from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
-from jobs import ledger
+from storage import ledger
 from jobs.registry import JobContext, PeriodicJob
 from storage.models import Client, Complaint, Notification
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from bot.settings import Settings
-from jobs.ledger import ChannelPacer, DispatchReport, dispatch_due
+from storage.ledger import ChannelPacer, DispatchReport, dispatch_due
 from jobs.registry import JobContext, PeriodicJob
 from storage.db import process_lock
 from storage.models import SlackReceipt

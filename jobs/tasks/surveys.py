@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.flows.surveys import schedule_missing
-from bot.handlers.survey_notices import enqueue_survey_notice
+from bot.blocks.survey_notices import enqueue_survey_notice
 from bot.settings import Settings
 from jobs.registry import JobContext, PeriodicJob
 from storage.models import Notification, Survey

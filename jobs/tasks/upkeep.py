@@ -32,7 +32,7 @@ from bot.flows.cadence import DuePlan, Rules, compute_due
 from bot.flows.actor import SYSTEM_JOBS
 from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
-from jobs import ledger
+from storage import ledger
 from jobs.registry import JobContext, PeriodicJob
 from storage import audit
 from storage.db import is_postgres

@@ -25,7 +25,7 @@ from bot.flows.actor import Actor
 from bot.flows.errors import DomainError, NotFound
 from bot.flows.workdays import calendar_of
 from bot.settings import Settings
-from jobs import ledger
+from storage import ledger
 from storage import audit
 from storage.models import Complaint, ComplaintEvent, Notification, Staff
 from storage.models.enums import NotificationStatus

@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from jobs.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
+from storage.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
 
 PERMANENT = {
     "channel_not_found", "not_in_channel", "is_archived", "user_not_found", "msg_too_long",

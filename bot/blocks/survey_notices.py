@@ -17,7 +17,7 @@ from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.settings import Settings
 from bot.slack_text import escape, mention
-from jobs import ledger
+from storage import ledger
 from storage.models import ServiceReview, Staff, Survey
 
 
