@@ -17,6 +17,8 @@ ANCHOR_CAP = 40_000
 HAN_TYPO_MIN = 5
 # Up to this many typo candidates are checked word by word; more go through a C prefilter first.
 DIRECT_CHECK = 400
+# The rarest query words used as anchors of the typo search.
+ANCHORS = 3
 FLAG_HAN = 1
 
 # Preliminary scores by the kind of key that matched (the scorer decides the final score).
@@ -145,28 +147,37 @@ class NameIndex:
         limit = max(1, allowed_typos(len(word) + 1))
         return {w for w in found if OSA.distance(word, w, score_cutoff=limit) <= limit}
 
-    def _word_slots(self, word: str) -> tuple[int, list[str]]:
-        """How many slots a query word (with its typo variants) would bring, and the variants."""
+    def _word_slots(self, word: str) -> tuple[int, str, list[str]]:
+        """How many slots a query word (with its typo variants) would bring, the word, the variants."""
         if len(word) >= 4:
             variants = sorted(self.expansions(word))
         else:
             variants = [word] if word in self.vocab_ids else []
-        return sum(self.words.count(key_hash(w)) for w in variants), variants
+        return sum(self.words.count(key_hash(w)) for w in variants), word, variants
 
     def _latin_typos(self, q: NameFeatures) -> set[int]:
-        """Slots whose Latin words all sit within typo distance of the query's rarest words."""
-        words = set(q.core.split())
+        """Slots whose Latin words all sit within typo distance of the query's rarest words.
+
+        Anchors are the rarest words, ties broken by the word itself (never by set or hash order,
+        which differs between processes). With three anchors a slot needs two of them, so one
+        word misspelt beyond its one-edit variants does not hide the name.
+        """
+        words = sorted(set(q.core.split()))
         if not words:
             return set()
-        sized = sorted((self._word_slots(w) for w in words), key=lambda t: t[0])
-        slots: set[int] | None = None
-        for size, variants in sized[:2]:
-            if size == 0 or size > ANCHOR_CAP:
-                continue
+        sized = sorted(self._word_slots(w) for w in words)
+        anchors = [variants for size, _w, variants in sized if 0 < size <= ANCHOR_CAP][:ANCHORS]
+        if not anchors:
+            return set()
+        need = len(anchors) - 1 if len(anchors) >= ANCHORS else len(anchors)
+        seen: dict[int, int] = {}
+        for variants in anchors:
             found: set[int] = set()
             for w in variants:
                 found.update(self.words.get(key_hash(w)))
-            slots = found if slots is None else slots & found
+            for s in found:
+                seen[s] = seen.get(s, 0) + 1
+        slots = sorted(s for s, n in seen.items() if n >= need)
         if not slots:
             return set()
         targets = {q.latin, q.core, *q.person_keys[:3]} - {""}
@@ -174,7 +185,7 @@ class NameIndex:
             split_targets = [tuple(t.split()) for t in targets]
             return {s for s in slots if self.latin[s] and any(
                 token_typos(tt, tuple(self.latin[s].split())) is not None for tt in split_targets)}
-        ordered = list(slots)
+        ordered = slots
         choices = [self.latin[s] or "" for s in ordered]
         keep: set[int] = set()
         for target in targets:
@@ -193,7 +204,7 @@ class NameIndex:
         for size, ch in counts[:2]:
             if 0 < size <= ANCHOR_CAP:
                 slots.update(self.chars.get(key_hash(ch)))
-        ordered = list(slots)
+        ordered = sorted(slots)
         choices = [self.hancore[s] or "" for s in ordered]
         return {ordered[i] for _c, _d, i in process.extract(q.core, choices, scorer=Levenshtein.distance,
                                                                score_cutoff=1, limit=None)}
