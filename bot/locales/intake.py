@@ -190,8 +190,8 @@ MESSAGES = {
     },
     # -- /conflict -------------------------------------------------------------------------
     "intake.conflict.usage": {
-        "en": "Usage: `/conflict NAME[; NAME…]` — names separated by `;`, `；` or new lines. The answer is shown only to you.",
-        "zh-CN": "用法：`/conflict 名称[；名称…]`，多个名称用 `;`、`；` 或换行分隔。结果仅您可见。",
+        "en": "Usage: `/conflict NAME[; NAME…]` — names separated by `;`, `；`, `，`, `、` or new lines (not by `,`, so `Smith, John` is one name). The answer is shown only to you.",
+        "zh-CN": "用法：`/conflict 名称[；名称…]`，多个名称用 `;`、`；`、`，`、`、` 或换行分隔（英文逗号 `,` 不分隔，如 `Smith, John` 为一个名称）。结果仅您可见。",
     },
     "intake.conflict.header": {"en": "Conflict check (only you can see this)", "zh-CN": "利益冲突检索（仅您可见）"},
     "intake.conflict.too_many": {"en": "At most {max} names per check.", "zh-CN": "每次最多检索 {max} 个名称。"},
