@@ -4,7 +4,9 @@
 behind them (`bot.flows.matching`) may change without touching callers. `Hit.reasons`
 are codes rendered with `t("conflict.why.<code>")` (see `bot/locales/conflicts.py`):
 same_name, legal_form, region, trad_simp, pinyin, homophone, name_order, nickname,
-initials, typo, alias, id_number. Roles render with `t("conflict.role.<role>")`.
+initials, typo, alias, id_number, trade_name, extra_word, joined, transliteration. Roles render
+with `t("conflict.role.<role>")`. Hits come in bands (`Hit.band`: 0 identical, 1 equivalent,
+2 variant, 3 weak), strongest first; within a band the same legal form and region come first.
 """
 
 from __future__ import annotations
@@ -34,20 +36,24 @@ class Hit:
     score: float
     reasons: tuple[str, ...]
     why: str
+    band: int = 0
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    """The hits for one searched name, best first."""
+    """The hits for one searched name, best first; `more` weaker hits were cut by the cap."""
 
     query: str
     hits: list[Hit] = field(default_factory=list)
+    more: int = 0
 
 
 # Party inserts share the audit chain's lock: every audited write already takes it, so one lock
 # (never two in opposite orders) keeps party ids visible in commit order without deadlocks.
 PARTIES_LOCK = AUDIT_LOCK
 DEFAULT_MAX_HITS = 25
+# `max_hits=None` ("show all") still stops somewhere: this many candidates are scored.
+ALL_FETCH = 1000
 
 
 def why_text(reasons: Sequence[str], locale: str = "en") -> str:
@@ -86,21 +92,24 @@ def record_party(session: Session, *, name: str, role: str, kind: str | None = N
 
 def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequence[str] = (),
                      cache: dict | None = None, locale: str | None = "en",
-                     max_hits: int = DEFAULT_MAX_HITS) -> list[QueryResult]:
+                     max_hits: int | None = DEFAULT_MAX_HITS) -> list[QueryResult]:
     """For each name (in order), the recorded parties it may conflict with.
 
     `id_numbers` are searched exactly (blind index) and their hits added to every query
     whose position they share (id_numbers[i] belongs to names[i] when given). `cache` is the
     process's `services.cache`: the index lives there and catches up with the database (what
     any process recorded) before each search. `why` is rendered in `locale`; callers that
-    render `reasons` themselves pass `locale=None` and get an empty `why`.
+    render `reasons` themselves pass `locale=None` and get an empty `why`. Hits are ranked by
+    band; the cap (`max_hits`, None for all) cuts the weakest first and `QueryResult.more` counts them.
     """
     engine = engine_for(cache)
     engine.catch_up(session.get_bind())
     keyring = keyring_of(session.get_bind().dialect)
     results = []
     for i, query in enumerate(names):
-        found = {f.party_id: f for f in engine.find(session, query, max_hits=max_hits)}
+        ranked, unfetched = engine.find_ranked(
+            session, query, **({"fetch": ALL_FETCH} if max_hits is None else {}))
+        found = {f.party_id: f for f in ranked}
         idn = id_numbers[i] if i < len(id_numbers) else None
         if idn and idn.strip():
             rows = session.execute(
@@ -113,9 +122,10 @@ def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequ
                 reasons = ("id_number", *(prior.reasons if prior else ()))
                 found[r.id] = Found(party_id=r.id, name=r.name, role=r.role, matter=r.number or r.matter_ref,
                                     score=100.0, reasons=tuple(dict.fromkeys(reasons)))
-        ordered = sorted(found.values(), key=lambda f: (-f.score, f.party_id))
+        ordered = sorted(found.values(), key=Found.rank)
+        kept = ordered if max_hits is None else ordered[:max_hits]
         hits = [Hit(party_id=f.party_id, name=f.name, role=f.role, matter=f.matter, score=f.score,
-                    reasons=f.reasons, why=why_text(f.reasons, locale) if locale else "")
-                for f in ordered]
-        results.append(QueryResult(query=query, hits=hits))
+                    reasons=f.reasons, why=why_text(f.reasons, locale) if locale else "", band=f.band)
+                for f in kept]
+        results.append(QueryResult(query=query, hits=hits, more=len(ordered) - len(kept) + unfetched))
     return results

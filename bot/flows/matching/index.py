@@ -23,6 +23,9 @@ FLAG_HAN = 1
 
 # Preliminary scores by the kind of key that matched (the scorer decides the final score).
 PRE_CORE, PRE_PERSON, PRE_PINYIN, PRE_HOMOPHONE, PRE_TYPO = 97.0, 93.0, 92.0, 71.0, 80.0
+PRE_JOIN, PRE_EXTRA, PRE_TRADE = 90.0, 76.0, 74.0
+MAX_TRADE_WORDS = 3
+MAX_DROP_WORDS = 6
 
 
 def exact_keys(f: NameFeatures) -> set[str]:
@@ -30,10 +33,39 @@ def exact_keys(f: NameFeatures) -> set[str]:
     keys = set()
     if f.core:
         keys.add("c|" + f.core)
+    if f.skel:
+        keys.add("c|" + f.skel)
+    if len(f.words) > 1:
+        keys.add("j|" + "".join(f.words))
+    elif f.words:
+        keys.add("j|" + f.words[0])
     for k in f.person_keys:
         keys.add("p|" + k)
     if f.han and f.pinyin_core and not f.person:
         keys.add("y|" + f.pinyin_core)
+    return keys
+
+
+def trade_keys(f: NameFeatures) -> set[str]:
+    """The trade-name keys an organisation is filed under: its trade name and its leading words."""
+    if f.person or not f.trade:
+        return set()
+    if f.han:
+        return {"t|" + f.trade, "t|" + f.trade_py}
+    words = f.trade.split()
+    return {"t|" + " ".join(words[:n]) for n in range(1, min(len(words), MAX_TRADE_WORDS) + 1)
+            if len(" ".join(words[:n])) >= 3}
+
+
+def lookup_keys(f: NameFeatures) -> dict[str, float]:
+    """The keys a query looks up, with the preliminary score of what each finds."""
+    keys = {k: PRE_JOIN if k[0] == "j" else 0.0 for k in exact_keys(f)}
+    if f.trade:
+        keys.setdefault("t|" + f.trade, PRE_TRADE)
+    words = sorted(set(f.core.split())) if not f.han else []
+    if 2 <= len(words) <= MAX_DROP_WORDS:
+        for w in words:
+            keys.setdefault("c|" + " ".join(x for x in words if x != w), PRE_EXTRA)
     return keys
 
 
@@ -103,7 +135,7 @@ class NameIndex:
         self.latin.append(None if f.han else (f.latin or None))
         long_han = f.han and not f.person and len(f.core) >= HAN_TYPO_MIN
         self.hancore.append(f.core if long_han else None)
-        for key in exact_keys(f):
+        for key in exact_keys(f) | trade_keys(f):
             self._file(self.exact, key_hash(key), slot)
         if not f.han:
             for word in set(f.core.split()) | set(f.latin.split()):
@@ -218,10 +250,12 @@ class NameIndex:
             if score > found.get(slot, 0.0):
                 found[slot] = score
 
-        for key in exact_keys(q):
+        for key, pre in sorted(lookup_keys(q).items()):
             kind = key[0]
             for slot in self.exact.get(key_hash(key)):
-                if kind == "c":
+                if pre:
+                    offer(slot, pre)
+                elif kind == "c":
                     offer(slot, PRE_CORE)
                 elif kind == "y":
                     offer(slot, PRE_HOMOPHONE)

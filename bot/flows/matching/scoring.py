@@ -5,21 +5,60 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 from rapidfuzz.distance import OSA
 
-from bot.flows.matching.normalize import NameFeatures
+from bot.flows.matching.normalize import NameFeatures, pinyin_syllables, skeleton
+
+
+@lru_cache(maxsize=1)
+def syllables() -> frozenset[str]:
+    """Toneless pinyin syllables (built once, on first use)."""
+    return pinyin_syllables()
 
 # Scores: exact 100 ... possible typo ~80 ... homophone for review ~70; hits start at MIN_SCORE.
 MIN_SCORE = 60.0
 ALIAS_PENALTY = 2.0
 
+# Bands, strongest first: the cap never drops a hit of a stronger band for a weaker one.
+IDENTICAL, EQUIVALENT, VARIANT, WEAK = 0, 1, 2, 3
+BANDS = ("identical", "equivalent", "variant", "weak")
+VARIANT_REASONS = frozenset({"typo", "name_order", "nickname", "initials", "pinyin", "trade_name",
+                             "extra_word", "joined", "transliteration"})
+WEAK_REASONS = frozenset({"homophone"})
+# Within a band these come after the closer variants (a part of the name, not the name).
+LOOSE_REASONS = frozenset({"trade_name", "extra_word"})
+
+
+def band_of(score: float, reasons: tuple[str, ...]) -> int:
+    """The band of a scored comparison."""
+    if WEAK_REASONS & set(reasons):
+        return WEAK
+    if VARIANT_REASONS & set(reasons):
+        return VARIANT
+    if score >= 100.0 and reasons in (("same_name",), ("id_number",)):
+        return IDENTICAL
+    return EQUIVALENT
+
 
 @dataclass(frozen=True)
 class Match:
-    """A scored comparison: 0-100 and the reason codes."""
+    """A scored comparison: 0-100, the reason codes, and how the legal form and region agree."""
 
     score: float
     reasons: tuple[str, ...]
+    agree: int = 2
+
+    @property
+    def band(self) -> int:
+        """identical, equivalent, variant or weak (0-3)."""
+        return band_of(self.score, self.reasons)
+
+    @property
+    def loose(self) -> int:
+        """1 when the name only contains the query (trade name, extra word)."""
+        return 1 if LOOSE_REASONS & set(self.reasons) else 0
 
 
 def allowed_typos(length: int) -> int:
@@ -71,15 +110,22 @@ def _person(q: NameFeatures, r: NameFeatures) -> Match | None:
     reasons = []
     qa, ra = set(q.raw_tokens), set(r.raw_tokens)
     if qa != ra:
-        if not (qa <= ra or ra <= qa):
+        if "".join(q.order) == "".join(r.order):
+            reasons.append("joined")
+        elif {skeleton(t) for t in qa} == {skeleton(t) for t in ra}:
+            reasons.append("transliteration")
+        elif not (qa <= ra or ra <= qa):
             reasons.append("nickname")
-        if len(qa) != len(ra):
-            reasons.append("initials")
+        elif len(qa) != len(ra):
+            small, big = (q, r) if len(qa) < len(ra) else (r, q)
+            extra = set(big.raw_tokens) - set(small.raw_tokens)
+            reasons.append("initials" if all(t[0] in small.initials for t in extra) else "extra_word")
     elif q.order != r.order:
         reasons.append("name_order")
     if q.initials != r.initials and "initials" not in reasons:
         reasons.append("initials")
-    score = 95.0 - (6.0 if "nickname" in reasons else 0.0) - (2.0 if "initials" in reasons else 0.0)
+    score = (95.0 - (6.0 if "nickname" in reasons else 0.0) - (2.0 if "initials" in reasons else 0.0)
+             - (4.0 if "extra_word" in reasons else 0.0))
     return Match(score, tuple(reasons) or ("same_name",))
 
 
@@ -90,23 +136,38 @@ def _homophone(q: NameFeatures, r: NameFeatures) -> Match | None:
     return None
 
 
-def token_typos(a: tuple[str, ...], b: tuple[str, ...]) -> int | None:
-    """Total edits between two word lists under the best alignment, or None if not a typo."""
+def token_typos(a: tuple[str, ...], b: tuple[str, ...], *, syllables: frozenset[str] = frozenset()
+                ) -> int | None:
+    """Total edits between two word lists under the best alignment, or None if not a typo.
+
+    Words of four letters or fewer allow no typo, except one edit in one such word when every
+    other word agrees exactly and the two are not both pinyin syllables ('Wen' is not 'Wei').
+    """
     if len(a) != len(b) or not a or len(a) > 5:
         return None
     orders = itertools.permutations(b) if len(b) <= 3 else (b,)
     best = None
     for perm in orders:
         total = 0
+        short = False
         for x, y in zip(a, perm, strict=True):
             if x == y:
                 continue
             limit = allowed_typos(min(len(x), len(y)) + 1)
-            d = OSA.distance(x, y, score_cutoff=limit) if limit else 1
-            if not limit or d > limit:
+            if not limit:
+                if (short or len(a) < 2 or min(len(x), len(y)) < 3 or x.isdigit() or y.isdigit()
+                        or (x in syllables and y in syllables) or OSA.distance(x, y, score_cutoff=1) > 1):
+                    break
+                short = True
+                total += 1
+                continue
+            d = OSA.distance(x, y, score_cutoff=limit)
+            if d > limit:
                 break
             total += d
         else:
+            if short and total > 1:
+                continue
             if best is None or total < best:
                 best = total
     return best
@@ -128,7 +189,7 @@ def _typo(q: NameFeatures, r: NameFeatures) -> Match | None:
     for a, b in pairs:
         if not a or not b:
             continue
-        d = token_typos(tuple(a.split()), tuple(b.split()))
+        d = token_typos(tuple(a.split()), tuple(b.split()), syllables=syllables())
         if d and d <= allowed_typos(min(len(a), len(b))) and (best is None or d < best):
             best = d
     if best is None:
@@ -136,10 +197,56 @@ def _typo(q: NameFeatures, r: NameFeatures) -> Match | None:
     return Match(88.0 - 4.0 * best, ("typo",))
 
 
+def _spelling(q: NameFeatures, r: NameFeatures) -> Match | None:
+    """Latin names equal once words are joined ('SmithJones' = 'Smith-Jones') or ae/oe/ue folded."""
+    if q.han or r.han or not q.words or not r.words or q.core == r.core:
+        return None
+    if "".join(q.words) == "".join(r.words) or (
+            q.person and r.person and "".join(q.order) == "".join(r.order)):
+        return Match(90.0, ("joined",))
+    if q.skel and q.skel == r.skel:
+        return Match(92.0, ("transliteration",))
+    return None
+
+
+def _trade(q: NameFeatures, r: NameFeatures) -> Match | None:
+    """The query is the distinctive part of a recorded organisation's name ('Acme', '华强')."""
+    if not q.trade or r.person or not r.trade:
+        return None
+    if q.han and r.han:
+        ok = q.trade == r.trade
+    elif not q.han and r.han:
+        ok = " " not in q.trade and q.trade == r.trade_py
+    elif not q.han and not r.han:
+        ok = r.trade == q.trade or r.trade.startswith(q.trade + " ")
+    else:
+        ok = False
+    return Match(74.0, ("trade_name",)) if ok else None
+
+
+def _extra(q: NameFeatures, r: NameFeatures) -> Match | None:
+    """One word more or fewer than the recorded organisation name, the rest distinctive and equal."""
+    if q.han or r.han or r.person or not q.words or not r.words:
+        return None
+    a, b = set(q.core.split()), set(r.core.split())
+    small, big, side = (a, b, q) if len(a) < len(b) else (b, a, r)
+    if len(big) - len(small) != 1 or not small < big or not side.trade:
+        return None
+    return Match(76.0, ("extra_word",))
+
+
+def _agree(q: NameFeatures, r: NameFeatures) -> int:
+    """How many of legal form and region the two names share (2 when neither names them)."""
+    return int(q.legal == r.legal) + int(q.region == r.region)
+
+
 def compare(q: NameFeatures, r: NameFeatures) -> Match | None:
     """The best explanation for `r` matching `q`, or None when they are different parties."""
-    found = [m for m in (_exact(q, r), _person(q, r), _homophone(q, r), _typo(q, r)) if m]
+    found = [m for m in (_exact(q, r), _person(q, r), _homophone(q, r), _typo(q, r), _spelling(q, r),
+                         _trade(q, r), _extra(q, r)) if m]
     if not found:
         return None
-    best = max(found, key=lambda m: m.score)
-    return best if best.score >= MIN_SCORE else None
+    best = max(found, key=lambda m: (m.score, -m.band))
+    if best.score < MIN_SCORE:
+        return None
+    return Match(best.score, best.reasons, _agree(q, r))
