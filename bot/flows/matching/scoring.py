@@ -20,6 +20,7 @@ def syllables() -> frozenset[str]:
 # Scores: exact 100 ... possible typo ~80 ... homophone for review ~70; hits start at MIN_SCORE.
 MIN_SCORE = 60.0
 ALIAS_PENALTY = 2.0
+HAN_TITLES = ("先生", "女士", "小姐", "博士", "教授")
 
 # Bands, strongest first: the cap never drops a hit of a stronger band for a weaker one.
 IDENTICAL, EQUIVALENT, VARIANT, WEAK = 0, 1, 2, 3
@@ -104,6 +105,8 @@ def _person(q: NameFeatures, r: NameFeatures) -> Match | None:
     if not (q.person and r.person and set(q.person_keys) & set(r.person_keys)):
         return None
     if q.han and r.han:
+        if _untitled(q.simp) == _untitled(r.simp):
+            return Match(95.0, ("same_name",))
         return Match(70.0, ("homophone",))
     if q.han != r.han:
         return Match(92.0, ("pinyin",))
@@ -127,6 +130,14 @@ def _person(q: NameFeatures, r: NameFeatures) -> Match | None:
     score = (95.0 - (6.0 if "nickname" in reasons else 0.0) - (2.0 if "initials" in reasons else 0.0)
              - (4.0 if "extra_word" in reasons else 0.0))
     return Match(score, tuple(reasons) or ("same_name",))
+
+
+def _untitled(simp: str) -> str:
+    """A Chinese personal name without a trailing title (先生, 女士…)."""
+    for title in HAN_TITLES:
+        if simp.endswith(title) and len(simp) >= len(title) + 2:
+            return simp[: -len(title)]
+    return simp
 
 
 def _homophone(q: NameFeatures, r: NameFeatures) -> Match | None:
@@ -221,7 +232,7 @@ def _trade(q: NameFeatures, r: NameFeatures) -> Match | None:
         ok = r.trade == q.trade or r.trade.startswith(q.trade + " ")
     else:
         ok = False
-    return Match(74.0, ("trade_name",)) if ok else None
+    return Match(76.0, ("trade_name",)) if ok else None
 
 
 def _extra(q: NameFeatures, r: NameFeatures) -> Match | None:
@@ -232,7 +243,7 @@ def _extra(q: NameFeatures, r: NameFeatures) -> Match | None:
     small, big, side = (a, b, q) if len(a) < len(b) else (b, a, r)
     if len(big) - len(small) != 1 or not small < big or not side.trade:
         return None
-    return Match(76.0, ("extra_word",))
+    return Match(75.0, ("extra_word",))
 
 
 def _agree(q: NameFeatures, r: NameFeatures) -> int:
