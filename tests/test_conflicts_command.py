@@ -43,3 +43,19 @@ def test_conflict_splits_on_full_width_commas_and_shows_each_name_as_searched(se
     assert "*王芳*" in text and "*Globex Corporation*" in text and "*Smith, John*" in text
     assert "current client" in text.split("*Globex Corporation*")[0]
     assert "opposing party" in text.split("*Globex Corporation*")[1].split("*Smith, John*")[0]
+
+
+def test_cut_hits_are_counted_and_all_lists_them(services, slack, fake_slack) -> None:
+    with services.session() as session:
+        record_party(session, name="Globex Ltd", role="adverse", kind="organization")
+        for i in range(30):
+            record_party(session, name=f"Globex Unit{i:02d} Trading Ltd", role="adverse", kind="organization")
+    make_staff(services, "U0LAWYER", "lawyer", "Li Lei")
+    slack.command("U0LAWYER", Command.CONFLICT, "Globex")
+    text = _sections(_reply(fake_slack))
+    assert text.index("Globex Ltd") < text.index("Globex Unit")
+    assert "+21 weaker hits — `/conflict --all Globex` lists them all" in text
+    slack.command("U0LAWYER", Command.CONFLICT, "--all Globex")
+    every = _sections(fake_slack.wait_for("response_url", 2)[1].params)
+    assert "weaker hits" not in every
+    assert all(f"Globex Unit{i:02d} Trading Ltd" in every for i in range(30))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows import policy
 from bot.flows.actor import Actor
-from bot.flows.conflicts import QueryResult, record_party, search_conflicts
+from bot.flows.conflicts import DEFAULT_MAX_HITS, QueryResult, record_party, search_conflicts
 from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
 from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
@@ -70,7 +70,7 @@ Render = Callable[[RequestView], tuple[str, list[dict[str, Any]]]]
 def results_json(results: Sequence[QueryResult], groups: Sequence[str]) -> list[dict[str, Any]]:
     """Conflict results as plain JSON (stored encrypted, rendered by the blocks)."""
     return [
-        {"query": r.query, "group": groups[i] if i < len(groups) else "name",
+        {"query": r.query, "group": groups[i] if i < len(groups) else "name", "more": r.more,
          "hits": [{"party_id": h.party_id, "name": h.name, "role": h.role, "matter": h.matter,
                    "score": h.score, "reasons": list(h.reasons)} for h in r.hits]}
         for i, r in enumerate(results)
@@ -78,11 +78,12 @@ def results_json(results: Sequence[QueryResult], groups: Sequence[str]) -> list[
 
 
 def check_names(session: Session, *, actor: Actor, names: Sequence[str],
-                cache: dict[str, Any] | None) -> list[dict[str, Any]]:
+                cache: dict[str, Any] | None, show_all: bool = False) -> list[dict[str, Any]]:
     """`/conflict`: search names for conflicts (partners, lawyers and assistants only)."""
     if not policy.can_check_conflicts(actor):
         raise PermissionDenied()
-    results = search_conflicts(session, names=list(names), cache=cache, locale=None)
+    results = search_conflicts(session, names=list(names), cache=cache, locale=None,
+                               max_hits=None if show_all else DEFAULT_MAX_HITS)
     audit.record(session, actor=actor.audit_name, action="conflict_search", entity="conflict",
                  fields=["names"])
     return results_json(results, ["name"] * len(names))

@@ -1,4 +1,4 @@
-"""`/conflict NAME[; NAME…]`: a private conflict check."""
+"""`/conflict [--all] NAME[; NAME…]`: a private conflict check (`--all`: every hit, not just the best)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.i18n import t
 from bot.ids import Command
 
 MAX_NAMES = 20
+ALL_FLAG = "--all"
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -29,7 +30,9 @@ def register(app: App, deps: AppDeps) -> None:
         actor = require_actor(context)
         if not policy.can_check_conflicts(actor):
             raise PermissionDenied()
-        names = split_names(body.get("text"))
+        text = (body.get("text") or "").strip()
+        show_all = text.startswith(ALL_FLAG)
+        names = split_names(text[len(ALL_FLAG):] if show_all else text)
         if not names:
             respond(text=t("intake.conflict.usage", actor.locale), response_type="ephemeral")
             return
@@ -38,6 +41,7 @@ def register(app: App, deps: AppDeps) -> None:
                     response_type="ephemeral")
             return
         with services.session() as session:
-            results = intake.check_names(session, actor=actor, names=names, cache=services.cache)
-        text, blocks = ui.conflict_reply(results, actor.locale)
-        respond(text=text, blocks=blocks, response_type="ephemeral")
+            results = intake.check_names(session, actor=actor, names=names, cache=services.cache,
+                                         show_all=show_all)
+        reply, blocks = ui.conflict_reply(results, actor.locale, show_all=show_all)
+        respond(text=reply, blocks=blocks, response_type="ephemeral")
