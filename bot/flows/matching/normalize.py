@@ -18,6 +18,7 @@ BRACKETED = r"[(\[{（【〔［｛「『《]([^)\]}）】〕］｝」』》]*)[)
 DOTTED = r"\b(?:[^\W\d_]\.){2,}"
 MAX_PERSON_KEYS = 4
 MAX_PAIRED_TOKENS = 4
+HAN_TITLES = ("先生", "女士", "小姐", "博士", "教授")
 
 
 def is_han(ch: str) -> bool:
@@ -209,6 +210,9 @@ class Normalizer:
         """No organisation words, and the length of a personal name."""
         if han:
             chars = "".join(ch for ch in folded if is_han(ch))
+            for title in HAN_TITLES:
+                if chars.endswith(title) and len(chars) >= len(title) + 2:
+                    chars = chars[: -len(title)]
             other = sum(1 for ch in folded if ch.isalnum() and not is_han(ch))
             if other or not 2 <= len(chars) <= 4:
                 return False
@@ -397,7 +401,7 @@ class Normalizer:
     # ---- persons ---------------------------------------------------------------------------
     def _han_person(self, simp: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Pinyin keys of a Chinese personal name (syllables sorted; given name joined too)."""
-        for title in ("先生", "女士", "小姐", "博士", "教授"):
+        for title in HAN_TITLES:
             if simp.endswith(title) and len(simp) >= len(title) + 2:
                 simp = simp[: -len(title)]
         chars = [ch for ch in simp if is_han(ch)]

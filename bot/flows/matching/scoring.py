@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from bot.flows.matching.normalize import NameFeatures, pinyin_syllables, skeleton
+from bot.flows.matching.normalize import HAN_TITLES, NameFeatures, pinyin_syllables, skeleton
 
 
 @lru_cache(maxsize=1)
@@ -20,7 +20,6 @@ def syllables() -> frozenset[str]:
 # Scores: exact 100 ... possible typo ~80 ... homophone for review ~70; hits start at MIN_SCORE.
 MIN_SCORE = 60.0
 ALIAS_PENALTY = 2.0
-HAN_TITLES = ("先生", "女士", "小姐", "博士", "教授")
 
 # Bands, strongest first: the cap never drops a hit of a stronger band for a weaker one.
 IDENTICAL, EQUIVALENT, VARIANT, WEAK = 0, 1, 2, 3
@@ -58,7 +57,9 @@ class Match:
 
     @property
     def loose(self) -> int:
-        """1 when the name only contains the query (trade name, extra word)."""
+        """0 for the whole name; 1 when the name contains the query as its trade name; 2 for a word more or fewer."""
+        if "extra_word" in self.reasons:
+            return 2
         return 1 if LOOSE_REASONS & set(self.reasons) else 0
 
 
@@ -227,7 +228,9 @@ def _trade(q: NameFeatures, r: NameFeatures) -> Match | None:
     if q.han and r.han:
         ok = q.trade == r.trade
     elif not q.han and r.han:
-        ok = " " not in q.trade and q.trade == r.trade_py
+        if " " not in q.trade and q.trade == r.trade_py:
+            return Match(74.0, ("trade_name", "pinyin"))
+        ok = False
     elif not q.han and not r.han:
         ok = r.trade == q.trade or r.trade.startswith(q.trade + " ")
     else:
@@ -240,15 +243,16 @@ def _extra(q: NameFeatures, r: NameFeatures) -> Match | None:
     if q.han or r.han or r.person or not q.words or not r.words:
         return None
     a, b = set(q.core.split()), set(r.core.split())
-    small, big, side = (a, b, q) if len(a) < len(b) else (b, a, r)
-    if len(big) - len(small) != 1 or not small < big or not side.trade:
+    small, big, side, other = (a, b, q, r) if len(a) < len(b) else (b, a, r, q)
+    if len(big) - len(small) != 1 or not small < big or not side.trade or other.words[0] not in small:
         return None
     return Match(75.0, ("extra_word",))
 
 
 def _agree(q: NameFeatures, r: NameFeatures) -> int:
-    """How many of legal form and region the two names share (2 when neither names them)."""
-    return int(q.legal == r.legal) + int(q.region == r.region)
+    """How many of legal form and region the recorded name shares with the query (what the query
+    does not state counts as shared)."""
+    return int(not q.legal or q.legal == r.legal) + int(not q.region or q.region == r.region)
 
 
 def compare(q: NameFeatures, r: NameFeatures) -> Match | None:
