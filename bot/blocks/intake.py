@@ -128,6 +128,11 @@ def query_text(result: dict[str, Any], locale: str) -> str:
     return clamp("\n".join(query_lines(result, locale)), SECTION_LIMIT)
 
 
+def without_partners_only(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The results without the hits only partners may see (staff interests)."""
+    return [{**r, "hits": [h for h in r.get("hits") or [] if not h.get("partners_only")]} for r in results]
+
+
 def result_blocks(results: list[dict[str, Any]], locale: str) -> list[Block]:
     """The results packed into as few sections as fit Slack's 3000-character limit."""
     blocks: list[Block] = []
@@ -149,7 +154,7 @@ def results_modal(view: RequestView, locale: str) -> dict[str, Any]:
         section(t("intake.results.intro", locale, client=escape(view.form.name),
                   area=t(f"intake.area.{view.form.area}", locale))),
         divider(),
-        *result_blocks(view.results, locale)[:90],
+        *result_blocks(without_partners_only(view.results), locale)[:90],
         divider(),
         text_input(t("intake.results.note", locale), block_id=IntakeBlock.NOTE,
                    action_id=IntakeAction.INPUT, multiline=True, optional=True, max_length=1000),

@@ -72,7 +72,8 @@ def results_json(results: Sequence[QueryResult], groups: Sequence[str]) -> list[
     return [
         {"query": r.query, "group": groups[i] if i < len(groups) else "name", "more": r.more,
          "hits": [{"party_id": h.party_id, "name": h.name, "role": h.role, "matter": h.matter,
-                   "score": h.score, "reasons": list(h.reasons)} for h in r.hits]}
+                   "score": h.score, "reasons": list(h.reasons), "source": h.source,
+                   "partners_only": h.source == "interest"} for h in r.hits]}
         for i, r in enumerate(results)
     ]
 
@@ -83,7 +84,8 @@ def check_names(session: Session, *, actor: Actor, names: Sequence[str],
     if not policy.can_check_conflicts(actor):
         raise PermissionDenied()
     results = search_conflicts(session, names=list(names), cache=cache, locale=None,
-                               max_hits=None if show_all else DEFAULT_MAX_HITS)
+                               max_hits=None if show_all else DEFAULT_MAX_HITS,
+                               interests=policy.can_see_staff_interests(actor))
     audit.record(session, actor=actor.audit_name, action="conflict_search", entity="conflict",
                  fields=["names"])
     return results_json(results, ["name"] * len(names))
@@ -137,8 +139,9 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
                 names.append(name)
                 groups.append(group)
     ids = [form.id_number] if form.id_number else []
+    # Hits on staff interests are stored for the partners' review and hidden from the requester.
     results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache,
-                                            locale=None), groups)
+                                            locale=None, interests=True), groups)
     # Conditional: a close that cancelled the request while the search ran must win.
     res = session.execute(
         update(IntakeRequest)

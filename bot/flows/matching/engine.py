@@ -19,6 +19,7 @@ CACHE_KEY = "conflicts.engine"
 MAX_FETCH = 200
 LOAD_BATCH = 20_000
 CATCH_UP_BATCH = 5_000
+FEATURES_CACHED = 50_000
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class ConflictEngine:
         self.last_party = 0
         self.last_alias = 0
         self.last_change = 0
+        self.features_cache: dict[tuple[str, str | None], NameFeatures] = {}
 
     # ---- keeping level with the database ---------------------------------------------------
     def _add_parties(self, rows: Iterable[tuple]) -> None:
@@ -210,8 +212,14 @@ class ConflictEngine:
         return sorted(best.values(), key=Found.rank), unfetched
 
     def compare(self, q: NameFeatures, name: str, kind: str | None) -> Match | None:
-        """Score one recorded name against the query features."""
-        return compare(q, self.norm.features(name, kind))
+        """Score one recorded name against the query features (recorded features are cached)."""
+        key = (name, kind)
+        r = self.features_cache.get(key)
+        if r is None:
+            if len(self.features_cache) >= FEATURES_CACHED:
+                self.features_cache.clear()
+            r = self.features_cache[key] = self.norm.features(name, kind)
+        return compare(q, r)
 
 
 def engine_for(cache: dict | None) -> ConflictEngine:
