@@ -107,7 +107,8 @@ def test_region_alone_is_not_stripped_when_the_rest_is_generic(norm: Normalizer)
     ("Hengda", "恒大地产集团有限公司", None, "trade_name"),
     ("华强", "深圳华强电子有限公司", None, "trade_name"),
     ("深圳华强", "深圳华强电子有限公司", None, "trade_name"),
-    ("华强科技", "深圳华强电子有限公司", None, "trade_name"),
+    ("华强集团", "深圳华强电子有限公司", None, "trade_name"),
+    ("北京华强", "深圳华强电子有限公司", None, "trade_name"),
     ("Goldman", "The Goldman Sachs Group, Inc.", None, "trade_name"),
     # legal forms in words, abbreviated, Eastern European and Asian, misspelt
     ("Gazprom PJSC", "Gazprom Public Joint Stock Company", None, "same_name"),
@@ -134,7 +135,8 @@ def test_region_alone_is_not_stripped_when_the_rest_is_generic(norm: Normalizer)
     ("Ivan Sidorov", "Ivan Petrovich Sidorov", "person", "extra_word"),
     ("Sidorov Ivan Petrovich", "Ivan Sidorov", "person", "extra_word"),
     ("John Michael Smith", "John Smith", "person", "extra_word"),
-    ("Meridian Blue Pharmaceuticals", "Meridian Pharmaceuticals Ltd", None, "extra_word"),
+    ("Meridian Pharmaceuticals Group", "Meridian Pharmaceuticals Ltd", None, "extra_word"),
+    ("Meridian Pharmaceuticals", "Meridian Pharmaceuticals Holdings Ltd", None, "extra_word"),
     # tokens joined or split
     ("SmithJones Limited", "Smith Jones Ltd", None, "joined"),
     ("Smith-Jones Holdings", "SmithJones Holdings Inc", None, "joined"),
@@ -163,6 +165,9 @@ def test_everyday_variants_match(norm: Normalizer, query: str, recorded: str, ki
     ("Hengda", "Shanghai Hengtai Trading Co., Ltd.", None),
     ("华强", "深圳华为电子有限公司", None),
     ("Acne", "Acme", None),                                               # short typo needs another agreeing word
+    ("华强科技", "深圳华强电子有限公司", None),                                 # another industry: another company
+    ("Acme Software", "Acme Industrial (Shanghai) Co., Ltd.", None),
+    ("Meridian Blue Pharmaceuticals", "Meridian Pharmaceuticals Ltd", None),  # an extra distinctive word
     ("Twenty Rivers Holdings", "3 Rivers Holdings", None),
 ])
 def test_everyday_near_misses_are_not_flagged(norm: Normalizer, query: str, recorded: str, kind: str | None) -> None:

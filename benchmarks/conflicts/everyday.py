@@ -22,7 +22,7 @@ HAND_EVERYDAY = [
     ("en_org_trade", "Shanghai Hengda Trading Co., Ltd.", "organization", "Hengda", "match"),
     ("zh_org_trade", "深圳华强电子有限公司", "organization", "华强", "match"),
     ("zh_org_trade", "深圳华强电子有限公司", "organization", "深圳华强", "match"),
-    ("zh_org_trade", "恒大地产集团有限公司", "organization", "Hengda Group", "match"),
+    ("zh_org_trade", "恒大地产集团有限公司", "organization", "Hengda Ltd", "match"),
     ("en_org_trade_nearmiss", "Shanghai Hengda Trading Co., Ltd.", "organization", "Hengtai", "none"),
     ("zh_org_trade_nearmiss", "深圳华强电子有限公司", "organization", "华为", "none"),
     ("en_org_trade_nearmiss", "The Goldman Sachs Group, Inc.", "organization", "Sachs", "none"),
@@ -130,6 +130,8 @@ def add_everyday(b: Any, n: int = 12) -> None:
         city, zind, zform = r.choice(pools.HAN_CITIES), r.choice(pools.HAN_INDUSTRY), r.choice(pools.HAN_FORMS)
         zrec = f"{city}{trade}{zind}{zform}"
         b.add("zh_org_trade", zrec, "organization", r.choice([trade, f"{city}{trade}", f"{trade}集团"]), "match")
+        b.add("zh_org_trade_nearmiss", zrec, "organization",
+              f"{trade}{next(i for i in pools.HAN_INDUSTRY if i not in zind and zind not in i)}", "none")
         other = next(o for o in (r.choice(pools.HAN_TRADE) + r.choice(pools.HAN_TRADE) for _ in range(100))
                      if not set(o) & set(trade))
         b.add("zh_org_trade_nearmiss", zrec, "organization", other, "none")

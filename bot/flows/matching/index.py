@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein, OSA
 
 from bot.flows.matching.multimap import MultiMap, key_hash
 from bot.flows.matching.normalize import NameFeatures, Normalizer
-from bot.flows.matching.scoring import allowed_typos, token_typos
+from bot.flows.matching.scoring import MAX_TRADE_WORDS, allowed_typos, pure_trade, token_typos
 
 # A word or character filed under more entries than this is too common to anchor a typo search.
 ANCHOR_CAP = 40_000
@@ -24,7 +24,6 @@ FLAG_HAN = 1
 # Preliminary scores by the kind of key that matched (the scorer decides the final score).
 PRE_CORE, PRE_PERSON, PRE_PINYIN, PRE_HOMOPHONE, PRE_TYPO = 97.0, 93.0, 92.0, 71.0, 80.0
 PRE_JOIN, PRE_EXTRA, PRE_TRADE = 90.0, 76.0, 74.0
-MAX_TRADE_WORDS = 3
 MAX_DROP_WORDS = 6
 
 
@@ -35,10 +34,8 @@ def exact_keys(f: NameFeatures) -> set[str]:
         keys.add("c|" + f.core)
     if f.skel:
         keys.add("c|" + f.skel)
-    if len(f.words) > 1:
+    if len(f.words) > 1 and not f.person:
         keys.add("j|" + "".join(f.words))
-    elif f.words:
-        keys.add("j|" + f.words[0])
     for k in f.person_keys:
         keys.add("p|" + k)
     if f.han and f.pinyin_core and not f.person:
@@ -53,19 +50,25 @@ def trade_keys(f: NameFeatures) -> set[str]:
     if f.han:
         return {"t|" + f.trade, "t|" + f.trade_py}
     words = f.trade.split()
-    return {"t|" + " ".join(words[:n]) for n in range(1, min(len(words), MAX_TRADE_WORDS) + 1)
-            if len(" ".join(words[:n])) >= 3}
+    return {"t|" + t for t in (words[0], " ".join(words[:MAX_TRADE_WORDS])) if len(t) >= 3}
 
 
 def lookup_keys(f: NameFeatures) -> dict[str, float]:
     """The keys a query looks up, with the preliminary score of what each finds."""
     keys = {k: PRE_JOIN if k[0] == "j" else 0.0 for k in exact_keys(f)}
-    if f.trade:
+    if f.words and not f.han:
+        joined = "".join(f.words)
+        keys.setdefault("j|" + joined, PRE_JOIN)
+        if len(f.words) > 1:
+            keys.setdefault("c|" + joined, PRE_JOIN)
+    if pure_trade(f):
         keys.setdefault("t|" + f.trade, PRE_TRADE)
     words = sorted(set(f.core.split())) if not f.han else []
-    if 2 <= len(words) <= MAX_DROP_WORDS:
+    trade = set(f.trade.split())
+    if f.trade and 2 <= len(words) <= MAX_DROP_WORDS:
         for w in words:
-            keys.setdefault("c|" + " ".join(x for x in words if x != w), PRE_EXTRA)
+            if w not in trade:
+                keys.setdefault("c|" + " ".join(x for x in words if x != w), PRE_EXTRA)
     return keys
 
 

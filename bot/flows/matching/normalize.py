@@ -108,6 +108,8 @@ class Normalizer:
         self.han_suffix_set = frozenset(self.han_region_suffixes)
         self.han_suffix_lengths = tuple(sorted({len(w) for w in self.han_region_suffixes}, reverse=True))
         self.han_generic = tuple(sorted(set(lexicon.HAN_GENERIC), key=len, reverse=True))
+        self.han_generic_set = frozenset(self.han_generic)
+        self.han_generic_lengths = tuple(sorted({len(w) for w in self.han_generic}, reverse=True))
         self.han_org = tuple(lexicon.ORG_MARKERS_HAN)
         self.nicknames = {k: tuple(v.split()) for k, v in lexicon.NICKNAMES.items()}
         self.surnames = dict(lexicon.SURNAME_READINGS)
@@ -192,7 +194,7 @@ class Normalizer:
         latin = "" if han and person_like else (keys[0] if person_like and keys else core)
         if han:
             words: tuple[str, ...] = ()
-            trade = self._distinctive(core) if not (person_like and kind == "person") else ""
+            trade = self._han_trade(core) if not (person_like and kind == "person") else ""
             trade = trade if len(trade) >= 2 else ""
             trade_py = "".join(self.to_pinyin(trade)) if trade else ""
             skel = ""
@@ -285,6 +287,18 @@ class Normalizer:
         """A Chinese core without industry and descriptor words."""
         for word in self.han_generic:
             core = core.replace(word, "")
+        return core
+
+    def _han_trade(self, core: str) -> str:
+        """A Chinese core without its trailing industry and descriptor words ('华强电子' -> '华强')."""
+        stripped = True
+        while stripped:
+            stripped = False
+            for n in self.han_generic_lengths:
+                if len(core) - n >= 2 and core[-n:] in self.han_generic_set:
+                    core = core[:-n]
+                    stripped = True
+                    break
         return core
 
     def _suffix(self, text: str, words: frozenset[str], lengths: tuple[int, ...]) -> str | None:

@@ -20,6 +20,8 @@ def syllables() -> frozenset[str]:
 # Scores: exact 100 ... possible typo ~80 ... homophone for review ~70; hits start at MIN_SCORE.
 MIN_SCORE = 60.0
 ALIAS_PENALTY = 2.0
+# A recorded trade name is found by its first word or its first three words.
+MAX_TRADE_WORDS = 3
 
 # Bands, strongest first: the cap never drops a hit of a stronger band for a weaker one.
 IDENTICAL, EQUIVALENT, VARIANT, WEAK = 0, 1, 2, 3
@@ -110,6 +112,11 @@ def _person(q: NameFeatures, r: NameFeatures) -> Match | None:
             return Match(95.0, ("same_name",))
         return Match(70.0, ("homophone",))
     if q.han != r.han:
+        # Pinyin against characters: every Latin word must be used (a pair of three words is not the name).
+        latin = r if q.han else q
+        whole = len("".join(latin.raw_tokens))
+        if not any(len(k.replace(" ", "")) == whole for k in set(q.person_keys) & set(r.person_keys)):
+            return None
         return Match(92.0, ("pinyin",))
     reasons = []
     qa, ra = set(q.raw_tokens), set(r.raw_tokens)
@@ -222,8 +229,9 @@ def _spelling(q: NameFeatures, r: NameFeatures) -> Match | None:
 
 
 def _trade(q: NameFeatures, r: NameFeatures) -> Match | None:
-    """The query is the distinctive part of a recorded organisation's name ('Acme', '华强')."""
-    if not q.trade or r.person or not r.trade:
+    """The query is the distinctive part of a recorded organisation's name ('Acme', '华强'), with or
+    without city and legal form (a query naming an industry is matched on its whole core instead)."""
+    if not pure_trade(q) or r.person or not r.trade:
         return None
     if q.han and r.han:
         ok = q.trade == r.trade
@@ -232,19 +240,27 @@ def _trade(q: NameFeatures, r: NameFeatures) -> Match | None:
             return Match(74.0, ("trade_name", "pinyin"))
         ok = False
     elif not q.han and not r.han:
-        ok = r.trade == q.trade or r.trade.startswith(q.trade + " ")
+        words = r.trade.split()
+        ok = q.trade in (words[0], " ".join(words[:MAX_TRADE_WORDS]))
     else:
         ok = False
     return Match(76.0, ("trade_name",)) if ok else None
 
 
+def pure_trade(f: NameFeatures) -> bool:
+    """Whether a name is only a trade name (plus perhaps a city and a legal form)."""
+    if not f.trade:
+        return False
+    return f.core == f.trade if f.han else set(f.core.split()) == set(f.trade.split())
+
+
 def _extra(q: NameFeatures, r: NameFeatures) -> Match | None:
-    """One word more or fewer than the recorded organisation name, the rest distinctive and equal."""
-    if q.han or r.han or r.person or not q.words or not r.words:
+    """An organisation name with one descriptor word more or fewer ('Acme Trading Group' = 'Acme Trading')."""
+    if q.han or r.han or r.person or not q.words or not r.words or not q.trade or q.trade != r.trade:
         return None
     a, b = set(q.core.split()), set(r.core.split())
-    small, big, side, other = (a, b, q, r) if len(a) < len(b) else (b, a, r, q)
-    if len(big) - len(small) != 1 or not small < big or not side.trade or other.words[0] not in small:
+    small, big = (a, b) if len(a) < len(b) else (b, a)
+    if len(big) - len(small) != 1 or not small < big:
         return None
     return Match(75.0, ("extra_word",))
 
