@@ -60,10 +60,17 @@ names = ["Harrington Pharmaceuticals Worldwide", "Pharmacuetcal Labs", "Quillfea
 for pid, name in enumerate(names, 1):
     index.add(party_id=pid, alias_id=0, name=name, kind="organization")
 index.finish_bulk()
+from bot.flows.matching.scoring import compare
+
 out = {}
 for query in ["Harrington Pharmacuetcals Worldwide", "Quillfeathre Oberlni Tessaract",
-              "Quillfeather Oberlin Tesaract", "Pharmaceuticals Harington"]:
-    out[query] = sorted(index.party[s] for s in index.candidates(index.norm.features(query)))
+              "Quillfeather Oberlin Tesaract", "Pharmaceuticals Harington", "Tessaract", "Oberlin"]:
+    q = index.norm.features(query)
+    found = sorted(index.candidates(q))
+    out[query] = sorted(index.party[s] for s in found)
+    judged = [compare(q, index.norm.features(names[index.party[s] - 1], "organization")) for s in found]
+    out[query + " scored"] = sorted((index.party[s], m.band, m.score, list(m.reasons))
+                                    for s, m in zip(found, judged) if m)
 print(json.dumps(out, sort_keys=True))
 """
 
