@@ -113,6 +113,7 @@ def test_region_alone_is_not_stripped_when_the_rest_is_generic(norm: Normalizer)
     # legal forms in words, abbreviated, Eastern European and Asian, misspelt
     ("Gazprom PJSC", "Gazprom Public Joint Stock Company", None, "same_name"),
     ("OOO Romashka", "Romashka LLC", None, "same_name"),
+    ("Romashka OOO", "Romashka Limited Liability Company", None, "same_name"),
     ("ZAO Vympel", "Vympel Closed Joint Stock Company", None, "same_name"),
     ("Petronas Bhd", "Petronas Berhad", None, "same_name"),
     ("Acme Pte Ltd", "Acme Private Limited", None, "same_name"),
@@ -169,6 +170,8 @@ def test_everyday_variants_match(norm: Normalizer, query: str, recorded: str, ki
     ("Acme Software", "Acme Industrial (Shanghai) Co., Ltd.", None),
     ("Meridian Blue Pharmaceuticals", "Meridian Pharmaceuticals Ltd", None),  # an extra distinctive word
     ("Twenty Rivers Holdings", "3 Rivers Holdings", None),
+    ("Ali Ltd", "Ali Behrad", "person"),                                  # a surname is not a misspelt legal form
+    ("Yue Kong Ltd", "L.C. Yue Kong", "person"),                          # initials are not a legal form
 ])
 def test_everyday_near_misses_are_not_flagged(norm: Normalizer, query: str, recorded: str, kind: str | None) -> None:
     assert judge(norm, query, recorded, kind) is None

@@ -144,12 +144,19 @@ LATIN_GENERIC = ORG_MARKERS_LATIN + ("china", "international", "consumer", "prod
 
 # More Latin legal-form words and abbreviations (Eastern European, Asian, Nordic, Southern European).
 LATIN_LEGAL_FORMS_MORE = (
-    "ooo", "oao", "zao", "pao", "jsc", "ojsc", "cjsc", "pjsc", "bhd", "berhad", "sdn", "pvt", "sapa",
-    "kgaa", "mbh", "oyj", "ltda", "sro", "doo", "kft", "zrt", "spzoo", "pcl", "tbk", "nl", "lc",
+    "jsc", "ojsc", "cjsc", "pjsc", "bhd", "berhad", "sdn", "pvt", "sapa", "kgaa", "mbh", "oyj", "ltda",
+    "sro", "doo", "kft", "zrt", "spzoo", "pcl", "tbk",
 )
 
 # Short legal-form words that are only read as such at the end of a name ("Equinor ASA").
 LATIN_LEGAL_TRAILING = ("as", "asa", "aps", "se", "sl", "eg", "ev", "sp")
+
+# Russian forms, read as such only first or last ("OOO Romashka", "Gazprom PAO"): Pao, Zao are surnames.
+LATIN_LEGAL_EDGE = ("ooo", "oao", "zao", "pao", "ao")
+
+# Long legal-form words whose misspellings at the end of a name are still read as legal forms.
+LATIN_LEGAL_TYPO_TARGETS = ("limited", "incorporated", "corporation", "company", "aktiengesellschaft",
+                            "incorporation")
 
 # Legal forms written out in words -> their usual abbreviation (tokens after folding).
 LATIN_LEGAL_PHRASES = {

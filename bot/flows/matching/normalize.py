@@ -87,7 +87,8 @@ class Normalizer:
         self.legal_phrase_starts = frozenset(k[0] for k in self.legal_phrases)
         self.legal_phrase_lengths = tuple(sorted({len(k) for k in self.legal_phrases}, reverse=True))
         self.legal_equivalents = dict(lexicon.LATIN_LEGAL_EQUIVALENTS)
-        self.legal_typo_targets = tuple(sorted(w for w in self.latin_legal if len(w) >= 5))
+        self.legal_typo_targets = tuple(lexicon.LATIN_LEGAL_TYPO_TARGETS)
+        self.latin_legal_edge = frozenset(lexicon.LATIN_LEGAL_EDGE)
         self.abbreviations = dict(lexicon.LATIN_ABBREVIATIONS)
         self.number_words = dict(lexicon.NUMBER_WORDS)
         self.number_tens = dict(lexicon.NUMBER_TENS)
@@ -369,6 +370,8 @@ class Normalizer:
     def _legal_words(self, tokens: list[str]) -> set[int]:
         """Positions of legal-form words: known forms anywhere, short forms and misspelt forms at the end."""
         found = {i for i, t in enumerate(tokens) if t in self.latin_legal}
+        if len(tokens) > 1:
+            found |= {i for i in (0, len(tokens) - 1) if tokens[i] in self.latin_legal_edge}
         i = len(tokens) - 1
         while i > 0 and len(found) < len(tokens) - 1:
             t = tokens[i]
@@ -395,7 +398,8 @@ class Normalizer:
         text, regions = self._strip_region_brackets(folded, False)
         tokens = self._legal_phrases([self.simplify(t) for t in self._latin_tokens(text)])
         at = self._legal_words(tokens)
-        legal = [t if t in self.latin_legal or t in self.latin_legal_trailing else (self._misspelt_legal(t) or t)
+        legal = [t if t in self.latin_legal or t in self.latin_legal_trailing or t in self.latin_legal_edge
+                 else (self._misspelt_legal(t) or t)
                  for i, t in enumerate(tokens) if i in at]
         legal = [self.legal_equivalents.get(t, t) for t in legal]
         words = [t for i, t in enumerate(tokens) if i not in at and t not in self.latin_noise]
