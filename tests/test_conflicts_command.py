@@ -55,7 +55,7 @@ def test_cut_hits_are_counted_and_all_lists_them(services, slack, fake_slack) ->
     text = _sections(_reply(fake_slack))
     assert text.index("Globex Ltd") < text.index("Globex Unit")
     assert "+21 weaker hits — `/conflict --all Globex` lists them all" in text
-    slack.command("U0LAWYER", Command.CONFLICT, "--all Globex")
+    slack.command("U0LAWYER", Command.CONFLICT, "--all\nGlobex")
     every = _sections(fake_slack.wait_for("response_url", 2)[1].params)
     assert "weaker hits" not in every
     assert all(f"Globex Unit{i:02d} Trading Ltd" in every for i in range(30))

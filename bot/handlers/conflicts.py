@@ -36,8 +36,9 @@ def register(app: App, deps: AppDeps) -> None:
         if not policy.can_check_conflicts(actor):
             raise PermissionDenied()
         text = (body.get("text") or "").strip()
-        show_all = text.startswith(ALL_FLAG)
-        names = split_names(text[len(ALL_FLAG):] if show_all else text)
+        parts = text.split(maxsplit=1)
+        show_all = bool(parts) and parts[0].lower() == ALL_FLAG
+        names = split_names((parts[1] if len(parts) > 1 else "") if show_all else text)
         if not names:
             respond(text=t("intake.conflict.usage", actor.locale), response_type="ephemeral")
             return
