@@ -16,7 +16,7 @@ from bot.flows.matching.scoring import ALIAS_PENALTY, EQUIVALENT, Match, compare
 from storage.db import is_postgres
 
 CACHE_KEY = "conflicts.engine"
-MAX_FETCH = 200
+MAX_FETCH = 100
 LOAD_BATCH = 20_000
 CATCH_UP_BATCH = 5_000
 FEATURES_CACHED = 50_000
