@@ -69,17 +69,21 @@ def generate(path: Path, n: int, seed: int) -> None:
                 log(f"  generated {i}")
 
 
-def make_queries(names: list[str], n: int, seed: int) -> list[str]:
-    """Half variants of recorded names, half fresh names (mostly no hit)."""
+def make_queries(names: list[str], n: int, seed: int) -> tuple[list[str], list[str | None]]:
+    """Half variants of recorded names, half fresh names (mostly no hit); and the name each variant
+    was made from (None for fresh names)."""
     rng = random.Random(seed)
     s2t = opencc.OpenCC("s2t")
-    out = []
+    out: list[str] = []
+    expected: list[str | None] = []
     for i in range(n):
         if i % 2:
             maker = rng.choice([pools.han_person, pools.han_company, pools.en_person, pools.en_company])
             out.append(maker(rng))
+            expected.append(None)
             continue
         name = rng.choice(names)
+        expected.append(name)
         if any("\u4e00" <= ch <= "\u9fff" for ch in name):
             if len(name) <= 4 and rng.random() < 0.5:
                 out.append(" ".join(p.capitalize() for p in lazy_pinyin(name)))
@@ -91,7 +95,7 @@ def make_queries(names: list[str], n: int, seed: int) -> list[str]:
                 w = words[-1]
                 words[-1] = w[:2] + w[3:]
             out.append(" ".join(reversed(words)) if len(words) == 2 else " ".join(words).upper())
-    return out
+    return out, expected
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -155,15 +159,19 @@ def main() -> None:
 
     with services.engine.connect() as conn:
         all_names = [r[0] for r in conn.execute(text("SELECT name FROM parties ORDER BY id"))]
-    queries = make_queries(all_names, args.queries, args.seed + 1)
+    queries, expected = make_queries(all_names, args.queries, args.seed + 1)
     log(f"checking {len(queries)} names one at a time …")
-    latencies, hits = [], []
+    latencies, hits, found, first = [], [], 0, 0
     for i, q in enumerate(queries):
         t0 = time.perf_counter()
         with services.session() as session:
             res = search_conflicts(session, names=[q], cache=services.cache)
         latencies.append((time.perf_counter() - t0) * 1000)
         hits.append(len(res[0].hits))
+        if expected[i] is not None:
+            names_hit = [h.name for h in res[0].hits]
+            found += expected[i] in names_hit
+            first += bool(names_hit) and names_hit[0] == expected[i]
         if i and i % 100 == 0:
             log(f"  {i} checked, p95 so far {percentile(latencies, 95):.1f} ms")
     peak_ours = peak_mb()
@@ -190,6 +198,9 @@ def main() -> None:
     print(f"latency per name (ms):  p50 {percentile(latencies, 50):.1f}  p95 {percentile(latencies, 95):.1f}  "
           f"max {max(latencies):.1f}  mean {statistics.mean(latencies):.1f}  ({len(latencies)} names)")
     print(f"hits per name:          mean {statistics.mean(hits):.2f}  max {max(hits)}")
+    variants = sum(e is not None for e in expected)
+    print(f"variants found:         {found}/{variants}   expected party first: {first}/{variants} "
+          f"({first / max(variants, 1):.1%})")
     print(f"naive WRatio (ms):      p50 {percentile(base_lat, 50):.0f}  p95 {percentile(base_lat, 95):.0f}  "
           f"max {max(base_lat):.0f}  ({len(base_lat)} names)")
     print(f"peak RSS incl. baseline:{peak_mb():7.0f} MB")

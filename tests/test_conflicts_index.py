@@ -47,3 +47,48 @@ def test_typo_candidates_come_from_word_variants() -> None:
     assert "meridian" in index.expansions("meridan")
     found = index.candidates(index.norm.features("Meridan Pharmaceuticals"))
     assert {index.party[s] for s in found} == {1}
+
+
+DETERMINISM_SCRIPT = """
+import json
+from bot.flows.matching.index import NameIndex
+from bot.flows.matching.normalize import Normalizer
+
+index = NameIndex(Normalizer())
+names = ["Harrington Pharmaceuticals Worldwide", "Pharmacuetcal Labs", "Quillfeather Oberlin Tessaract",
+         "Tessaract Imaging", "Oberlin Dynamics", "Quillfeather Analytics"]
+for pid, name in enumerate(names, 1):
+    index.add(party_id=pid, alias_id=0, name=name, kind="organization")
+index.finish_bulk()
+from bot.flows.matching.scoring import compare
+
+out = {}
+for query in ["Harrington Pharmacuetcals Worldwide", "Quillfeathre Oberlni Tessaract",
+              "Quillfeather Oberlin Tesaract", "Pharmaceuticals Harington", "Tessaract", "Oberlin"]:
+    q = index.norm.features(query)
+    found = sorted(index.candidates(q))
+    out[query] = sorted(index.party[s] for s in found)
+    judged = [compare(q, index.norm.features(names[index.party[s] - 1], "organization")) for s in found]
+    out[query + " scored"] = sorted((index.party[s], m.band, m.score, list(m.reasons))
+                                    for s, m in zip(found, judged) if m)
+print(json.dumps(out, sort_keys=True))
+"""
+
+
+def test_candidates_do_not_depend_on_the_process_hash_seed() -> None:
+    """Anchor-word ties are broken by the word, so every process finds the same slots."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    answers = []
+    for seed in ("1", "2", "3", "4", "5", "6", "7", "8"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", DETERMINISM_SCRIPT], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=120, check=True)
+        answers.append(json.loads(done.stdout))
+    assert all(a == answers[0] for a in answers), answers
+    assert 1 in answers[0]["Harrington Pharmacuetcals Worldwide"]

@@ -97,3 +97,92 @@ def test_scores_order_exact_over_folded_over_typo(norm: Normalizer) -> None:
 def test_region_alone_is_not_stripped_when_the_rest_is_generic(norm: Normalizer) -> None:
     assert norm.features("中国银行").core == "中国银行"
     assert norm.features("北京星辰科技有限公司").core == "星辰科技"
+
+
+@pytest.mark.parametrize(("query", "recorded", "kind", "reason"), [
+    # the trade name alone, with or without city, industry or legal form
+    ("Acme", "Acme Industrial (Shanghai) Co., Ltd.", None, "trade_name"),
+    ("Hengda", "Shanghai Hengda Trading Co., Ltd.", None, "trade_name"),
+    ("Hengda Ltd", "Shanghai Hengda Trading Co., Ltd.", None, "trade_name"),
+    ("Hengda", "恒大地产集团有限公司", None, "trade_name"),
+    ("华强", "深圳华强电子有限公司", None, "trade_name"),
+    ("深圳华强", "深圳华强电子有限公司", None, "trade_name"),
+    ("华强集团", "深圳华强电子有限公司", None, "trade_name"),
+    ("北京华强", "深圳华强电子有限公司", None, "trade_name"),
+    ("Goldman", "The Goldman Sachs Group, Inc.", None, "trade_name"),
+    # legal forms in words, abbreviated, Eastern European and Asian, misspelt
+    ("Gazprom PJSC", "Gazprom Public Joint Stock Company", None, "same_name"),
+    ("OOO Romashka", "Romashka LLC", None, "same_name"),
+    ("Romashka OOO", "Romashka Limited Liability Company", None, "same_name"),
+    ("ZAO Vympel", "Vympel Closed Joint Stock Company", None, "same_name"),
+    ("Petronas Bhd", "Petronas Berhad", None, "same_name"),
+    ("Acme Pte Ltd", "Acme Private Limited", None, "same_name"),
+    ("Acme Intl Ltd", "Acme International Limited", None, "same_name"),
+    ("Ferrari Società per Azioni", "Ferrari S.p.A.", None, "same_name"),
+    ("Bosch Gesellschaft mit beschränkter Haftung", "Bosch GmbH", None, "same_name"),
+    ("Equinor ASA", "Equinor", None, "legal_form"),
+    ("Acme Limted", "Acme Ltd", None, "same_name"),
+    ("Acme Corporaton", "Acme Corp", None, "same_name"),
+    ("Harbour Incorprated", "Harbour Inc.", None, "same_name"),
+    # numerals as digits, ordinals or words
+    ("Twenty-First Century Fox", "21st Century Fox Inc", None, "legal_form"),
+    ("Three Rivers Holdings", "3 Rivers Holdings", None, "same_name"),
+    ("First National Bank", "1st National Bank", None, "same_name"),
+    # a missing or extra token: titles, middle names, patronymics
+    ("Dr. John Smith", "John Smith", "person", "same_name"),
+    ("Prof. Hans Weber", "Hans Weber", "person", "same_name"),
+    ("王芳女士", "王芳", "person", "same_name"),
+    ("张伟先生", "张伟", "person", "same_name"),
+    ("Ivan Sidorov", "Ivan Petrovich Sidorov", "person", "extra_word"),
+    ("Sidorov Ivan Petrovich", "Ivan Sidorov", "person", "extra_word"),
+    ("John Michael Smith", "John Smith", "person", "extra_word"),
+    ("Meridian Pharmaceuticals Group", "Meridian Pharmaceuticals Ltd", None, "extra_word"),
+    ("Meridian Pharmaceuticals", "Meridian Pharmaceuticals Holdings Ltd", None, "extra_word"),
+    # tokens joined or split
+    ("SmithJones Limited", "Smith Jones Ltd", None, "joined"),
+    ("Smith-Jones Holdings", "SmithJones Holdings Inc", None, "joined"),
+    ("Dr. Anna SmithJones", "Anna Smith-Jones", "person", "joined"),
+    # German and Nordic letters transliterated differently
+    ("Mueller Bau GmbH", "Müller Bau GmbH", None, "transliteration"),
+    ("Bjoern Larsen", "Bjørn Larsen", "person", "transliteration"),
+    ("Baer Holdings", "Bär Holdings", None, "transliteration"),
+    ("Strasse AG", "Straße AG", None, "same_name"),
+    # a typo in a short word when the rest agrees
+    ("Acma Trading Holdings", "Acme Trading Holdings", None, "typo"),
+    ("Mrak Johnston", "Mark Johnston", "person", "typo"),
+])
+def test_everyday_variants_match(norm: Normalizer, query: str, recorded: str, kind: str | None,
+                                 reason: str) -> None:
+    m = judge(norm, query, recorded, kind)
+    assert m is not None, (query, recorded)
+    assert reason in m.reasons, (query, recorded, m)
+
+
+@pytest.mark.parametrize(("query", "recorded", "kind"), [
+    ("Sachs Capital Group", "The Goldman Sachs Group, Inc.", None),      # not the leading trade word
+    ("Moonlight Capital Group", "Capital Group Ltd", None),               # only generic words left
+    ("Zhang Wen", "Zhang Wei", "person"),                                 # two pinyin syllables
+    ("Acme", "Acme Smith", "person"),                                     # persons have no trade name
+    ("Hengda", "Shanghai Hengtai Trading Co., Ltd.", None),
+    ("华强", "深圳华为电子有限公司", None),
+    ("Acne", "Acme", None),                                               # short typo needs another agreeing word
+    ("华强科技", "深圳华强电子有限公司", None),                                 # another industry: another company
+    ("Acme Software", "Acme Industrial (Shanghai) Co., Ltd.", None),
+    ("Meridian Blue Pharmaceuticals", "Meridian Pharmaceuticals Ltd", None),  # an extra distinctive word
+    ("Twenty Rivers Holdings", "3 Rivers Holdings", None),
+    ("Ali Ltd", "Ali Behrad", "person"),                                  # a surname is not a misspelt legal form
+    ("Yue Kong Ltd", "L.C. Yue Kong", "person"),                          # initials are not a legal form
+])
+def test_everyday_near_misses_are_not_flagged(norm: Normalizer, query: str, recorded: str, kind: str | None) -> None:
+    assert judge(norm, query, recorded, kind) is None
+
+
+def test_bands_rank_identical_equivalent_variant_weak(norm: Normalizer) -> None:
+    identical = judge(norm, "Hicks Ltd.", "Hicks Ltd.")
+    equivalent = judge(norm, "Hicks Limited", "Hicks PLC")
+    variant = judge(norm, "Hicks", "Hicks Engineering Ltd")
+    weak = judge(norm, "章伟", "张伟", "person")
+    assert identical and equivalent and variant and weak
+    assert [m.band for m in (identical, equivalent, variant, weak)] == [0, 1, 2, 3]
+    same_form = judge(norm, "Hicks Limited", "Hicks Ltd.")
+    assert same_form and same_form.band == 1 and same_form.agree > equivalent.agree

@@ -117,3 +117,48 @@ def test_warm_up_builds_the_index_before_the_first_check(services: Services) -> 
     engine = engine_for(services.cache)
     assert engine.loaded and len(engine.index) >= len(ids)
     assert hits_for(services, "Zhang Wei")[0].party_id == ids["张伟"]
+
+
+def _record(services: Services, names: list[str], kind: str | None = None) -> dict[str, int]:
+    """Record names as opposing parties; name -> id."""
+    with services.session() as session:
+        return {n: record_party(session, name=n, role="adverse", kind=kind).id for n in names}
+
+
+def test_short_trade_names_hit_below_closer_matches(services: Services) -> None:
+    ids = _record(services, ["Acme Industrial (Shanghai) Co., Ltd.", "Shanghai Hengda Trading Co., Ltd.",
+                             "深圳华强电子有限公司", "Acme Ltd", "Hengtai Trading Ltd"])
+    for query, expected in [("Acme", "Acme Industrial (Shanghai) Co., Ltd."),
+                            ("Hengda", "Shanghai Hengda Trading Co., Ltd."),
+                            ("华强", "深圳华强电子有限公司"), ("深圳华强", "深圳华强电子有限公司")]:
+        hits = hits_for(services, query)
+        by_id = {h.party_id: h for h in hits}
+        assert ids[expected] in by_id, query
+        assert "trade_name" in by_id[ids[expected]].reasons
+        assert by_id[ids[expected]].why == "trade name contained"
+    acme = hits_for(services, "Acme")
+    assert [h.party_id for h in acme][:2] == [ids["Acme Ltd"], ids["Acme Industrial (Shanghai) Co., Ltd."]]
+    assert ids["Hengtai Trading Ltd"] not in {h.party_id for h in hits_for(services, "Hengda")}
+    with services.session() as session:
+        [zh] = search_conflicts(session, names=["华强"], cache=services.cache, locale="zh-CN")
+    assert zh.hits[0].why == "包含相同字号（商号）"
+
+
+def test_same_legal_form_ranks_first_within_a_band(services: Services) -> None:
+    ids = _record(services, ["Hicks PLC", "Hicks Ltd.", "Hicks Inc"])
+    hits = hits_for(services, "Hicks Limited")
+    assert hits[0].party_id == ids["Hicks Ltd."]
+    assert {h.band for h in hits} == {1}
+
+
+def test_the_cap_keeps_stronger_bands_and_counts_the_weaker_hits(services: Services) -> None:
+    weak = [f"Globex {w} Trading Ltd" for w in ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot")]
+    ids = _record(services, [*weak, "Globex Ltd", "Globex Corporation"])
+    with services.session() as session:
+        [capped] = search_conflicts(session, names=["Globex Limited"], cache=services.cache, max_hits=3)
+        [every] = search_conflicts(session, names=["Globex Limited"], cache=services.cache, max_hits=None)
+    assert [h.party_id for h in capped.hits][:2] == [ids["Globex Ltd"], ids["Globex Corporation"]]
+    assert capped.more == len(every.hits) - 3 and capped.more >= 5
+    assert every.more == 0 and len(every.hits) == 8
+    bands = [h.band for h in every.hits]
+    assert bands == sorted(bands)

@@ -17,6 +17,7 @@ from pypinyin import Style, lazy_pinyin
 from rapidfuzz.distance import Levenshtein
 
 from benchmarks.conflicts import names as pools
+from benchmarks.conflicts.everyday import add_everyday
 
 OUT = Path(__file__).with_name("eval_set.csv")
 SEED = 20261122
@@ -265,6 +266,7 @@ def build() -> list[dict[str, str]]:
     b.en_orgs(60)
     b.zh_persons(70)
     b.zh_orgs(70)
+    add_everyday(b)
     return b.rows
 
 

@@ -105,22 +105,33 @@ def _score(score: float) -> str:
     return f"{score:.0f}" if float(score).is_integer() else f"{score:.1f}"
 
 
-def query_text(result: dict[str, Any], locale: str) -> Mrkdwn:
-    """One searched name and its hits (or an explicit 'no hits')."""
+def query_lines(result: dict[str, Any], locale: str, shown: int | None = HITS_SHOWN) -> list[Mrkdwn]:
+    """One searched name, its hits best first (or an explicit 'no hits'), and how many were cut."""
     group = t(f"intake.result.group.{result.get('group', 'name')}", locale)
     lines = [t("intake.result.heading", locale, query=escape(result["query"]), group=group)]
     hits = result.get("hits") or []
     if not hits:
         lines.append(Mrkdwn(f"• _{t('intake.result.no_hits', locale)}_"))
-    for hit in hits[:HITS_SHOWN]:
+    for hit in hits[:shown]:
         lines.append(t("intake.result.hit", locale, name=escape(hit["name"]),
                        role=t(f"conflict.role.{hit['role']}", locale),
                        matter=escape(hit.get("matter")) or t("intake.result.no_matter", locale),
                        score=_score(hit["score"]),
                        why=escape(why_text(hit.get("reasons") or [], locale))))
-    if len(hits) > HITS_SHOWN:
-        lines.append(t("intake.result.more", locale, count=len(hits) - HITS_SHOWN))
-    return clamp(join("\n", lines), SECTION_LIMIT)
+    cut = len(hits[shown:] if shown is not None else []) + int(result.get("more") or 0)
+    if cut:
+        lines.append(t("intake.result.more", locale, count=cut, query=escape(result["query"])))
+    return lines
+
+
+def query_text(result: dict[str, Any], locale: str) -> Mrkdwn:
+    """One searched name and its hits (or an explicit 'no hits')."""
+    return clamp(join("\n", query_lines(result, locale)), SECTION_LIMIT)
+
+
+def without_partners_only(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The results without the hits only partners may see (staff interests)."""
+    return [{**r, "hits": [h for h in r.get("hits") or [] if not h.get("partners_only")]} for r in results]
 
 
 def result_blocks(results: list[dict[str, Any]], locale: str) -> list[Block]:
@@ -144,7 +155,7 @@ def results_modal(view: RequestView, locale: str) -> dict[str, Any]:
         section(t("intake.results.intro", locale, client=escape(view.form.name),
                   area=t(f"intake.area.{view.form.area}", locale))),
         divider(),
-        *result_blocks(view.results, locale)[:90],
+        *result_blocks(without_partners_only(view.results), locale)[:90],
         divider(),
         text_input(t("intake.results.note", locale), block_id=IntakeBlock.NOTE,
                    action_id=IntakeAction.INPUT, multiline=True, optional=True, max_length=1000),
@@ -259,8 +270,19 @@ def reason_modal(kind: str, *, request_id: int, channel: str, ts: str, locale: s
                  private_metadata=meta)
 
 
-def conflict_reply(results: list[dict[str, Any]], locale: str) -> tuple[str, list[Block]]:
-    """The private `/conflict` answer."""
+def conflict_reply(results: list[dict[str, Any]], locale: str, *, show_all: bool = False
+                   ) -> tuple[str, list[Block]]:
+    """The private `/conflict` answer (`show_all`: every hit, over as many sections as it takes)."""
+    if show_all:
+        chunks: list[Mrkdwn] = []
+        for line in (ln for r in results for ln in [*query_lines(r, locale, None), Mrkdwn("")]):
+            if chunks and len(chunks[-1]) + 1 + len(line) <= SECTION_LIMIT:
+                chunks[-1] = Mrkdwn(f"{chunks[-1]}\n{line}")
+            else:
+                chunks.append(clamp(line, SECTION_LIMIT))
+        blocks = [header(t("intake.conflict.header", locale)),
+                  *[section(c) for c in chunks if c.strip()][:48]]
+        return clamp(join("\n\n", (query_text(r, locale) for r in results)), 3000), blocks
     blocks = [header(t("intake.conflict.header", locale)), *result_blocks(results, locale)[:45]]
     text = join("\n\n", (query_text(r, locale) for r in results))
     return clamp(text, 3000), blocks

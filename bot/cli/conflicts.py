@@ -33,13 +33,15 @@ def _print_table(result: QueryResult) -> None:
     for h in result.hits:
         role = t(f"conflict.role.{h.role}", "en")
         click.echo(f"    {h.score:5.1f}  {h.name}  [{role}{', ' + h.matter if h.matter else ''}]  {h.why}")
+    if result.more:
+        click.echo(f"    +{result.more} weaker hits")
 
 
 def _as_json(result: QueryResult) -> str:
     """One query and its hits as one JSON line."""
     return json.dumps({"query": result.query,
                        "hits": [{"name": h.name, "role": h.role, "matter": h.matter, "score": h.score,
-                                 "why": h.why} for h in result.hits]}, ensure_ascii=False)
+                                 "why": h.why} for h in result.hits], "more": result.more}, ensure_ascii=False)
 
 
 def _summary(report: ImportReport) -> None:

@@ -4,7 +4,9 @@
 behind them (`bot.flows.matching`) may change without touching callers. `Hit.reasons`
 are codes rendered with `t("conflict.why.<code>")` (see `bot/locales/conflicts.py`):
 same_name, legal_form, region, trad_simp, pinyin, homophone, name_order, nickname,
-initials, typo, alias, id_number. Roles render with `t("conflict.role.<role>")`.
+initials, typo, alias, id_number, trade_name, extra_word, joined, transliteration. Roles render
+with `t("conflict.role.<role>")`. Hits come in bands (`Hit.band`: 0 identical, 1 equivalent,
+2 variant, 3 weak), strongest first; within a band the same legal form and region come first.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.flows.matching.engine import Found, engine_for
+from bot.flows.matching.engine import ConflictEngine, Found, Reader, engine_for
 from bot.i18n import t
 from storage.audit import AUDIT_LOCK
 from storage.db import advisory_xact_lock
@@ -34,20 +36,25 @@ class Hit:
     score: float
     reasons: tuple[str, ...]
     why: str
+    band: int = 0
+    source: str = "party"           # party, staff (a member of the firm) or interest (declared by staff)
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    """The hits for one searched name, best first."""
+    """The hits for one searched name, best first; `more` weaker hits were cut by the cap."""
 
     query: str
     hits: list[Hit] = field(default_factory=list)
+    more: int = 0
 
 
 # Party inserts share the audit chain's lock: every audited write already takes it, so one lock
 # (never two in opposite orders) keeps party ids visible in commit order without deadlocks.
 PARTIES_LOCK = AUDIT_LOCK
 DEFAULT_MAX_HITS = 25
+# `max_hits=None` ("show all") still stops somewhere: this many candidates are scored.
+ALL_FETCH = 1000
 
 
 def why_text(reasons: Sequence[str], locale: str = "en") -> str:
@@ -84,23 +91,66 @@ def record_party(session: Session, *, name: str, role: str, kind: str | None = N
     return party
 
 
+def _firm_people(bind: Engine, *, interests: bool) -> list[tuple[str, int, str, str, str | None]]:
+    """(role, id, name searched, name shown, kind) of active staff and, when asked, their interests.
+
+    Read on the engine's own connection (committed rows, never waiting on the caller's writes).
+    """
+    with Reader(bind) as db:
+        staff = {sid: name for sid, name, active in db.rows("SELECT id, display_name, active FROM staff")
+                 if active}
+        rows = list(db.rows("SELECT id, staff_id, kind, name FROM staff_interests ORDER BY id")) if interests else []
+    people: list[tuple[str, int, str, str, str | None]] = [
+        ("staff", sid, name, name, "person") for sid, name in sorted(staff.items())]
+    keyring = keyring_of(bind.dialect)
+    for iid, staff_id, kind, token in rows:
+        if staff_id in staff:
+            name = keyring.decrypt(token)
+            people.append((f"interest_{kind}", iid, name, f"{name} ({staff[staff_id]})",
+                           "person" if kind == "relative" else None))
+    return people
+
+
+def _firm_hits(engine: ConflictEngine, query: str, people: Sequence[tuple[str, int, str, str, str | None]]
+               ) -> list[tuple[str, Found]]:
+    """Staff members and declared interests that may be the party written `query`."""
+    q = engine.norm.features(query)
+    if not q.plain:
+        return []
+    found = []
+    for role, ident, name, shown, kind in people:
+        m = engine.compare(q, name, kind)
+        if m is not None:
+            found.append(("staff" if role == "staff" else "interest",
+                          Found(party_id=ident, name=shown, role=role, matter=None, score=m.score,
+                                reasons=m.reasons, band=m.band, agree=m.agree, loose=m.loose)))
+    return found
+
+
 def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequence[str] = (),
                      cache: dict | None = None, locale: str | None = "en",
-                     max_hits: int = DEFAULT_MAX_HITS) -> list[QueryResult]:
+                     max_hits: int | None = DEFAULT_MAX_HITS, interests: bool = False) -> list[QueryResult]:
     """For each name (in order), the recorded parties it may conflict with.
 
     `id_numbers` are searched exactly (blind index) and their hits added to every query
     whose position they share (id_numbers[i] belongs to names[i] when given). `cache` is the
     process's `services.cache`: the index lives there and catches up with the database (what
     any process recorded) before each search. `why` is rendered in `locale`; callers that
-    render `reasons` themselves pass `locale=None` and get an empty `why`.
+    render `reasons` themselves pass `locale=None` and get an empty `why`. Hits are ranked by
+    band; the cap (`max_hits`, None for all) cuts the weakest first and `QueryResult.more` counts them.
+    The firm's own people are searched too: active staff (role "staff") always, the interests staff
+    declared (role "interest_<kind>") only when `interests` is set, which callers do for partners only.
     """
     engine = engine_for(cache)
     engine.catch_up(session.get_bind())
     keyring = keyring_of(session.get_bind().dialect)
+    people = _firm_people(session.get_bind(), interests=interests)
     results = []
     for i, query in enumerate(names):
-        found = {f.party_id: f for f in engine.find(session, query, max_hits=max_hits)}
+        ranked, unfetched = engine.find_ranked(
+            session, query, **({"fetch": ALL_FETCH} if max_hits is None else {}))
+        found: dict[tuple[str, int], Found] = {("party", f.party_id): f for f in ranked}
+        found.update({(source, f.party_id): f for source, f in _firm_hits(engine, query, people)})
         idn = id_numbers[i] if i < len(id_numbers) else None
         if idn and idn.strip():
             rows = session.execute(
@@ -109,13 +159,15 @@ def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequ
                 .where(Party.id_number_bidx == keyring.blind_index(idn))
             ).all()
             for r in rows:
-                prior = found.get(r.id)
+                prior = found.get(("party", r.id))
                 reasons = ("id_number", *(prior.reasons if prior else ()))
-                found[r.id] = Found(party_id=r.id, name=r.name, role=r.role, matter=r.number or r.matter_ref,
+                found[("party", r.id)] = Found(party_id=r.id, name=r.name, role=r.role, matter=r.number or r.matter_ref,
                                     score=100.0, reasons=tuple(dict.fromkeys(reasons)))
-        ordered = sorted(found.values(), key=lambda f: (-f.score, f.party_id))
+        ordered = sorted(found.items(), key=lambda kv: (*kv[1].rank(), kv[0][0]))
+        kept = ordered if max_hits is None else ordered[:max_hits]
         hits = [Hit(party_id=f.party_id, name=f.name, role=f.role, matter=f.matter, score=f.score,
-                    reasons=f.reasons, why=why_text(f.reasons, locale) if locale else "")
-                for f in ordered]
-        results.append(QueryResult(query=query, hits=hits))
+                    reasons=f.reasons, why=why_text(f.reasons, locale) if locale else "", band=f.band,
+                    source=source)
+                for (source, _id), f in kept]
+        results.append(QueryResult(query=query, hits=hits, more=len(ordered) - len(kept) + unfetched))
     return results

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows import policy
 from bot.flows.actor import Actor
-from bot.flows.conflicts import QueryResult, record_party, search_conflicts
+from bot.flows.conflicts import DEFAULT_MAX_HITS, QueryResult, record_party, search_conflicts
 from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
 from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
@@ -71,19 +71,22 @@ Render = Callable[[RequestView], tuple[str, list[dict[str, Any]]]]
 def results_json(results: Sequence[QueryResult], groups: Sequence[str]) -> list[dict[str, Any]]:
     """Conflict results as plain JSON (stored encrypted, rendered by the blocks)."""
     return [
-        {"query": r.query, "group": groups[i] if i < len(groups) else "name",
+        {"query": r.query, "group": groups[i] if i < len(groups) else "name", "more": r.more,
          "hits": [{"party_id": h.party_id, "name": h.name, "role": h.role, "matter": h.matter,
-                   "score": h.score, "reasons": list(h.reasons)} for h in r.hits]}
+                   "score": h.score, "reasons": list(h.reasons), "source": h.source,
+                   "partners_only": h.source == "interest"} for h in r.hits]}
         for i, r in enumerate(results)
     ]
 
 
 def check_names(session: Session, *, actor: Actor, names: Sequence[str],
-                cache: dict[str, Any] | None) -> list[dict[str, Any]]:
+                cache: dict[str, Any] | None, show_all: bool = False) -> list[dict[str, Any]]:
     """`/conflict`: search names for conflicts (partners, lawyers and assistants only)."""
     if not policy.can_check_conflicts(actor):
         raise PermissionDenied()
-    results = search_conflicts(session, names=list(names), cache=cache, locale=None)
+    results = search_conflicts(session, names=list(names), cache=cache, locale=None,
+                               max_hits=None if show_all else DEFAULT_MAX_HITS,
+                               interests=policy.can_see_staff_interests(actor))
     audit.record(session, actor=actor.audit_name, action="conflict_search", entity="conflict",
                  fields=["names"])
     return results_json(results, ["name"] * len(names))
@@ -129,8 +132,9 @@ def run_check(session: Session, *, actor: Actor, request_id: int,
                 names.append(name)
                 groups.append(group)
     ids = [form.id_number] if form.id_number else []
+    # Hits on staff interests are stored for the partners' review and hidden from the requester.
     results = results_json(search_conflicts(session, names=names, id_numbers=ids, cache=cache,
-                                            locale=None), groups)
+                                            locale=None, interests=True), groups)
     # Conditional: a close that cancelled the request while the search ran must win.
     res = session.execute(
         update(IntakeRequest)

@@ -21,7 +21,9 @@ MAX_NAME = 300
 REQUIRED = ("kind", "name", "source", "area", "need")
 NAME_FIELDS = frozenset({"name", "contact", "referrer", "opposing", "related"})
 ORGANIZATION_KINDS = ("enterprise", "government")
-_SPLIT = re.compile(r"[\n;；]+")
+# Names are separated by new lines, semicolons, full-width commas and 、 (never the ASCII comma:
+# "Smith, John", "Acme, Inc.").
+_SPLIT = re.compile(r"[\n;；，、]+")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class IntakeForm:
 
 
 def split_names(text: str | None) -> list[str]:
-    """Names one per line (also `;` and `；`), trimmed, without blanks or repeats."""
+    """Names one per line (also `;`, `；`, `，` and `、`), trimmed, without blanks or repeats."""
     seen: set[str] = set()
     names = []
     for raw in _SPLIT.split(text or ""):

@@ -80,6 +80,11 @@ def can_check_conflicts(actor: Actor) -> bool:
     return actor.role in (Role.PARTNER, Role.LAWYER, Role.ASSISTANT)
 
 
+def can_see_staff_interests(actor: Actor) -> bool:
+    """Only partners see conflict hits on the interests staff declared."""
+    return actor.role == Role.PARTNER
+
+
 def can_manage_staff(actor: Actor) -> bool:
     """Admins and partners manage the staff directory."""
     return actor.role in (Role.ADMIN, Role.PARTNER)

@@ -121,7 +121,8 @@ MESSAGES = {
         "en": "• {name} — {role} · matter {matter} · score {score} · {why}",
         "zh-CN": "• {name} — {role} · 案件 {matter} · 相似度 {score} · {why}",
     },
-    "intake.result.more": {"en": "…and {count} more", "zh-CN": "……另有 {count} 条"},
+    "intake.result.more": {"en": "+{count} weaker hits — `/conflict --all {query}` lists them all",
+                           "zh-CN": "另有 {count} 条较弱命中 — 用 `/conflict --all {query}` 查看全部"},
     "intake.result.no_matter": {"en": "–", "zh-CN": "–"},
     "intake.result.group.client": {"en": "client", "zh-CN": "客户"},
     "intake.result.group.adverse": {"en": "opposing party", "zh-CN": "对方当事人"},
@@ -207,8 +208,8 @@ MESSAGES = {
     },
     # -- /conflict -------------------------------------------------------------------------
     "intake.conflict.usage": {
-        "en": "Usage: `/conflict NAME[; NAME…]` — names separated by `;`, `；` or new lines. The answer is shown only to you.",
-        "zh-CN": "用法：`/conflict 名称[；名称…]`，多个名称用 `;`、`；` 或换行分隔。结果仅您可见。",
+        "en": "Usage: `/conflict NAME[; NAME…]` — names separated by `;`, `；`, `，`, `、` or new lines (not by `,`, so `Smith, John` is one name). `--all` first lists every hit. The answer is shown only to you.",
+        "zh-CN": "用法：`/conflict 名称[；名称…]`，多个名称用 `;`、`；`、`，`、`、` 或换行分隔（英文逗号 `,` 不分隔，如 `Smith, John` 为一个名称）。以 `--all` 开头则列出全部命中。结果仅您可见。",
     },
     "intake.conflict.header": {"en": "Conflict check (only you can see this)", "zh-CN": "利益冲突检索（仅您可见）"},
     "intake.conflict.too_many": {"en": "At most {max} names per check.", "zh-CN": "每次最多检索 {max} 个名称。"},

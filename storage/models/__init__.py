@@ -5,6 +5,7 @@ from storage.models.base import Base, UTCDateTime, now_of, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
 from storage.models.complaints import Complaint, ComplaintEvent, ServiceReview, Survey
 from storage.models.intake import IntakeDraft, IntakeRequest
+from storage.models.interests import StaffInterest
 from storage.models.ledger import Notification
 from storage.models.matching import PartyChange
 from storage.models.matters import Matter, MatterCounter, MatterTeamMember
@@ -19,5 +20,5 @@ __all__ = [
     "Complaint", "ComplaintEvent", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
     "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
     "PartyAlias", "PartyChange", "PendingNote", "ServiceReview", "SlackReceipt", "Staff",
-    "StaffAssistant", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "now_of", "utcnow",
+    "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "now_of", "utcnow",
 ]

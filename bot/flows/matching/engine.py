@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from bot.flows.matching.index import NameIndex
 from bot.flows.matching.normalize import NameFeatures, Normalizer
-from bot.flows.matching.scoring import ALIAS_PENALTY, Match, compare
+from bot.flows.matching.scoring import ALIAS_PENALTY, EQUIVALENT, Match, compare
 from storage.db import is_postgres
 
 CACHE_KEY = "conflicts.engine"
-MAX_FETCH = 60
+MAX_FETCH = 100
 LOAD_BATCH = 20_000
 CATCH_UP_BATCH = 5_000
+FEATURES_CACHED = 50_000
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,13 @@ class Found:
     matter: str | None
     score: float
     reasons: tuple[str, ...]
+    band: int = 0
+    agree: int = 2
+    loose: int = 0
+
+    def rank(self) -> tuple[int, int, int, float, int]:
+        """Sort key: band, closeness within the band, legal form and region agreeing, score, id."""
+        return (self.band, self.loose, -self.agree, -self.score, self.party_id)
 
 
 def _placeholder(bind: Engine) -> str:
@@ -84,6 +92,7 @@ class ConflictEngine:
         self.last_party = 0
         self.last_alias = 0
         self.last_change = 0
+        self.features_cache: dict[tuple[str, str | None], NameFeatures] = {}
 
     # ---- keeping level with the database ---------------------------------------------------
     def _add_parties(self, rows: Iterable[tuple]) -> None:
@@ -156,17 +165,25 @@ class ConflictEngine:
     # ---- searching -----------------------------------------------------------------------------
     def find(self, session: Session, query: str, *, max_hits: int) -> list[Found]:
         """Parties that may be the party written `query`, best first (index must be caught up)."""
+        return self.find_ranked(session, query)[0][:max_hits]
+
+    def find_ranked(self, session: Session, query: str, *, fetch: int = MAX_FETCH) -> tuple[list[Found], int]:
+        """Every scored party among the `fetch` likeliest candidates, best first, and how many
+        weaker candidates were not scored."""
         from storage.models import Matter, Party, PartyAlias
 
         q = self.norm.features(query)
         if not q.plain:
-            return []
+            return [], 0
         with self.lock:
             cands = self.index.candidates(q)
-            top = sorted(cands.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FETCH]
+            ordered = sorted(cands.items(), key=lambda kv: (-kv[1], kv[0]))
+            top = ordered[:fetch]
             slots = [(slot, self.index.party[slot], self.index.alias[slot]) for slot, _ in top]
+            unfetched = len({self.index.party[slot] for slot, _ in ordered[fetch:]}
+                            - {p for _, p, _ in slots})
         if not slots:
-            return []
+            return [], 0
         party_ids = {p for _, p, _ in slots}
         alias_ids = {a for _, _, a in slots if a}
         parties = {r.id: r for r in session.execute(
@@ -184,18 +201,25 @@ class ConflictEngine:
             m = self.compare(q, aliases[aid] if aid else row.name, row.kind)
             if m is None:
                 continue
-            score, reasons = m.score, m.reasons
+            score, reasons, band = m.score, m.reasons, m.band
             if aid:
                 score, reasons = score - ALIAS_PENALTY, ("alias", *[r for r in reasons if r != "same_name"])
+                band = max(band, EQUIVALENT)
             found = Found(party_id=pid, name=row.name, role=row.role, matter=row.number or row.matter_ref,
-                          score=round(score, 1), reasons=reasons)
-            if pid not in best or best[pid].score < found.score:
+                          score=round(score, 1), reasons=reasons, band=band, agree=m.agree, loose=m.loose)
+            if pid not in best or found.rank() < best[pid].rank():
                 best[pid] = found
-        return sorted(best.values(), key=lambda f: (-f.score, f.party_id))[:max_hits]
+        return sorted(best.values(), key=Found.rank), unfetched
 
     def compare(self, q: NameFeatures, name: str, kind: str | None) -> Match | None:
-        """Score one recorded name against the query features."""
-        return compare(q, self.norm.features(name, kind))
+        """Score one recorded name against the query features (recorded features are cached)."""
+        key = (name, kind)
+        r = self.features_cache.get(key)
+        if r is None:
+            if len(self.features_cache) >= FEATURES_CACHED:
+                self.features_cache.clear()
+            r = self.features_cache[key] = self.norm.features(name, kind)
+        return compare(q, r)
 
 
 def engine_for(cache: dict | None) -> ConflictEngine:

@@ -10,17 +10,21 @@ from rapidfuzz.distance import Levenshtein, OSA
 
 from bot.flows.matching.multimap import MultiMap, key_hash
 from bot.flows.matching.normalize import NameFeatures, Normalizer
-from bot.flows.matching.scoring import allowed_typos, token_typos
+from bot.flows.matching.scoring import MAX_TRADE_WORDS, allowed_typos, pure_trade, token_typos
 
 # A word or character filed under more entries than this is too common to anchor a typo search.
 ANCHOR_CAP = 40_000
 HAN_TYPO_MIN = 5
 # Up to this many typo candidates are checked word by word; more go through a C prefilter first.
 DIRECT_CHECK = 400
+# The rarest query words used as anchors of the typo search.
+ANCHORS = 3
 FLAG_HAN = 1
 
 # Preliminary scores by the kind of key that matched (the scorer decides the final score).
 PRE_CORE, PRE_PERSON, PRE_PINYIN, PRE_HOMOPHONE, PRE_TYPO = 97.0, 93.0, 92.0, 71.0, 80.0
+PRE_JOIN, PRE_EXTRA, PRE_TRADE = 90.0, 76.0, 74.0
+MAX_DROP_WORDS = 6
 
 
 def exact_keys(f: NameFeatures) -> set[str]:
@@ -28,10 +32,43 @@ def exact_keys(f: NameFeatures) -> set[str]:
     keys = set()
     if f.core:
         keys.add("c|" + f.core)
+    if f.skel:
+        keys.add("c|" + f.skel)
+    if len(f.words) > 1 and not f.person:
+        keys.add("j|" + "".join(f.words))
     for k in f.person_keys:
         keys.add("p|" + k)
     if f.han and f.pinyin_core and not f.person:
         keys.add("y|" + f.pinyin_core)
+    return keys
+
+
+def trade_keys(f: NameFeatures) -> set[str]:
+    """The trade-name keys an organisation is filed under: its trade name and its leading words."""
+    if f.person or not f.trade:
+        return set()
+    if f.han:
+        return {"t|" + f.trade, "t|" + f.trade_py}
+    words = f.trade.split()
+    return {"t|" + t for t in (words[0], " ".join(words[:MAX_TRADE_WORDS])) if len(t) >= 3}
+
+
+def lookup_keys(f: NameFeatures) -> dict[str, float]:
+    """The keys a query looks up, with the preliminary score of what each finds."""
+    keys = {k: PRE_JOIN if k[0] == "j" else 0.0 for k in exact_keys(f)}
+    if f.words and not f.han:
+        joined = "".join(f.words)
+        keys.setdefault("j|" + joined, PRE_JOIN)
+        if len(f.words) > 1:
+            keys.setdefault("c|" + joined, PRE_JOIN)
+    if pure_trade(f):
+        keys.setdefault("t|" + f.trade, PRE_TRADE)
+    words = sorted(set(f.core.split())) if not f.han else []
+    trade = set(f.trade.split())
+    if f.trade and 2 <= len(words) <= MAX_DROP_WORDS:
+        for w in words:
+            if w not in trade:
+                keys.setdefault("c|" + " ".join(x for x in words if x != w), PRE_EXTRA)
     return keys
 
 
@@ -101,7 +138,7 @@ class NameIndex:
         self.latin.append(None if f.han else (f.latin or None))
         long_han = f.han and not f.person and len(f.core) >= HAN_TYPO_MIN
         self.hancore.append(f.core if long_han else None)
-        for key in exact_keys(f):
+        for key in exact_keys(f) | trade_keys(f):
             self._file(self.exact, key_hash(key), slot)
         if not f.han:
             for word in set(f.core.split()) | set(f.latin.split()):
@@ -145,28 +182,37 @@ class NameIndex:
         limit = max(1, allowed_typos(len(word) + 1))
         return {w for w in found if OSA.distance(word, w, score_cutoff=limit) <= limit}
 
-    def _word_slots(self, word: str) -> tuple[int, list[str]]:
-        """How many slots a query word (with its typo variants) would bring, and the variants."""
+    def _word_slots(self, word: str) -> tuple[int, str, list[str]]:
+        """How many slots a query word (with its typo variants) would bring, the word, the variants."""
         if len(word) >= 4:
             variants = sorted(self.expansions(word))
         else:
             variants = [word] if word in self.vocab_ids else []
-        return sum(self.words.count(key_hash(w)) for w in variants), variants
+        return sum(self.words.count(key_hash(w)) for w in variants), word, variants
 
     def _latin_typos(self, q: NameFeatures) -> set[int]:
-        """Slots whose Latin words all sit within typo distance of the query's rarest words."""
-        words = set(q.core.split())
+        """Slots whose Latin words all sit within typo distance of the query's rarest words.
+
+        Anchors are the rarest words, ties broken by the word itself (never by set or hash order,
+        which differs between processes). With three anchors a slot needs two of them, so one
+        word misspelt beyond its one-edit variants does not hide the name.
+        """
+        words = sorted(set(q.core.split()))
         if not words:
             return set()
-        sized = sorted((self._word_slots(w) for w in words), key=lambda t: t[0])
-        slots: set[int] | None = None
-        for size, variants in sized[:2]:
-            if size == 0 or size > ANCHOR_CAP:
-                continue
+        sized = sorted(self._word_slots(w) for w in words)
+        anchors = [variants for size, _w, variants in sized if 0 < size <= ANCHOR_CAP][:ANCHORS]
+        if not anchors:
+            return set()
+        need = len(anchors) - 1 if len(anchors) >= ANCHORS else len(anchors)
+        seen: dict[int, int] = {}
+        for variants in anchors:
             found: set[int] = set()
             for w in variants:
                 found.update(self.words.get(key_hash(w)))
-            slots = found if slots is None else slots & found
+            for s in found:
+                seen[s] = seen.get(s, 0) + 1
+        slots = sorted(s for s, n in seen.items() if n >= need)
         if not slots:
             return set()
         targets = {q.latin, q.core, *q.person_keys[:3]} - {""}
@@ -174,7 +220,7 @@ class NameIndex:
             split_targets = [tuple(t.split()) for t in targets]
             return {s for s in slots if self.latin[s] and any(
                 token_typos(tt, tuple(self.latin[s].split())) is not None for tt in split_targets)}
-        ordered = list(slots)
+        ordered = slots
         choices = [self.latin[s] or "" for s in ordered]
         keep: set[int] = set()
         for target in targets:
@@ -193,7 +239,7 @@ class NameIndex:
         for size, ch in counts[:2]:
             if 0 < size <= ANCHOR_CAP:
                 slots.update(self.chars.get(key_hash(ch)))
-        ordered = list(slots)
+        ordered = sorted(slots)
         choices = [self.hancore[s] or "" for s in ordered]
         return {ordered[i] for _c, _d, i in process.extract(q.core, choices, scorer=Levenshtein.distance,
                                                                score_cutoff=1, limit=None)}
@@ -207,10 +253,12 @@ class NameIndex:
             if score > found.get(slot, 0.0):
                 found[slot] = score
 
-        for key in exact_keys(q):
+        for key, pre in sorted(lookup_keys(q).items()):
             kind = key[0]
             for slot in self.exact.get(key_hash(key)):
-                if kind == "c":
+                if pre:
+                    offer(slot, pre)
+                elif kind == "c":
                     offer(slot, PRE_CORE)
                 elif kind == "y":
                     offer(slot, PRE_HOMOPHONE)

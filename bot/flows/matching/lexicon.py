@@ -138,5 +138,120 @@ HAN_GENERIC = (
     "酒店", "旅游", "农业", "商贸", "国际", "智能", "软件", "生物", "环保", "材料", "机械", "设备",
     "制造", "工业", "航空", "电信", "移动", "联通", "石油", "石化", "大学", "医院", "技术", "信息",
     "商业", "电器", "纺织", "服饰", "新材料", "数据", "数字", "云", "物业", "地产", "集团", "有限",
+    "开发", "传播", "供应链", "营销", "广告", "设计", "装饰", "运输", "印刷", "家具", "百货", "超市",
 )
 LATIN_GENERIC = ORG_MARKERS_LATIN + ("china", "international", "consumer", "products", "holdings")
+
+# More Latin legal-form words and abbreviations (Eastern European, Asian, Nordic, Southern European).
+LATIN_LEGAL_FORMS_MORE = (
+    "jsc", "ojsc", "cjsc", "pjsc", "bhd", "berhad", "sdn", "pvt", "sapa", "kgaa", "mbh", "oyj", "ltda",
+    "sro", "doo", "kft", "zrt", "spzoo", "pcl", "tbk",
+)
+
+# Short legal-form words that are only read as such at the end of a name ("Equinor ASA").
+LATIN_LEGAL_TRAILING = ("as", "asa", "aps", "se", "sl", "eg", "ev", "sp")
+
+# Russian forms, read as such only first or last ("OOO Romashka", "Gazprom PAO"): Pao, Zao are surnames.
+LATIN_LEGAL_EDGE = ("ooo", "oao", "zao", "pao", "ao")
+
+# Long legal-form words whose misspellings at the end of a name are still read as legal forms.
+LATIN_LEGAL_TYPO_TARGETS = ("limited", "incorporated", "corporation", "company", "aktiengesellschaft",
+                            "incorporation")
+
+# Legal forms written out in words -> their usual abbreviation (tokens after folding).
+LATIN_LEGAL_PHRASES = {
+    "public limited company": "plc",
+    "public company limited": "pcl",
+    "limited liability company": "llc",
+    "limited liability partnership": "llp",
+    "limited liability limited partnership": "lllp",
+    "limited partnership": "lp",
+    "professional corporation": "pc",
+    "private limited": "pvt ltd",
+    "proprietary limited": "pty ltd",
+    "joint stock company": "jsc",
+    "open joint stock company": "ojsc",
+    "closed joint stock company": "cjsc",
+    "public joint stock company": "pjsc",
+    "sendirian berhad": "sdn bhd",
+    "societe anonyme": "sa",
+    "sociedad anonima": "sa",
+    "societa per azioni": "spa",
+    "societa in accomandita per azioni": "sapa",
+    "societe a responsabilite limitee": "sarl",
+    "societe par actions simplifiee": "sas",
+    "sociedad de responsabilidad limitada": "srl",
+    "societa a responsabilita limitata": "srl",
+    "sociedade limitada": "ltda",
+    "gesellschaft mit beschrankter haftung": "gmbh",
+    "kommanditgesellschaft auf aktien": "kgaa",
+    "kommanditgesellschaft": "kg",
+    "besloten vennootschap": "bv",
+    "naamloze vennootschap": "nv",
+    "kabushiki kaisha": "kk",
+    "aktiebolag": "ab",
+    "aktiebolaget": "ab",
+    "osakeyhtio": "oy",
+    "julkinen osakeyhtio": "oyj",
+    "aksjeselskap": "as",
+    "aktieselskab": "as",
+    "allmennaksjeselskap": "asa",
+    "anpartsselskab": "aps",
+    "spolka z ograniczona odpowiedzialnoscia": "spzoo",
+    "sp z oo": "spzoo",
+    "spolka akcyjna": "sa",
+    "obshchestvo s ogranichennoy otvetstvennostyu": "ooo",
+    "otkrytoe aktsionernoe obshchestvo": "oao",
+    "zakrytoe aktsionernoe obshchestvo": "zao",
+    "publichnoe aktsionernoe obshchestvo": "pao",
+    "aktsionernoe obshchestvo": "ao",
+    "societas europaea": "se",
+    "spolecnost s rucenim omezenym": "sro",
+}
+
+# Legal-form words that name the same form: each maps to one canonical spelling.
+LATIN_LEGAL_EQUIVALENTS = {
+    "limited": "ltd", "incorporated": "inc", "corporation": "corp", "company": "co",
+    "aktiengesellschaft": "ag", "berhad": "bhd", "ooo": "llc", "oao": "ojsc", "zao": "cjsc",
+    "pao": "pjsc", "ao": "jsc", "pvt": "pte", "lc": "llc",
+}
+
+# Abbreviated ordinary words of organisation names -> the full word.
+LATIN_ABBREVIATIONS = {
+    "intl": "international", "bros": "brothers", "mfg": "manufacturing",
+    "hldgs": "holdings", "hldg": "holding", "grp": "group", "svcs": "services", "natl": "national",
+    "assn": "association", "assoc": "associates", "mgmt": "management", "tech": "technology",
+    "techs": "technologies", "ctr": "center", "centre": "center", "univ": "university",
+}
+
+# Descriptor words that are not a trade name: "Acme Industrial (Shanghai)" is traded as "Acme".
+LATIN_TRADE_GENERIC = (
+    "brothers", "manufacturing", "management", "development", "center", "national", "products",
+    "electronics", "electronic", "electric", "electrical", "chemical", "chemicals", "engineering",
+    "construction", "resources", "mining", "foods", "food", "healthcare", "health", "medical",
+    "insurance", "securities", "finance", "financial", "realty", "real", "estate", "properties",
+    "property", "marketing", "design", "digital", "communications", "telecom", "automotive",
+    "trade", "import", "export", "imports", "exports", "shipping", "transport", "industry",
+    "materials", "machinery", "equipment", "textile", "textiles", "garments", "apparel",
+    "enterprise", "corporate", "partnership", "asia", "pacific", "europe", "american", "chinese",
+    "world", "worldwide", "general", "commercial", "biotech", "biotechnology", "pharmaceutical",
+    "petroleum", "oil", "gas", "steel", "metals", "power", "water", "environmental", "research",
+    "education", "entertainment", "hotel", "hotels", "restaurant", "retail", "stores", "store",
+    "supply", "supplies", "distribution", "import-export", "advisory", "law", "legal", "firm",
+)
+
+# Number words and ordinals -> digits ("First" = "1st" = "1", "Twenty-One" = "21").
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19,
+}
+NUMBER_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+    "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+}
