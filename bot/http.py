@@ -8,9 +8,11 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
+from bot.envelope import SlackRequest
 from bot.services import Services
 from storage import migrate
 from storage.db import READ_ONLY
@@ -39,9 +41,18 @@ def readiness(services: Services, *, heads: frozenset[str]) -> str | None:
     return None if current == heads else "schema not at the newest revision"
 
 
+class SlackHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, reading the body with SlackRequest (a malformed one never raises)."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        """Build the request without trusting the body, then let the app answer it."""
+        return self.app.dispatch(SlackRequest(body=request.get_body(), query=request.query_string,
+                                              headers=request.get_headers()))
+
+
 def make_wsgi_app(app: App, services: Services) -> WSGIApp:
     """Route Slack to Bolt; answer the probes ourselves (never with any data)."""
-    slack = SlackRequestHandler(app, path=SLACK_PATH)
+    slack = SlackHandler(app, path=SLACK_PATH)
     heads = migrate.code_heads()
 
     def reply(start_response: Callable[..., Any], status: str, body: str,
