@@ -15,7 +15,7 @@ from bot.deps import AppDeps
 from bot.envelope import SlackRequest, parse_form_body, problem_of
 from bot.errors import register_error_handler
 from bot.handlers import register_all
-from bot.middleware import make_request_context, sticky_ack
+from bot.middleware import fast_matchers, install as install_ack_path
 from bot.services import Services
 
 __all__ = ["LawCrmApp", "create_app", "make_web_client", "parse_form_body"]
@@ -89,8 +89,8 @@ def create_app(*, services: Services, client: WebClient | None = None,
         logger=logging.getLogger("slack_bolt"),
     )
     deps = AppDeps(services=services, external_channels=external_channels)
-    app.use(sticky_ack)
-    app.use(make_request_context(services))
+    install_ack_path(app, services)
     register_error_handler(app)
     register_all(app, deps)
+    fast_matchers(app._listeners)  # Bolt keeps the registered listeners only there
     return app, deps

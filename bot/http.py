@@ -14,6 +14,7 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
 from bot.envelope import SlackRequest
 from bot.services import Services
+from bot.settings import Settings
 from storage import migrate
 from storage.db import READ_ONLY
 
@@ -94,10 +95,13 @@ def create_http_server(app: App, services: Services, *, host: str | None = None,
     settings = services.settings
     return waitress.create_server(
         make_wsgi_app(app, services), host=settings.http_host if host is None else host,
-        port=settings.http_port if port is None else port,
-        threads=max(4, settings.listener_threads // 2), ident="lawcrm",
-        max_request_body_size=MAX_BODY_BYTES, clear_untrusted_proxy_headers=True,
-    )
+        port=settings.http_port if port is None else port, **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """waitress settings of the production server (the ack benchmark's bare app uses them too)."""
+    return {"threads": max(4, settings.listener_threads // 2), "ident": "lawcrm",
+            "max_request_body_size": MAX_BODY_BYTES, "clear_untrusted_proxy_headers": True}
 
 
 def serve_http(app: App, services: Services) -> None:

@@ -106,6 +106,7 @@ class SlackDriver:
         self.app, self.fake = app, fake
         self.verifier = SignatureVerifier(signing_secret)
         self._ids = itertools.count(1)
+        self._opened_before = 0
 
     # -- signing -----------------------------------------------------------------------------
     def headers(self, body: str, *, content_type: str, timestamp: int | None = None,
@@ -124,6 +125,7 @@ class SlackDriver:
 
     def dispatch(self, body: str, headers: dict[str, list[str]]) -> Sent:
         """Hand a raw request to Bolt, as our HTTP adapter (bot.http) does."""
+        self._opened_before = len(self.fake.of("views.open"))
         return Sent(self.app.dispatch(SlackRequest(body=body, headers=headers)))
 
     def trigger_id(self) -> str:
@@ -247,8 +249,12 @@ class SlackDriver:
 
     # -- reading what the app did ---------------------------------------------------------------
     def opened_view(self, timeout: float = 5.0) -> dict[str, Any]:
-        """The most recently opened modal (waits for views.open)."""
-        calls = self.fake.wait_for("views.open", timeout=timeout)
+        """The modal opened since the last request (waits for views.open).
+
+        The answer to a request can come back before its listener has opened anything, so
+        an earlier views.open does not count.
+        """
+        calls = self.fake.wait_for("views.open", count=self._opened_before + 1, timeout=timeout)
         view = calls[-1].params["view"]
         view = view if isinstance(view, dict) else json.loads(view)
         return next(v for v in reversed(list(self.fake.views.values()))
