@@ -1,16 +1,18 @@
-"""The ack path: nothing but the answer before ack; the actor and the delivery claim around it.
+"""The ack path: nothing but the answer on the request thread; one unit of work per listener.
 
-Slack waits at most 3 s for the answer, and under a burst every millisecond on the request
-thread is multiplied by the queue in front of it. So the request thread does no database
-work at all. In the listener's thread:
+Slack waits at most 3 s for the answer, and under a burst every millisecond spent on a
+request thread is multiplied by the queue in front of it. So the request thread does no
+database work: it checks the request, finds the listener, hands it to the listener pool
+and returns the answer the moment the listener acks (no polling delay).
 
-1. before the listener runs, the acting staff member is looked up (one read-only unit of
-   work): listeners need it to validate and answer (`response_action="errors"`);
-2. when the listener acks (or at its start when Bolt acked already, as for events), the
-   answer goes out at once and then the delivery is claimed: its key (event_id, else
-   trigger_id) is inserted under a unique constraint. A retried delivery loses the claim,
-   `DuplicateDelivery` ends its listener and the one error handler drops it silently, so the
-   work after ack happens once.
+In the listener's thread, before the listener runs, one short unit of work claims the
+delivery (its key, event_id else trigger_id, is inserted under a unique constraint) and
+looks up the acting staff member. A retried delivery loses the claim: `DuplicateDelivery`
+stops it before any of its code runs, and the one error handler answers it 200 silently.
+Events are answered by Bolt before the listener starts, so for them all of this is after
+the ack; listeners that answer with the result of their checks (a view_submission's
+`response_action="errors"`) need the actor first and must not run twice, so for the other
+kinds this one unit precedes the ack, off the request thread.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.flows.directory import find_actor
 from bot.services import Services
-from storage.db import read_only
 from storage.models import SlackReceipt
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,7 @@ class DuplicateDelivery(Exception):
 
 
 class StickyAck(Ack):
-    """An `ack` whose answer, once given, is never taken back, wakes the request at once,
-    and then claims the delivery.
+    """An `ack` whose answer, once given, is never taken back, and wakes the request at once.
 
     Bolt (1.30, thread runner) sets `ack.response = None` when a listener raises after it
     called ack(); if that happens before the request thread polled the answer, Bolt answers
@@ -57,10 +57,9 @@ class StickyAck(Ack):
 
     POLL = 0.01  # Bolt's ThreadListenerRunner sleep between polls
 
-    def __init__(self, claim: Callable[[], None] | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self.__dict__["_given"] = threading.Event()
-        self.__dict__["_claim"] = claim
 
     @property  # type: ignore[override]
     def response(self) -> BoltResponse | None:
@@ -80,24 +79,6 @@ class StickyAck(Ack):
         if value is not None and given is not None:
             given.set()
 
-    @property
-    def answered(self) -> bool:
-        """Whether an answer was given (never waits)."""
-        return self.__dict__.get("_answer") is not None
-
-    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:  # type: ignore[override]
-        """Give the answer, then claim the delivery (DuplicateDelivery if it was had before)."""
-        answer = super().__call__(*args, **kwargs)
-        self.claim()
-        return answer
-
-    def claim(self) -> None:
-        """Claim the delivery once; later calls do nothing."""
-        claim = self.__dict__.get("_claim")
-        if claim is not None:
-            self.__dict__["_claim"] = None
-            claim()
-
 
 def delivery_key(body: dict[str, Any]) -> str | None:
     """A key identifying one Slack delivery: event_id, else trigger_id."""
@@ -108,18 +89,8 @@ def delivery_key(body: dict[str, Any]) -> str | None:
     return None
 
 
-def claim_delivery(services: Services, *, key: str, retry_num: str | None) -> None:
-    """Record the delivery; DuplicateDelivery if its key is already recorded."""
-    try:
-        with services.engine.begin() as conn:  # one INSERT: no ORM unit of work needed
-            conn.execute(insert(SlackReceipt).values(key=key, received_at=services.now()))
-    except IntegrityError:
-        log.info("duplicate delivery dropped", extra={"retry_num": retry_num, "kind": key[:1]})
-        raise DuplicateDelivery() from None
-
-
 class RequestContext(Middleware):
-    """On the request thread: a StickyAck that claims this delivery, the default locale. No I/O.
+    """On the request thread: a StickyAck and the default locale. No I/O.
 
     A Middleware class, not a function: Bolt builds every injectable argument of a function
     middleware on each request, on the ack path.
@@ -131,39 +102,37 @@ class RequestContext(Middleware):
     def process(self, *, req: BoltRequest, resp: BoltResponse,
                 next: Callable[[], BoltResponse]) -> BoltResponse | None:
         """Put the ack and the default locale on the context, continue."""
-        key = delivery_key(req.body)
-        claim = None
-        if key is not None:
-            retry = (req.headers.get("x-slack-retry-num") or [None])[0]
-
-            def claim() -> None:
-                claim_delivery(self.services, key=key, retry_num=retry)
-
-        req.context["ack"] = StickyAck(claim)
+        req.context["ack"] = StickyAck()
         req.context["actor"] = None
         req.context["locale"] = self.services.settings.default_locale
         return next()
 
 
 class ListenerStart(ListenerStartHandler):
-    """In the listener's thread, before it runs: the actor; the claim if Bolt acked already."""
+    """In the listener's thread, before it runs: claim the delivery, resolve the actor."""
 
     def __init__(self, services: Services) -> None:
         self.services = services
 
     def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
-        """Resolve the acting staff member (or None) and their locale onto the context."""
+        """One unit of work: DuplicateDelivery for a retry, else the actor onto the context."""
         context, services = request.context, self.services
-        ack = context.get("ack")
-        if isinstance(ack, StickyAck) and ack.answered:
-            ack.claim()  # events: Bolt answered before the listener started
-        if context.user_id:
-            with services.session() as session:
-                actor = find_actor(read_only(session), slack_user_id=context.user_id,
-                                   default_locale=services.settings.default_locale)
-            context["actor"] = actor
-            if actor is not None:
-                context["locale"] = actor.locale
+        key = delivery_key(request.body)
+        actor = None
+        try:
+            with services.engine.begin() as conn:  # Core: no ORM unit of work is needed here
+                if key is not None:
+                    conn.execute(insert(SlackReceipt).values(key=key, received_at=services.now()))
+                if context.user_id:
+                    actor = find_actor(conn, slack_user_id=context.user_id,
+                                       default_locale=services.settings.default_locale)
+        except IntegrityError:
+            retry = (request.headers.get("x-slack-retry-num") or [None])[0]
+            log.info("duplicate delivery dropped", extra={"retry_num": retry, "kind": (key or "?")[:1]})
+            raise DuplicateDelivery() from None
+        context["actor"] = actor
+        if actor is not None:
+            context["locale"] = actor.locale
 
 
 class BodyMatcher(BuiltinListenerMatcher):

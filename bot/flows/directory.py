@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
@@ -16,7 +16,8 @@ from storage.models.enums import Role
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,}$")
 
 
-def find_actor(session: Session, *, slack_user_id: str, default_locale: str) -> Actor | None:
+def find_actor(session: Session | Connection, *, slack_user_id: str,
+               default_locale: str) -> Actor | None:
     """The active staff member with this Slack id, as an Actor, or None.
 
     Runs before every ack: only the columns an Actor holds are read (no ORM entity).
