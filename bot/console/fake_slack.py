@@ -62,6 +62,8 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # A Socket Mode endpoint (ws://...) that apps.connections.open hands out, when one runs.
+        self.socket_url: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "FakeSlack":
@@ -210,6 +212,8 @@ class FakeSlack:
     def _ok(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """Slack's success answers, close enough for the app."""
         ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        if method == "apps.connections.open" and self.socket_url:
+            return {"ok": True, "url": f"{self.socket_url}?ticket={next(self._ids)}"}
         if method == "auth.test":
             return {"ok": True, "url": "https://firm.slack.com/", "team": "Firm", "user": "lawcrm",
                     "team_id": "T0FIRM", "user_id": "U0BOT", "bot_id": "B0BOT"}
