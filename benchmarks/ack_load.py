@@ -8,7 +8,8 @@ response_url), `lawcrm serve` on a fresh PostgreSQL database made for the run (d
 and, as the reference, a bare Bolt app that only acks, on the same waitress settings, in its
 own process. For each concurrency level, that many threads send signed `/lawcrm whoami`
 commands (a new connection each, as a webhook delivery) for at most --seconds or
---max-requests, to one server, then to the other. Printed: progress each second, then per
+--max-requests per server, in --rounds alternating slices (lawcrm, bare, lawcrm, bare...) so
+that both see the same background load. Printed: progress each second, then per
 server p50/p95/p99/max ack latency, share over Slack's 3 s, throughput, and for lawcrm how
 many replies the post-ack work delivered (each command must be answered exactly once).
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import logging
 import os
 import queue
 import secrets
@@ -56,8 +58,10 @@ def serve_bare(port: int, api_url: str) -> None:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
     from slack_sdk import WebClient
 
-    from bot.http import server_options
+    from bot.http import QUEUE_WARNINGS, server_options
     from bot.settings import Settings
+
+    logging.getLogger("waitress.queue").addFilter(QUEUE_WARNINGS)  # as lawcrm serve: same server
 
     app = App(signing_secret=SECRET, client=WebClient(token=TOKEN, base_url=api_url),
               token_verification_enabled=False)
@@ -87,6 +91,14 @@ class Result:
     errors: dict[str, int] = field(default_factory=dict)
     elapsed: float = 0.0
     cpu: float = 0.0  # CPU seconds the server process used during the run
+
+    def merge(self, other: "Result") -> None:
+        """Add another slice of the same load to this one."""
+        self.latencies += other.latencies
+        for key, count in other.errors.items():
+            self.errors[key] = self.errors.get(key, 0) + count
+        self.elapsed += other.elapsed
+        self.cpu += other.cpu
 
     def pct(self, p: float) -> float:
         """The p-th percentile latency in ms."""
@@ -227,6 +239,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default="20,200")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--max-requests", type=int, default=6000)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating slices per server")
     parser.add_argument("--server-url", default=os.environ.get(
         "TEST_DATABASE_URL", "postgresql+psycopg://127.0.0.1:5432/postgres"))
     parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
@@ -236,8 +249,10 @@ def main() -> None:
         serve_bare(args.bare_server, args.api_url)
         return
     levels = [int(x) for x in args.concurrency.split(",")]
-    if not 1 <= args.max_requests <= 50_000 or not 0 < args.seconds <= 120 or max(levels) > 500:
-        raise SystemExit("bounded runs only: max-requests 1..50000, seconds <= 120, concurrency <= 500")
+    if (not 1 <= args.max_requests <= 50_000 or not 0 < args.seconds <= 120 or max(levels) > 500
+            or not 1 <= args.rounds <= 10):
+        raise SystemExit("bounded runs only: max-requests 1..50000, seconds <= 120, concurrency <= 500, "
+                         "rounds 1..10")
 
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
@@ -292,14 +307,18 @@ def main() -> None:
             for warm in (lawcrm_port, bare_port):  # first-request costs (imports, pools) off the clock
                 run_load("warm-up", warm, fake.port, concurrency=4, seconds=2, max_requests=40)
             fake.reset()
-            mine = run_load("lawcrm", lawcrm_port, fake.port, concurrency=c, seconds=args.seconds,
-                            max_requests=args.max_requests, pid=lawcrm.pid)
+            # Alternate short slices of the two servers, so both see the same background load.
+            mine, reference = Result("lawcrm", c), Result("bare", c)
+            for _ in range(args.rounds):
+                for into, name, port, pid in ((mine, "lawcrm", lawcrm_port, lawcrm.pid),
+                                              (reference, "bare", bare_port, bare.pid)):
+                    part = run_load(name, port, fake.port, concurrency=c, seconds=args.seconds / args.rounds,
+                                    max_requests=args.max_requests // args.rounds, pid=pid)
+                    into.merge(part)
             deadline = time.monotonic() + 120
             while len(fake.of("response_url")) < len(mine.latencies) and time.monotonic() < deadline:
                 time.sleep(0.5)
             replies = [call.params["_url"] for call in fake.of("response_url")]
-            reference = run_load("bare", bare_port, fake.port, concurrency=c, seconds=args.seconds,
-                                 max_requests=args.max_requests, pid=bare.pid)
             results.append((mine, reference, len(replies) - len(set(replies))))
             print(mine.line(), flush=True)
             print(f"        replies delivered after ack: {len(set(replies))}/{len(mine.latencies)}, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -87,10 +88,45 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
     return wsgi
 
 
+class OncePerInterval(logging.Filter):
+    """Lets one record through per interval (the rest are counted into the next one).
+
+    waitress warns "Task queue depth is N" for every request that waits for a thread: under a
+    burst that was a JSON log line per request, written by waitress's one I/O thread, the
+    thread every ack passes through.
+    """
+
+    def __init__(self, seconds: float = 10.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self._next = 0.0
+        self._dropped = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Whether this record is the first of its interval."""
+        now = time.monotonic()
+        with self._lock:
+            if now < self._next:
+                self._dropped += 1
+                return False
+            self._next = now + self.seconds
+            record.similar_dropped = self._dropped
+            self._dropped = 0
+        return True
+
+
+QUEUE_WARNINGS = OncePerInterval()
+
+
 def create_http_server(app: App, services: Services, *, host: str | None = None,
                        port: int | None = None) -> Any:
     """A waitress server for the app (not yet running); port 0 picks a free port."""
     import waitress
+
+    queue_log = logging.getLogger("waitress.queue")
+    if QUEUE_WARNINGS not in queue_log.filters:
+        queue_log.addFilter(QUEUE_WARNINGS)
 
     settings = services.settings
     return waitress.create_server(

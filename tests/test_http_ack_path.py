@@ -211,3 +211,33 @@ def test_a_burst_of_commands_is_acked_in_time_and_each_answered_once(services, f
         assert len({c.params["_url"] for c in replies}) == len(requests)
     finally:
         server.stop()
+
+
+def test_waitress_queue_warnings_are_one_per_interval(caplog):
+    import logging
+
+    from bot.http import OncePerInterval
+
+    queue_log = logging.getLogger("tests.waitress.queue")
+    limiter = OncePerInterval(seconds=0.2)
+    queue_log.addFilter(limiter)
+    try:
+        with caplog.at_level(logging.WARNING, logger="tests.waitress.queue"):
+            for depth in range(50):
+                queue_log.warning("Task queue depth is %d", depth)
+            time.sleep(0.25)
+            queue_log.warning("Task queue depth is %d", 99)
+        assert [r.getMessage() for r in caplog.records] == ["Task queue depth is 0", "Task queue depth is 99"]
+        assert caplog.records[1].similar_dropped == 49
+    finally:
+        queue_log.removeFilter(limiter)
+
+
+def test_the_production_server_rate_limits_waitress_queue_warnings(services):
+    import logging
+
+    from bot.http import QUEUE_WARNINGS, create_http_server
+
+    app, _ = create_app(services=services)
+    create_http_server(app, services, host="127.0.0.1", port=0).close()
+    assert logging.getLogger("waitress.queue").filters.count(QUEUE_WARNINGS) == 1
