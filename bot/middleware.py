@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.flows.directory import find_actor
 from bot.services import Services
+from storage.db import READ_ONLY
 from storage.models import SlackReceipt
 
 log = logging.getLogger(__name__)
@@ -120,12 +121,15 @@ class ListenerStart(ListenerStartHandler):
         key = delivery_key(request.body)
         actor = None
         try:
-            with services.engine.begin() as conn:  # Core: no ORM unit of work is needed here
-                if key is not None:
-                    conn.execute(insert(SlackReceipt).values(key=key, received_at=services.now()))
-                if context.user_id:
-                    actor = find_actor(conn, slack_user_id=context.user_id,
-                                       default_locale=services.settings.default_locale)
+            with services.engine.connect() as conn:  # Core: no ORM unit of work is needed here
+                if key is None:  # only a read: on SQLite, no write lock
+                    conn.execution_options(**{READ_ONLY: True})
+                with conn.begin():
+                    if key is not None:
+                        conn.execute(insert(SlackReceipt).values(key=key, received_at=services.now()))
+                    if context.user_id:
+                        actor = find_actor(conn, slack_user_id=context.user_id,
+                                           default_locale=services.settings.default_locale)
         except IntegrityError:
             retry = (request.headers.get("x-slack-retry-num") or [None])[0]
             log.info("duplicate delivery dropped", extra={"retry_num": retry, "kind": (key or "?")[:1]})
