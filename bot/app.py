@@ -2,61 +2,63 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
-from urllib.parse import parse_qsl
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
-from slack_bolt.request.internals import build_context
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 
 from bot.deps import AppDeps
+from bot.envelope import SlackRequest, parse_form_body, problem_of
 from bot.errors import register_error_handler
 from bot.handlers import register_all
-from bot.listener_runner import AckSafeListenerRunner
 from bot.input_guard import input_guard
-from bot.middleware import make_request_context, sticky_ack
+from bot.listener_runner import AckSafeListenerRunner
+from bot.middleware import fast_matchers, install as install_ack_path
 from bot.services import Services
 
-
-def parse_form_body(raw: str) -> dict[str, object]:
-    """A form-encoded Slack body: interactive payloads carry JSON in `payload`, commands don't."""
-    params = dict(parse_qsl(raw, keep_blank_values=True))
-    if "payload" in params:
-        return json.loads(params["payload"])
-    return params
+__all__ = ["LawCrmApp", "create_app", "make_web_client", "parse_form_body"]
+log = logging.getLogger(__name__)
 
 
 class LawCrmApp(App):
-    """Bolt's App, with slash-command bodies parsed correctly.
+    """Bolt's App, reading request bodies with `SlackRequest` and refusing malformed ones.
 
     Bolt 1.30 treats any form body containing the word "payload" as an interactive payload,
-    so `/note Acme: payload terms agreed` (or a channel named #payload-team) parsed as {}
-    and was answered 404. The raw body (and so the signature check) is left untouched.
-    Listener errors raised after ack() never race Bolt's answer (`AckSafeListenerRunner`).
+    so `/note Acme: payload terms agreed` parsed as {} and was answered 404; and a signed but
+    malformed body (bad JSON, a view without a type) crashed inside Bolt with a 500. A plain
+    http BoltRequest is re-read here (raw body and signature untouched); a malformed request
+    is answered 400 with one log line, after the signature check (an unsigned one stays 401).
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # Before app.error() sets the handler on it: see AckedErrorsHandled.
+    def __init__(self, *, signing_secret: str, **kwargs: Any) -> None:
+        super().__init__(signing_secret=signing_secret, **kwargs)
+        self._signature = SignatureVerifier(signing_secret)
+        # Listener errors raised after ack() never race Bolt's answer (see AckedErrorsHandled).
         self._listener_runner = AckSafeListenerRunner.replacing(self._listener_runner)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
-        """Re-parse a form body Bolt got wrong, then dispatch as usual."""
-        raw = req.raw_body
-        if (req.mode == "http" and raw and not req.body and "payload" in raw
-                and not raw.startswith("{") and req.content_type != "application/json"):
-            try:
-                body = parse_form_body(raw)
-            except ValueError:
-                body = req.body
-            if body != req.body:
-                req.body = body
-                req.context = build_context(BoltContext(dict(req.context)), body)
-        return super().dispatch(req)
+        """Refuse a malformed request, else dispatch as usual."""
+        if req.mode == "http" and not isinstance(req, SlackRequest):
+            req = SlackRequest(body=req.raw_body, query=req.query, headers=req.headers)
+        problem = problem_of(req)
+        if problem is None:
+            return super().dispatch(req)
+        if req.mode == "http" and not self._signed(req):
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        retry = (req.headers.get("x-slack-retry-num") or [None])[0]
+        log.warning("malformed Slack request refused",
+                    extra={"reason": problem, "mode": req.mode, "retry_num": retry})
+        return BoltResponse(status=400, body="")
+
+    def _signed(self, req: BoltRequest) -> bool:
+        """The request carries a valid, fresh signature (as Bolt's RequestVerification checks)."""
+        timestamp = (req.headers.get("x-slack-request-timestamp") or ["0"])[0]
+        signature = (req.headers.get("x-slack-signature") or [""])[0]
+        return self._signature.is_valid(body=req.raw_body, timestamp=timestamp, signature=signature)
 
 
 def make_web_client(services: Services) -> WebClient:
@@ -91,9 +93,9 @@ def create_app(*, services: Services, client: WebClient | None = None,
         logger=logging.getLogger("slack_bolt"),
     )
     deps = AppDeps(services=services, external_channels=external_channels)
-    app.use(sticky_ack)
-    app.use(make_request_context(services))
+    install_ack_path(app, services)
     app.use(input_guard)
     register_error_handler(app)
     register_all(app, deps)
+    fast_matchers(app._listeners)  # Bolt keeps the registered listeners only there
     return app, deps

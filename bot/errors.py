@@ -15,6 +15,7 @@ from bot.flows.actor import Actor
 from bot.flows.errors import DomainError, InvalidInput, UnknownUser
 from bot.i18n import t
 from bot.logging_setup import safe_stack
+from bot.middleware import DuplicateDelivery
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,10 @@ def register_error_handler(app: App) -> None:
     def handle_error(error: Exception, body: dict[str, Any], context: BoltContext,
                      client: WebClient, response: BoltResponse | None,
                      respond: Respond | None = None) -> BoltResponse | None:
-        text = error_text(error, context.get("locale"), body=body)
         not_acked = response is not None
+        if isinstance(error, DuplicateDelivery):  # a retry: answered, its work already done once
+            return BoltResponse(status=200, body="") if not_acked else None
+        text = error_text(error, context.get("locale"), body=body)
         if (not_acked and body.get("type") == "view_submission" and isinstance(error, InvalidInput)
                 and error.field):
             return BoltResponse(status=200, headers={"content-type": "application/json;charset=utf-8"},

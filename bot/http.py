@@ -7,13 +7,17 @@ import logging
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
+from bot.envelope import SlackRequest
 from bot.services import Services
+from bot.settings import Settings
 from storage import migrate
 from storage.db import READ_ONLY
 
@@ -41,9 +45,18 @@ def readiness(services: Services, *, heads: frozenset[str]) -> str | None:
     return None if current == heads else "schema not at the newest revision"
 
 
+class SlackHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, reading the body with SlackRequest (a malformed one never raises)."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        """Build the request without trusting the body, then let the app answer it."""
+        return self.app.dispatch(SlackRequest(body=request.get_body(), query=request.query_string,
+                                              headers=request.get_headers()))
+
+
 def make_wsgi_app(app: App, services: Services) -> WSGIApp:
     """Route Slack to Bolt; answer the probes ourselves (never with any data)."""
-    slack = SlackRequestHandler(app, path=SLACK_PATH)
+    slack = SlackHandler(app, path=SLACK_PATH)
     heads = migrate.code_heads()
 
     def reply(start_response: Callable[..., Any], status: str, body: str,
@@ -77,18 +90,56 @@ def make_wsgi_app(app: App, services: Services) -> WSGIApp:
     return wsgi
 
 
+class OncePerInterval(logging.Filter):
+    """Lets one record through per interval (the rest are counted into the next one).
+
+    waitress warns "Task queue depth is N" for every request that waits for a thread: under a
+    burst that was a JSON log line per request, written by waitress's one I/O thread, the
+    thread every ack passes through.
+    """
+
+    def __init__(self, seconds: float = 10.0) -> None:
+        super().__init__()
+        self.seconds = seconds
+        self._next = 0.0
+        self._dropped = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Whether this record is the first of its interval."""
+        now = time.monotonic()
+        with self._lock:
+            if now < self._next:
+                self._dropped += 1
+                return False
+            self._next = now + self.seconds
+            record.similar_dropped = self._dropped
+            self._dropped = 0
+        return True
+
+
+QUEUE_WARNINGS = OncePerInterval()
+
+
 def create_http_server(app: App, services: Services, *, host: str | None = None,
                        port: int | None = None) -> Any:
     """A waitress server for the app (not yet running); port 0 picks a free port."""
     import waitress
 
+    queue_log = logging.getLogger("waitress.queue")
+    if QUEUE_WARNINGS not in queue_log.filters:
+        queue_log.addFilter(QUEUE_WARNINGS)
+
     settings = services.settings
     return waitress.create_server(
         make_wsgi_app(app, services), host=settings.http_host if host is None else host,
-        port=settings.http_port if port is None else port,
-        threads=max(4, settings.listener_threads // 2), ident="lawcrm",
-        max_request_body_size=MAX_BODY_BYTES, clear_untrusted_proxy_headers=True,
-    )
+        port=settings.http_port if port is None else port, **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """waitress settings of the production server (the ack benchmark's bare app uses them too)."""
+    return {"threads": max(4, settings.listener_threads // 2), "ident": "lawcrm",
+            "max_request_body_size": MAX_BODY_BYTES, "clear_untrusted_proxy_headers": True}
 
 
 class ListenRefused(Exception):

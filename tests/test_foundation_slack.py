@@ -289,6 +289,9 @@ def test_interactive_payload_still_parsed(services, fake_slack):
 
     driver = SlackDriver(app, signing_secret=SIGNING_SECRET, fake=fake_slack)
     assert driver.click("U0STRANGER", "probe", "payload & more").status == 200
+    deadline = time.monotonic() + 5  # the answer goes out at ack(), before the listener goes on
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert seen == [("block_actions", "payload & more")]
     assert parse_form_body("payload=%7B%22type%22%3A%22block_actions%22%7D") == {"type": "block_actions"}
     assert parse_form_body("command=%2Flawcrm&text=payload") == {"command": "/lawcrm", "text": "payload"}

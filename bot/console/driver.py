@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.console.fake_slack import FakeSlack
+from bot.envelope import SlackRequest
 
 TEAM = {"id": "T0FIRM", "domain": "firm"}
 
@@ -123,9 +124,9 @@ class SlackDriver:
         return headers
 
     def dispatch(self, body: str, headers: dict[str, list[str]]) -> Sent:
-        """Hand a raw request to Bolt, as its HTTP adapter would."""
+        """Hand a raw request to Bolt, as our HTTP adapter (bot.http) does."""
         self._mark = self.fake.mark()
-        return Sent(self.app.dispatch(BoltRequest(body=body, headers=headers)))
+        return Sent(self.app.dispatch(SlackRequest(body=body, headers=headers)))
 
     def trigger_id(self) -> str:
         """A fresh trigger id, unique across drivers and processes (the dedupe table outlives us)."""

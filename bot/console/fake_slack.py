@@ -69,6 +69,8 @@ class FakeSlack:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._idle_waiters: list[Callable[[float], bool]] = []
+        # A Socket Mode endpoint (ws://...) that apps.connections.open hands out, when one runs.
+        self.socket_url: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "FakeSlack":
@@ -261,6 +263,8 @@ class FakeSlack:
         """Slack's success answers, close enough for the app."""
         n = next(self._ts)
         ts = f"{int(self.clock())}.{n % 1_000_000:06d}" if self.clock else f"{1_700_000_000 + n}.000100"
+        if method == "apps.connections.open" and self.socket_url:
+            return {"ok": True, "url": f"{self.socket_url}?ticket={next(self._ids)}"}
         if method == "auth.test":
             return {"ok": True, "url": "https://firm.slack.com/", "team": "Firm", "user": "lawcrm",
                     "team_id": "T0FIRM", "user_id": "U0BOT", "bot_id": "B0BOT"}

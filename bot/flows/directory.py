@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
@@ -17,12 +17,21 @@ from storage.models.enums import Role
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,}$")
 
 
-def find_actor(session: Session, *, slack_user_id: str, default_locale: str) -> Actor | None:
-    """The active staff member with this Slack id, as an Actor, or None."""
-    staff = session.execute(
-        select(Staff).where(Staff.slack_user_id == slack_user_id, Staff.active.is_(True))
-    ).scalar_one_or_none()
-    return Actor.from_staff(staff, default_locale=default_locale) if staff else None
+def find_actor(session: Session | Connection, *, slack_user_id: str,
+               default_locale: str) -> Actor | None:
+    """The active staff member with this Slack id, as an Actor, or None.
+
+    Runs before every ack: only the columns an Actor holds are read (no ORM entity).
+    """
+    row = session.execute(
+        select(Staff.id, Staff.display_name, Staff.role, Staff.locale, Staff.is_managing_partner)
+        .where(Staff.slack_user_id == slack_user_id, Staff.active.is_(True))
+    ).one_or_none()
+    if row is None:
+        return None
+    return Actor(staff_id=row.id, slack_user_id=slack_user_id, name=row.display_name,
+                 role=Role(row.role), locale=row.locale or default_locale,
+                 is_managing_partner=row.is_managing_partner)
 
 
 def upsert_staff(session: Session, *, by: str, slack_user_id: str, name: str, role: str,
