@@ -15,7 +15,7 @@ from bot.deps import AppDeps
 from bot.envelope import SlackRequest, parse_form_body, problem_of
 from bot.errors import register_error_handler
 from bot.handlers import register_all
-from bot.input_guard import input_guard
+from bot.input_guard import InputGuard
 from bot.listener_runner import AckSafeListenerRunner
 from bot.middleware import fast_matchers, install as install_ack_path
 from bot.services import Services
@@ -94,7 +94,7 @@ def create_app(*, services: Services, client: WebClient | None = None,
     )
     deps = AppDeps(services=services, external_channels=external_channels)
     install_ack_path(app, services)
-    app.use(input_guard)
+    app.use(InputGuard(services))
     register_error_handler(app)
     register_all(app, deps)
     fast_matchers(app._listeners)  # Bolt keeps the registered listeners only there

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
+from bot.flows.directory import find_actor
 from bot.flows.text_rules import text_problem
 from bot.i18n import t
 from bot.ids import Command, ComplaintBlock, IntakeBlock
+from bot.services import Services
 
 NAME_BLOCKS = frozenset({IntakeBlock.NAME, IntakeBlock.CONTACT, IntakeBlock.REFERRER,
                          IntakeBlock.OPPOSING, IntakeBlock.RELATED, ComplaintBlock.COMPLAINANT})
@@ -49,12 +52,16 @@ def view_errors(view: dict[str, Any], locale: str | None) -> dict[str, str]:
     return errors
 
 
-def refusal(body: dict[str, Any], locale: str | None) -> BoltResponse | None:
-    """The answer refusing a request whose typed text may not be stored, or None to go on."""
+def refusal(body: dict[str, Any], locale: Callable[[], str | None]) -> BoltResponse | None:
+    """The answer refusing a request whose typed text may not be stored, or None to go on.
+
+    `locale` is asked only when the request is refused (the ack path does no I/O otherwise).
+    """
     kind = body.get("type")
     if kind == "view_submission":
-        errors = view_errors(body.get("view") or {}, locale)
-        if errors:
+        view = body.get("view") or {}
+        if any(True for _ in _bad_fields(view)):
+            errors = view_errors(view, locale())
             return BoltResponse(status=200, body={"response_action": "errors", "errors": errors})
     elif kind == "block_suggestion":
         if text_problem(str(body.get("value") or "")):
@@ -62,16 +69,37 @@ def refusal(body: dict[str, Any], locale: str | None) -> BoltResponse | None:
     elif body.get("command"):
         problem = text_problem(str(body.get("text") or ""), name=body["command"] in NAME_COMMANDS)
         if problem:
-            text = t("text.error.command", locale, problem=t(problem, locale))
+            loc = locale()
+            text = t("text.error.command", loc, problem=t(problem, loc))
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
     return None
 
 
-def input_guard(body: dict[str, Any], context: BoltContext,
-                next: Callable[[], None]) -> BoltResponse | None:
+def _bad_fields(view: dict[str, Any]) -> Iterator[str]:
+    """Block ids of the fields holding characters they may not hold."""
+    for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
+        for element in (elements or {}).values():
+            if any(text_problem(text, name=block_id in NAME_BLOCKS) for text in typed_texts(element or {})):
+                yield block_id
+
+
+class InputGuard(Middleware):
     """Middleware: refuse typed text with forbidden characters, else go on to the listener."""
-    answer = refusal(body, context.get("locale"))
-    if answer is not None:
-        return answer
-    next()
-    return None
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse,
+                next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        """A refusal in the user's language, or the next middleware's answer."""
+        answer = refusal(req.body, lambda: self._locale(req.context.user_id))
+        return answer if answer is not None else next()
+
+    def _locale(self, slack_user_id: str | None) -> str:
+        """The user's language (the actor is resolved later, in the listener's thread)."""
+        default = self.services.settings.default_locale
+        if not slack_user_id:
+            return default
+        with self.services.engine.connect() as conn:
+            actor = find_actor(conn, slack_user_id=slack_user_id, default_locale=default)
+        return actor.locale if actor is not None else default
