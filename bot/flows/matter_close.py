@@ -60,14 +60,8 @@ def mark_former_client(session: Session, *, by: str, client_id: int) -> int:
     ).scalar_one()
     if still_open:
         return 0
-    parties = session.execute(
-        select(Party).where(Party.client_id == client_id, Party.role == PartyRole.CLIENT.value)
-    ).scalars().all()
-    for party in parties:
-        party.role = PartyRole.FORMER_CLIENT.value
-        audit.record(session, actor=by, action="update", entity="party", entity_id=party.id,
-                     fields=["role"])
-    return len(parties)
+    return _change_role(session, by=by, client_id=client_id, old=PartyRole.CLIENT,
+                        new=PartyRole.FORMER_CLIENT)
 
 
 @dataclass(frozen=True)
@@ -102,11 +96,17 @@ def reopen_matter(session: Session, *, actor: Actor, number: str, now: datetime)
 def mark_current_client(session: Session, *, by: str, client_id: int) -> int:
     """The inverse of `mark_former_client`: with an open matter, the client's "former client"
     entries in the conflict index are "client" again (audited). Returns how many changed."""
+    return _change_role(session, by=by, client_id=client_id, old=PartyRole.FORMER_CLIENT,
+                        new=PartyRole.CLIENT)
+
+
+def _change_role(session: Session, *, by: str, client_id: int, old: PartyRole, new: PartyRole) -> int:
+    """Move the client's conflict-index entries from one role to another (audited); how many."""
     parties = session.execute(
-        select(Party).where(Party.client_id == client_id, Party.role == PartyRole.FORMER_CLIENT.value)
+        select(Party).where(Party.client_id == client_id, Party.role == old.value)
     ).scalars().all()
     for party in parties:
-        party.role = PartyRole.CLIENT.value
+        party.role = new.value
         audit.record(session, actor=by, action="update", entity="party", entity_id=party.id,
                      fields=["role"])
     return len(parties)
