@@ -36,7 +36,11 @@ def client_visibility(actor: Actor) -> ColumnElement[bool]:
         return true()
     if actor.role not in CLIENT_ROLES:
         return false()
-    ids = acting_staff_ids(actor)
+    return served_by(acting_staff_ids(actor))
+
+
+def served_by(ids: Select[tuple[int]]) -> ColumnElement[bool]:
+    """A condition on Client.id true for the clients these staff serve (client or matter team, lead)."""
     team = select(ClientTeamMember.client_id).where(ClientTeamMember.staff_id.in_(ids))
     matter_team = (
         select(Matter.client_id)
@@ -45,6 +49,13 @@ def client_visibility(actor: Actor) -> ColumnElement[bool]:
     )
     lead = select(Matter.client_id).where(Matter.lead_lawyer_id.in_(ids))
     return or_(Client.id.in_(team), Client.id.in_(matter_team), Client.id.in_(lead))
+
+
+def my_clients(actor: Actor) -> ColumnElement[bool]:
+    """A condition on Client.id true for the clients the actor serves (partners too: their own book)."""
+    if actor.role not in CLIENT_ROLES:
+        return false()
+    return served_by(acting_staff_ids(actor))
 
 
 def can_view_client(session: Session, actor: Actor, client_id: int) -> bool:
