@@ -133,6 +133,7 @@ class HomeData:
     intake: Page[IntakeLine] | None = None
     complaints: Page[ComplaintLine] | None = None
     pages: dict[str, int] = field(default_factory=dict)
+    read: list[str] = field(default_factory=list)
 
 
 def clean_pages(pages: Mapping[str, object] | None) -> dict[str, int]:
@@ -157,7 +158,8 @@ def _in_range(page: int, size: int, total: int) -> int:
 
 def home_data(session: Session, *, actor: Actor, today: date, cal: WorkCalendar, settings: Settings,
               pages: Mapping[str, int] | None = None) -> HomeData:
-    """The Home tab's data for the actor, each section at its page; decrypted reads are audited."""
+    """The Home tab's data for the actor, each section at its page (reads only: `data.read` names the
+    encrypted fields decrypted, for `record_read` to audit)."""
     wanted = clean_pages(pages)
     mine = policy.my_clients(actor)
     read: set[str] = set()
@@ -174,10 +176,15 @@ def home_data(session: Session, *, actor: Actor, today: date, cal: WorkCalendar,
         data.complaints = _complaints(session, actor=actor, settings=settings, cal=cal,
                                       page=wanted.get("complaints", 0))
     data.pages = {name: getattr(data, name).page for name in SECTIONS if getattr(data, name) is not None}
-    if read:
-        audit.record(session, actor=actor.audit_name, action="read", entity="app_home",
-                     entity_id=actor.staff_id, fields=sorted(read))
+    data.read = sorted(read)
     return data
+
+
+def record_read(session: Session, *, actor: Actor, data: HomeData) -> None:
+    """Audit what a Home decrypted (field names, once per Home shown; never values)."""
+    if data.read:
+        audit.record(session, actor=actor.audit_name, action="read", entity="app_home",
+                     entity_id=actor.staff_id, fields=data.read)
 
 
 def _tiers(session: Session, *, mine: object) -> dict[str, int]:

@@ -18,6 +18,7 @@ from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.ids import ClientListAction as A
 from bot.services import Services
+from storage.db import read_only
 from storage.models.enums import Role
 
 FILTER_ACTIONS = (A.QUERY, A.TIER, A.LAWYER, A.AREA, A.TAG)
@@ -28,6 +29,7 @@ def render(*, services: Services, client: WebClient, actor: Actor, view_id: str,
     """Read one page of the list and show it in the open modal."""
     partner = actor.role == Role.PARTNER
     with services.session() as session:
+        read_only(session)
         shown = client_list.list_clients(session, actor=actor, flt=flt, page=page)
         lawyers = client_list.lawyer_choices(session) if partner else []
     client.views_update(view_id=view_id, view=list_modal(locale=actor.locale, flt=flt.for_actor(actor),
@@ -40,6 +42,9 @@ def open_client_list(*, services: Services, client: WebClient, actor: Actor, tri
     opened = client.views_open(trigger_id=trigger_id, view=list_modal(
         locale=actor.locale, flt=flt, page=None, partner=actor.role == Role.PARTNER))
     render(services=services, client=client, actor=actor, view_id=opened["view"]["id"], flt=flt)
+    with services.session() as session:  # while the first page is read, ready the names for a search
+        read_only(session)
+        client_list.prime_names(session, actor=actor)
 
 
 def register(app: App, deps: AppDeps) -> None:

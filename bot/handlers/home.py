@@ -17,11 +17,12 @@ from bot.blocks.home import home_section_blocks
 from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows.actor import Actor
-from bot.flows.home import clean_pages, home_data
+from bot.flows.home import clean_pages, home_data, record_read
 from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.ids import HomeAction as H
 from bot.slack_text import escape, markup
+from storage.db import read_only
 
 log = logging.getLogger(__name__)
 HOME_BLOCK_LIMIT = 100
@@ -80,10 +81,13 @@ def publish_home(*, deps: AppDeps, client: WebClient, actor: Actor,
     cal = calendar_of(services.settings)
     today = cal.local_date(services.now())
     with services.session() as session:
+        read_only(session)  # a long read: on SQLite it takes no write lock
         data = home_data(session, actor=actor, today=today, cal=cal, settings=services.settings,
                          pages=pages)
         mine = home_section_blocks(data=data, locale=locale, today=today,
                                    churn_days=services.settings.churn_after_days)
+    with services.session() as session:
+        record_read(session, actor=actor, data=data)
         extra: list[Block] = []
         for provider in deps.home_sections:
             extra.extend(provider(session, actor, locale))
