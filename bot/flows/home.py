@@ -163,13 +163,15 @@ def home_data(session: Session, *, actor: Actor, today: date, cal: WorkCalendar,
     wanted = clean_pages(pages)
     mine = policy.my_clients(actor)
     read: set[str] = set()
+    tiers = _tiers(session, mine=mine)
     data = HomeData(
-        tiers=_tiers(session, mine=mine),
-        clients=_clients(session, mine=mine, page=wanted.get("clients", 0)),
+        tiers=tiers,
+        clients=_clients(session, mine=mine, total=sum(tiers.values()), page=wanted.get("clients", 0)),
         follow_ups=_follow_ups(session, actor=actor, today=today, page=wanted.get("follow_ups", 0), read=read),
         quiet=_quiet(session, mine=mine, today=today, cal=cal, churn_days=settings.churn_after_days,
                      page=wanted.get("quiet", 0)),
-        dates=_dates(session, mine=mine, today=today, page=wanted.get("dates", 0), read=read),
+        dates=_dates(session, mine_ids=policy.my_client_ids(actor), today=today, page=wanted.get("dates", 0),
+                     read=read),
     )
     if actor.role == Role.PARTNER:
         data.intake = _intake(session, page=wanted.get("intake", 0), cal=cal, read=read)
@@ -199,10 +201,9 @@ def tier_rank(column: object) -> object:
     return case({tier: i for i, tier in enumerate(TIER_ORDER)}, value=column, else_=len(TIER_ORDER))
 
 
-def _clients(session: Session, *, mine: object, page: int) -> Page[ClientLine]:
-    """My clients, by tier then name."""
+def _clients(session: Session, *, mine: object, total: int, page: int) -> Page[ClientLine]:
+    """My clients (`total` of them), by tier then name."""
     size = PAGE_SIZES["clients"]
-    total = session.execute(select(func.count()).select_from(Client).where(mine)).scalar_one()
     page = _in_range(page, size, total)
     limit, offset = _window(page, size)
     rows = session.execute(select(Client.id, Client.name, Client.tier).where(mine)
@@ -248,7 +249,7 @@ def _quiet(session: Session, *, mine: object, today: date, cal: WorkCalendar, ch
                .correlate(Client).scalar_subquery())
     inner = (select(Client.id, Client.name, Client.tier, Client.created_at, last_at.label("last_at"))
              .where(mine, Client.tier != Tier.LOST.value, Client.status != ClientStatus.LOST.value)
-             .subquery())
+             .cte("my_quiet").prefix_with("MATERIALIZED", dialect="postgresql"))  # each seek once
     since = func.coalesce(inner.c.last_at, inner.c.created_at)
     churn_at = cal.at_local(today - timedelta(days=churn_days - 1), MIDNIGHT)
     near_at = cal.at_local(today - timedelta(days=max(churn_days - QUIET_MARGIN_DAYS, 1) - 1), MIDNIGHT)
@@ -274,14 +275,14 @@ def _aware(value: datetime | str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _dates(session: Session, *, mine: object, today: date, page: int, read: set[str]) -> Page[DateLine]:
+def _dates(session: Session, *, mine_ids: object, today: date, page: int, read: set[str]) -> Page[DateLine]:
     """Important dates and hearings of my clients (and their matters) in the next DATE_DAYS days."""
     size = PAGE_SIZES["dates"]
     horizon = today + timedelta(days=DATE_DAYS)
     days_md = {(today + timedelta(days=i)).strftime("%m-%d") for i in range(DATE_DAYS + 1)}
     if "03-01" in days_md:
         days_md.add("02-29")
-    my_ids = select(Client.id).where(mine)
+    my_ids = mine_ids
     my_matters = select(Matter.id).where(Matter.client_id.in_(my_ids))
     cands = session.execute(
         select(ImportantDate.id, ImportantDate.client_id, ImportantDate.matter_id, ImportantDate.kind,
