@@ -285,7 +285,14 @@ def main() -> None:
         ("/client search with a typo", listing(partner, ClientFilter(lawyer="all", query=probe[:-3] + "xq"))),
         ("/client search: lawyer's own clients", listing(lawyer, ClientFilter(query=latin))),
     ]
-    results = [measure(services, label, work, args.repeat) for label, work in views]
+    results = [measure(services, label, work, args.repeat) for label, work in views[:7]]
+    with services.session_factory() as session:   # what opening the list does after its first page
+        t0 = time.perf_counter()
+        folded = client_list.prime_names(session, actor=partner)
+        session.rollback()
+    say(f"  folding the names of all {folded:,} clients for search (once per process, when the list opens; "
+        f"not part of any view): {time.perf_counter() - t0:.2f}s")
+    results += [measure(services, label, work, args.repeat) for label, work in views[7:]]
     with services.session_factory() as session:
         t0 = time.perf_counter()
         rows = client_list.export_clients(session, actor=partner, flt=ClientFilter())
