@@ -279,3 +279,12 @@ def test_home_in_chinese(services, slack, fake_slack):
         session.execute(Staff.__table__.update().where(Staff.slack_user_id == "U0LAW1").values(locale="zh-CN"))
     text = text_of(open_home(slack, fake_slack, "U0LAW1"))
     assert "*我的客户*（3）" in text and "*待办跟进*（3）" in text and "战略客户" in text
+
+
+def test_names_and_titles_are_shown_as_typed_never_as_mrkdwn(services, slack, fake_slack):
+    make_staff(services, "U0LAW1", "lawyer")
+    cid = make_client(services, "<!channel> *Bold* & Co", team={"U0LAW1": "lead_lawyer"})
+    add_follow_up(services, cid, "U0LAW1", TODAY, "<https://evil|click>")
+    text = text_of(open_home(slack, fake_slack, "U0LAW1"))
+    assert "<!channel>" not in text and "<https://evil" not in text
+    assert "&lt;!channel&gt; *Bold* &amp; Co" in text and "&lt;https://evil|click&gt;" in text

@@ -231,3 +231,10 @@ def test_export_in_chinese(services, slack, fake_slack, firm):
     [shared] = fake_slack.files_shared("D0LAW3")
     rows = list(load_workbook(io.BytesIO(shared["content"])).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("客户名称", "类型", "客户等级") and rows[1][:3] == ("浙江样例有限公司", "企业", "核心客户")
+
+
+def test_list_names_are_escaped(services, slack, fake_slack):
+    make_staff(services, "U0LAW1", "lawyer")
+    make_client(services, "<!here> Evil & Co", team={"U0LAW1": "lead_lawyer"})
+    text = results(open_list(slack, fake_slack, "U0LAW1"))
+    assert "<!here>" not in text and "&lt;!here&gt; Evil &amp; Co" in text
