@@ -238,3 +238,18 @@ def test_list_names_are_escaped(services, slack, fake_slack):
     make_client(services, "<!here> Evil & Co", team={"U0LAW1": "lead_lawyer"})
     text = results(open_list(slack, fake_slack, "U0LAW1"))
     assert "<!here>" not in text and "&lt;!here&gt; Evil &amp; Co" in text
+
+
+def test_search_finds_typos_and_single_characters(services, firm):
+    with services.session() as session:
+        partner = find_actor(session, slack_user_id="U0PART1", default_locale="en")
+        everyone = ClientFilter(lawyer="all")
+
+        def found(query: str) -> list[str]:
+            page = client_list.list_clients(session, actor=partner, flt=ClientFilter(lawyer="all", query=query))
+            return [c.name for c in page.items]
+
+        assert found("Alpha Tradnig") == ["Alpha Trading"]          # a typo
+        assert found("德") == ["德尔塔科技有限公司"]                      # one character
+        assert found("ALPS logistics ltd") == ["Alps Logistics"]    # case and legal form folded
+        assert found("!!!") == [] and everyone.for_actor(partner).lawyer == "all"

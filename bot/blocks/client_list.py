@@ -14,7 +14,7 @@ from bot.ids import ClientListAction as A
 from bot.ids import ClientListBlock as B
 from bot.ids import ClientListView as V
 from bot.labels import label
-from bot.slack_text import Mrkdwn, clamp, join, markup, mention
+from bot.slack_text import Mrkdwn, clamp, join, mention
 
 ANY = "*"
 MAX_TEXT = 2900

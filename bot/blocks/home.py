@@ -13,7 +13,7 @@ from bot.ids import HomeBlock as HB
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from bot.labels import label
-from bot.slack_text import Mrkdwn, clamp, escape, join, markup, mention
+from bot.slack_text import Mrkdwn, clamp, join, markup, mention
 
 MAX_LIST_TEXT = 2900
 

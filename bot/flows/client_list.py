@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from sqlalchemy import ColumnElement, Text, and_, cast, column, exists, func, literal, select, true
+from sqlalchemy import ColumnElement, Text, and_, cast, column, exists, func, literal, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -147,14 +147,14 @@ def scope(session: Session, *, actor: Actor, flt: ClientFilter) -> ColumnElement
             parts.append(Client.id.in_(select(Matter.client_id).where(Matter.practice_area == flt.area)))
         if flt.tag:
             parts.append(_tag_condition(session, flt.tag))
-    return and_(*parts) if len(parts) > 1 else parts[0] if parts else true()
+    return and_(*parts) if len(parts) > 1 else parts[0]
 
 
 def _matched_ids(session: Session, *, actor: Actor, flt: ClientFilter) -> list[int]:
     """Ids of the clients matching the name query within the scope, best first (at most MAX_MATCHES).
 
     Names are folded as `/client NAME` folds them (`normalize_name`). Exact matches alone when
-    there are some; else names containing the query (the closer in length, the better), then,
+    there are some; else names containing the query (a single character too) (the closer in length, the better), then,
     while fewer than a page were found, names holding the query with a typo or two (rapidfuzz
     `partial_ratio` ≥ FUZZY_CUTOFF, for queries of 3+ characters). Core rows and one pass per
     step keep a search over 100,000 names well under a second.
@@ -171,14 +171,11 @@ def _matched_ids(session: Session, *, actor: Actor, flt: ClientFilter) -> list[i
     exact = [cid for cid, name in zip(ids, folded) if name == q]
     if exact:
         return sorted(exact)[:MAX_MATCHES]
-    scored = {cid: 90.0 + 9.9 * len(q) / len(name) for cid, name in zip(ids, folded)
-              if len(q) >= 2 and q in name} if len(q) >= 2 else {}
+    scored = {cid: 90.0 + 9.9 * len(q) / len(name) for cid, name in zip(ids, folded) if q in name}
     if len(scored) < PAGE_SIZE and len(q) >= 3:
         for _, score, index in process.extract(q, folded, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
                                                limit=MAX_MATCHES):
             scored.setdefault(ids[index], min(float(score), 89.9))
-    if len(q) < 2:
-        scored = {cid: 90.0 for cid, name in zip(ids, folded) if q in name}
     best = sorted(scored.items(), key=lambda item: (-item[1], item[0]))
     return [cid for cid, _ in best[:MAX_MATCHES]]
 
