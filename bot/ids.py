@@ -198,3 +198,50 @@ class SurveyBlock(StrEnum):
     ATTITUDE = "survey-attitude"
     RESULT = "survey-result"
     COMMENT = "survey-comment"
+
+
+# --- the client book: App Home and the client list (issue 10) ---
+
+
+class HomeAction(StrEnum):
+    """Buttons of the App Home tab (page buttons are `PAGE-<section>-prev|next`)."""
+
+    PAGE = "home-page"
+
+
+class HomeBlock(StrEnum):
+    """Block id prefixes of the App Home tab."""
+
+    NAV_PREFIX = "home-nav-"
+    QUIET_PREFIX = "home-quiet-"
+
+
+class ClientListView(StrEnum):
+    """The `/client` list modal."""
+
+    LIST = "client-list"
+
+
+class ClientListAction(StrEnum):
+    """Inputs and buttons of the client list (every one re-renders the list)."""
+
+    QUERY = "client-list-query"
+    TIER = "client-list-tier"
+    LAWYER = "client-list-lawyer"
+    AREA = "client-list-area"
+    TAG = "client-list-tag"
+    PREV = "client-list-prev"
+    NEXT = "client-list-next"
+    EXPORT = "client-list-export"
+
+
+class ClientListBlock(StrEnum):
+    """Block ids of the client list modal."""
+
+    QUERY = "client-list-query"
+    TIER = "client-list-tier"
+    LAWYER = "client-list-lawyer"
+    AREA = "client-list-area"
+    TAG = "client-list-tag"
+    RESULTS = "client-list-results"
+    NAV = "client-list-nav"

@@ -190,7 +190,7 @@ class SlackDriver:
             action.update(action_fields)
         payload["actions"] = [action]
         if view_id:
-            view = self.fake.views[view_id]
+            view = self.fake.view_by_id(view_id)
             state = view_state(view, answers) if answers is not None else view.get("state")
             payload["view"] = {**view, "state": state or {"values": {}}}
             payload["container"] = {"type": "view", "view_id": view_id}

@@ -1,7 +1,8 @@
 """A local stand-in for the Slack Web API: a real HTTP server on a loopback port.
 
 It records every method called with its parameters, answers like Slack does, keeps the
-views it opened and the messages posted (readable back through conversations.history and
+views it opened, the Home views it published, the files uploaded (files.getUploadURLExternal,
+the upload URL on this server, files.completeUploadExternal) and the messages posted (readable back through conversations.history and
 conversations.replies, with their metadata), and can be told to fail (429 with Retry-After,
 or an error). The console and the tests point the app's WebClient at it through SLACK_API_URL.
 """
@@ -61,6 +62,8 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.homes: dict[str, dict[str, Any]] = {}  # user id -> the Home view published for them
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id -> name, length, bytes, channel, title
         # Seconds since the epoch for new messages' ts (a test's clock); None: fixed 1700000000+n.
         self.clock: Callable[[], float] | None = None
         self._cond = threading.Condition()
@@ -125,6 +128,8 @@ class FakeSlack:
             self.users.clear()
             self._idle_waiters.clear()
             self.messages.clear()
+            self.homes.clear()
+            self.uploads.clear()
             self.clock = None
 
     # -- test helpers ------------------------------------------------------------------------
@@ -206,6 +211,27 @@ class FakeSlack:
                 return
             time.sleep(quiet / 3)
 
+    def home_of(self, user: str) -> dict[str, Any]:
+        """The Home view last published for a user (KeyError when none was)."""
+        with self._cond:
+            return self.homes[user]
+
+    def view_by_id(self, view_id: str) -> dict[str, Any]:
+        """An open modal or a published Home view, by id."""
+        with self._cond:
+            if view_id in self.views:
+                return self.views[view_id]
+            return next(v for v in self.homes.values() if v["id"] == view_id)
+
+    def files_shared(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Files completed with files.completeUploadExternal (to `channel` when given), oldest first.
+
+        Each has id, name, title, channel, length (as announced) and content (the bytes uploaded).
+        """
+        with self._cond:
+            return [dict(f) for f in self.uploads.values()
+                    if f.get("channel") and (channel is None or f["channel"] == channel)]
+
     def messages_to(self, channel: str) -> list[dict[str, Any]]:
         """Parameters of every chat.postMessage to a channel or user."""
         return [c.params for c in self.of("chat.postMessage") if c.params.get("channel") == channel]
@@ -215,7 +241,11 @@ class FakeSlack:
         """Record the call and answer it."""
         path = urlparse(req.path)
         length = int(req.headers.get("Content-Length") or 0)
-        raw = req.rfile.read(length).decode("utf-8") if length else ""
+        data = req.rfile.read(length) if length else b""
+        if path.path.startswith("/upload/"):
+            self._upload(req, path.path.removeprefix("/upload/"), data)
+            return
+        raw = data.decode("utf-8")
         ctype = req.headers.get("Content-Type", "")
         params: dict[str, Any] = {}
         if raw and "json" in ctype:
@@ -242,6 +272,48 @@ class FakeSlack:
             req.send_header(k, v)
         req.end_headers()
         req.wfile.write(data)
+
+    def _upload(self, req: BaseHTTPRequestHandler, file_id: str, data: bytes) -> None:
+        """The upload URL of files.getUploadURLExternal: keep the bytes (recorded as method `upload`)."""
+        with self._cond:
+            known = file_id in self.uploads
+            if known:
+                self.uploads[file_id]["content"] = data
+            self.calls.append(Call(method="upload", params={"file_id": file_id, "size": len(data)},
+                                   token=None))
+            self._cond.notify_all()
+        answer = f"OK - {len(data)}".encode() if known else b"unknown upload"
+        req.send_response(200 if known else 404)
+        req.send_header("Content-Type", "text/plain")
+        req.send_header("Content-Length", str(len(answer)))
+        req.end_headers()
+        req.wfile.write(answer)
+
+    def _files(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """files.getUploadURLExternal (an upload URL on this server) and files.completeUploadExternal."""
+        if method == "files.getUploadURLExternal":
+            if not params.get("filename") or not str(params.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._ids):08d}"
+            with self._cond:
+                self.uploads[file_id] = {"id": file_id, "name": params["filename"],
+                                         "length": int(params["length"]), "content": None, "channel": None}
+            return {"ok": True, "file_id": file_id,
+                    "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+        files = _decode(params.get("files")) or []
+        channel = params.get("channel_id") or (str(params.get("channels") or "").split(",")[0] or None)
+        done = []
+        with self._cond:
+            for f in files:
+                stored = self.uploads.get(str(f.get("id")))
+                if stored is None or stored["content"] is None:
+                    return {"ok": False, "error": "file_not_found"}
+                if len(stored["content"]) != stored["length"]:
+                    return {"ok": False, "error": "file_upload_size_mismatch"}
+                stored.update(title=f.get("title") or stored["name"], channel=channel,
+                              initial_comment=params.get("initial_comment"))
+                done.append({"id": stored["id"], "name": stored["name"], "title": stored["title"]})
+        return {"ok": True, "files": done}
 
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
         """A canned failure if one is queued, else Slack's usual answer."""
@@ -298,11 +370,19 @@ class FakeSlack:
             if method == "views.update" and params.get("external_id"):
                 view_id = next((k for k, v in self.views.items()
                                 if v.get("external_id") == params["external_id"]), view_id)
-            view.update({"id": view_id, "hash": f"h{next(self._ids)}"})
-            if method != "views.publish":
+            if method == "views.publish":  # one Home view per user, its id kept across publishes
+                user = str(params.get("user_id"))
                 with self._cond:
-                    self.views[view_id] = view
+                    view_id = self.homes.get(user, {}).get("id") or f"V{next(self._ids):08d}"
+                    view.update({"id": view_id, "hash": f"h{next(self._ids)}"})
+                    self.homes[user] = view
+                return {"ok": True, "view": view}
+            view.update({"id": view_id, "hash": f"h{next(self._ids)}"})
+            with self._cond:
+                self.views[view_id] = view
             return {"ok": True, "view": view}
+        if method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
+            return self._files(method, params)
         if method == "conversations.info":
             cid = str(params.get("channel"))
             info = {"id": cid, "name": cid.lower(), "is_private": True, "is_ext_shared": False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, union
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, false, literal, or_, select, true, union
 from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
@@ -36,7 +36,18 @@ def client_visibility(actor: Actor) -> ColumnElement[bool]:
         return true()
     if actor.role not in CLIENT_ROLES:
         return false()
-    ids = acting_staff_ids(actor)
+    return served_by(acting_staff_ids(actor))
+
+
+def served_by(ids: Select[tuple[int]]) -> ColumnElement[bool]:
+    """A condition on Client.id true for the clients these staff serve (client or matter team, lead)."""
+    # one IN over the union (each part an index range scan), not three ORed INs: the database
+    # then builds the set once, which keeps a partner's 20,000-client book fast on 100,000 clients
+    return Client.id.in_(served_ids(ids))
+
+
+def served_ids(ids: Select[tuple[int]]) -> CompoundSelect:
+    """The ids of the clients these staff serve (client or matter team, lead lawyer of a matter)."""
     team = select(ClientTeamMember.client_id).where(ClientTeamMember.staff_id.in_(ids))
     matter_team = (
         select(Matter.client_id)
@@ -44,7 +55,21 @@ def client_visibility(actor: Actor) -> ColumnElement[bool]:
         .where(MatterTeamMember.staff_id.in_(ids))
     )
     lead = select(Matter.client_id).where(Matter.lead_lawyer_id.in_(ids))
-    return or_(Client.id.in_(team), Client.id.in_(matter_team), Client.id.in_(lead))
+    return union(team, matter_team, lead)
+
+
+def my_clients(actor: Actor) -> ColumnElement[bool]:
+    """A condition on Client.id true for the clients the actor serves (partners too: their own book)."""
+    if actor.role not in CLIENT_ROLES:
+        return false()
+    return served_by(acting_staff_ids(actor))
+
+
+def my_client_ids(actor: Actor) -> Select[tuple[int]] | CompoundSelect:
+    """The ids of the clients the actor serves (empty for roles that serve none)."""
+    if actor.role not in CLIENT_ROLES:
+        return select(Client.id).where(false())
+    return served_ids(acting_staff_ids(actor))
 
 
 def can_view_client(session: Session, actor: Actor, client_id: int) -> bool:

@@ -17,6 +17,7 @@ from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import clients, followups
 from bot.flows.actor import Actor
+from bot.handlers.client_list import open_client_list
 from bot.handlers.notes import field_errors, local_today
 from bot.i18n import t
 from bot.ids import Command
@@ -45,12 +46,12 @@ def register(app: App, deps: AppDeps) -> None:
 
     @app.command(Command.CLIENT)
     def handle_client_command(ack: Ack, body: dict[str, Any], context: BoltContext,
-                              respond: Respond) -> None:
+                              respond: Respond, client: WebClient) -> None:
         ack()
         actor = require_actor(context)
         query = (body.get("text") or "").strip()
         if not query:
-            respond(text=t("upkeep.client_usage", actor.locale), response_type="ephemeral")
+            open_client_list(services=services, client=client, actor=actor, trigger_id=body["trigger_id"])
             return
         with services.session() as session:
             matches = clients.search_clients(session, actor=actor, query=query)

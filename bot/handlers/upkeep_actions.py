@@ -16,6 +16,7 @@ from bot.payloads import action_id_value
 from bot.errors import require_actor
 from bot.flows import churn, clients, followups
 from bot.flows.workdays import calendar_of
+from bot.handlers.home import is_home, pages_of_view, publish_home
 from bot.handlers.notes import local_today, refresh_alert_message
 from bot.i18n import t
 from bot.ids import UpkeepAction as A
@@ -71,6 +72,9 @@ def register(app: App, deps: AppDeps) -> None:
         with services.session() as session:
             follow = followups.complete(session, actor=actor, follow_up_id=fid, now=services.now())
             name = followups.client_name_of(session, follow=follow)
+        if is_home(body):
+            publish_home(deps=deps, client=client, actor=actor, pages=pages_of_view(body.get("view")))
+            return
         update_item(client, body, respond, f"{B.ITEM_PREFIX}fu-{fid}",
                     t("upkeep.item.done", actor.locale, who=mention(actor.slack_user_id)),
                     t("upkeep.item.done_private", actor.locale, client=escape(name)))
@@ -85,6 +89,9 @@ def register(app: App, deps: AppDeps) -> None:
         with services.session() as session:
             follow = followups.snooze(session, actor=actor, follow_up_id=fid, until=until)
             due_on, name = follow.due_on, followups.client_name_of(session, follow=follow)
+        if is_home(body):
+            publish_home(deps=deps, client=client, actor=actor, pages=pages_of_view(body.get("view")))
+            return
         update_item(client, body, respond, f"{B.ITEM_PREFIX}fu-{fid}",
                     t("upkeep.item.snoozed", actor.locale, day=due_on.isoformat(),
                       who=mention(actor.slack_user_id)),
