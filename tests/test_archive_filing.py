@@ -8,7 +8,7 @@ from bot.ids import ArchiveAction, ArchiveBlock
 from jobs.tasks.delivery import deliver
 from jobs.tasks.upkeep import plan_daily
 from storage.ledger import ChannelPacer
-from storage.models import ArchiveFiling
+from storage.models import ArchiveFiling, Matter
 from tests.archive_support import (REVIEW_CHANNEL, audit_rows, click, client, filing_of, job_context, matter,
                                    people, reply, run_archive_jobs, wait_dm)
 
@@ -111,7 +111,7 @@ def test_filing_record_is_validated_reviewed_returned_with_a_reason_and_accepted
     filing = filing_of(services, "2026-LIT-0001")
     assert filing.status == "accepted" and filing.catalogue == "1. complaint (4 pp)"
     actions = [a for _, a, eid, _ in audit_rows(services, "archive_filing") if eid == str(filing_id)]
-    assert actions == ["open", "submit", "return", "submit", "accept"]
+    assert actions == ["open", "submit", "return", "read", "submit", "accept"]
     # the audit trail names fields, never their contents
     assert "Catalogue lacks" not in str(audit_rows(services, "archive_filing"))
 
@@ -152,3 +152,19 @@ def test_the_morning_digest_reminds_the_filer(services, slack, fake_slack, clock
     digest = fake_slack.messages_to("U0ASSIST")[-1]
     assert "2026-LIT-0001" in str(digest["blocks"]) and "2026-11-26" in str(digest["blocks"])
     assert ArchiveAction.FILE_OPEN in str(digest["blocks"])
+
+
+def test_a_matter_closed_another_way_gets_its_filing_task_from_the_job(services, slack, fake_slack, clock):
+    people(services)
+    mid = matter(services, client(services), "2026-LIT-0001")
+    with services.session() as session:
+        row = session.get(Matter, mid)
+        row.status, row.closed_at = "closed", clock.now  # e.g. an import, not /lawcrm matter close
+    clock.advance(hours=2)
+    ctx = job_context(services, fake_slack)
+    run_archive_jobs(ctx)
+    run_archive_jobs(ctx)
+    filing = filing_of(services, "2026-LIT-0001")
+    assert filing.status == "open" and filing.due_at == datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    assert len(wait_dm(fake_slack, "U0ASSIST", 1)) == 1
+    assert ("system:jobs", "open", str(filing.id), ["assignee_id", "due_at"]) in audit_rows(services, "archive_filing")

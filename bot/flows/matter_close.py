@@ -49,7 +49,8 @@ def close_matter(session: Session, *, actor: Actor, number: str, now: datetime, 
     mark_former_client(session, by=actor.audit_name, client_id=matter.client_id)
     survey = schedule_survey(session, by=actor.audit_name, matter=matter, now=now, settings=settings)
     assignee = session.get(Staff, survey.assignee_id) if survey.assignee_id else None
-    filing, filing_notices = open_filing(session, by=actor, matter=matter, now=now, settings=settings)
+    filing, filing_notices = open_filing(session, by=actor.audit_name, matter=matter, now=now, settings=settings,
+                                         closer_id=actor.staff_id)
     filer = session.get(Staff, filing.assignee_id) if filing.assignee_id else None
     return ClosedMatter(number=matter.number, survey_id=survey.id, survey_due=survey.due_at,
                         assignee_user_id=assignee.slack_user_id if assignee else None,

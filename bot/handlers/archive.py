@@ -16,7 +16,7 @@ from bot.blocks.common import actions, button, section, view_values
 from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows.actor import Actor
-from bot.flows.archive import Notice, borrowing, destruction, filing, retention
+from bot.flows.archive import borrowing, destruction, filing, retention
 from bot.flows.errors import DomainError, InvalidInput
 from bot.i18n import t
 from bot.ids import ArchiveAction as A
@@ -74,12 +74,6 @@ def register(app: App, deps: AppDeps) -> None:
                                sender=SlackSender(client, external_channels=deps.external_channels),
                                owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
                                keys=keys)
-
-    def tell(client: WebClient, notices: list[Notice], now: Any) -> None:
-        """Record the notices (own transaction, after the step committed) and send them."""
-        with services.session() as session:
-            keys = blocks.enqueue(session, notices, now=now)
-        deliver(client, keys)
 
     def refusals_text(exc: destruction.NotListable, locale: str) -> Mrkdwn:
         """Why each file may not be listed."""
@@ -155,13 +149,15 @@ def register(app: App, deps: AppDeps) -> None:
                 with services.session() as session:
                     list_id, notices = destruction.propose(session, actor=actor, numbers=args.replace(",", " ").split(),
                                                            now=now, settings=settings)
-                tell(client, notices, now)
+                    keys = blocks.enqueue(session, notices, now=now)
+                deliver(client, keys)
                 reply(t("archive.destroy.proposed", loc, id=list_id))
             elif sub == "approve" and args.strip().isdigit():
                 with services.session() as session:
                     notices = destruction.approve(session, actor=actor, destruction_id=int(args), now=now,
                                                   settings=settings)
-                tell(client, notices, now)
+                    keys = blocks.enqueue(session, notices, now=now)
+                deliver(client, keys)
                 reply(t("archive.destroy.approved", loc, id=int(args)))
             elif sub == "done" and args.split() and args.split()[0].isdigit():
                 first, _, people = args.partition(" ")
@@ -290,10 +286,11 @@ def register(app: App, deps: AppDeps) -> None:
             with services.session() as session:
                 notices = destruction.approve(session, actor=actor, destruction_id=list_id, now=now,
                                               settings=settings)
+                keys = blocks.enqueue(session, notices, now=now)
         except destruction.NotListable as exc:
             respond(text=refusals_text(exc, actor.locale), response_type="ephemeral", replace_original=False)
             return
-        tell(client, notices, now)
+        deliver(client, keys)
         respond(text=t("archive.destroy.approved", actor.locale, id=list_id), response_type="ephemeral",
                 replace_original=False)
 

@@ -155,7 +155,6 @@ MESSAGES = {
     "archive.loan.decide_consent": {"en": "Only the lawyer whose file it is (or a partner) decides.",
                                     "zh-CN": "仅由该案卷的主办律师（或合伙人）决定。"},
     "archive.loan.decide_copy": {"en": "Only a partner approves this.", "zh-CN": "仅合伙人可审批。"},
-    "archive.loan.decide_None": {"en": "This loan needs no decision.", "zh-CN": "该借阅无需审批。"},
     "archive.loan.state.approved": {"en": "Loan {id} was already approved.", "zh-CN": "借阅 {id} 已批准。"},
     "archive.loan.state.refused": {"en": "Loan {id} was refused.", "zh-CN": "借阅 {id} 已被拒绝。"},
     "archive.loan.state.returned": {"en": "Loan {id} was already returned.", "zh-CN": "借阅 {id} 已归还。"},

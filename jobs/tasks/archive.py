@@ -3,6 +3,8 @@
 Everything is decided from the database on each tick and recorded in the ledger under unique keys,
 so a rerun, a second scheduler process or a restart after downtime sends each notice once:
 
+- `archive:filing:{id}:task` — a matter closed by another path than `/lawcrm matter close` (within
+  30 days) gets its filing task here, its clock counted from the close.
 - `archive:filing:{id}:late` — a filing task past its working-day deadline: the partners' channel.
 - `archive:loan:{id}:{due}:remind` — the borrower, `archive_loan_reminder_days` before the due date.
 - `archive:loan:{id}:{due}:overdue:…` — the borrower, the records officers and the partners' channel.
@@ -23,7 +25,8 @@ def plan_archive(ctx: JobContext) -> int:
     settings, now = ctx.services.settings, ctx.now()
     local = now.astimezone(settings.tz)
     with ctx.services.session() as session:
-        due = filing.late_notices(session, now=now, settings=settings)
+        due = filing.open_missing(session, now=now, settings=settings)
+        due += filing.late_notices(session, now=now, settings=settings)
         due += borrowing.clock_notices(session, now=now, settings=settings)
         if local.time().replace(tzinfo=None) >= settings.digest_time and ctx.calendar.is_working_day(local.date()):
             due += destruction.monthly_notices(session, now=now, settings=settings)

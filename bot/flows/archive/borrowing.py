@@ -197,10 +197,10 @@ def decide_loan(session: Session, *, actor: Actor, loan_id: int, approve: bool, 
     assert filing is not None
     matter = session.get(Matter, filing.matter_id)
     assert matter is not None
-    if not may_decide(session, actor=actor, loan=loan, matter=matter):
-        raise PermissionDenied(f"archive.loan.decide_{loan.needs}")
     if loan.status != "waiting":
         raise Conflict(f"archive.loan.state.{loan.status}", id=loan.id)
+    if not may_decide(session, actor=actor, loan=loan, matter=matter):
+        raise PermissionDenied(f"archive.loan.decide_{loan.needs}")
     ledger.cancel(session, key_prefix=f"archive:loan:{loan.id}:ask:")
     if approve:
         if not loan.copy and _out(session, filing.id):

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.flows.actor import Actor
+from bot.flows.actor import SYSTEM_JOBS, Actor
 from bot.flows.archive import Notice, latest_filing, person, records_officers
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.flows.workdays import calendar_of
 from bot.settings import Settings
 from storage import audit, ledger
 from storage.models import ArchiveFiling, Matter, Staff, StaffAssistant
-from storage.models.enums import Role
+from storage.models.enums import MatterStatus, Role
 
 OPEN = ("open", "returned")
 PENDING = ("open", "returned", "submitted")
+CATCH_UP = timedelta(days=30)
 RECORD_FIELDS = ["archive_number", "catalogue", "volumes", "location", "judgment_date"]
 
 
@@ -33,24 +34,39 @@ def assignee_for(session: Session, *, lead_lawyer_id: int | None) -> int | None:
     return assistant or lead_lawyer_id
 
 
-def open_filing(session: Session, *, by: Actor, matter: Matter, now: datetime,
-                settings: Settings) -> tuple[ArchiveFiling, list[Notice]]:
-    """Open the filing task of a matter just closed (audited); the assignee is told unless they closed it."""
-    due = calendar_of(settings).add_working_days(now, settings.archive_filing_working_days)
+def open_filing(session: Session, *, by: str, matter: Matter, now: datetime, settings: Settings,
+                closer_id: int | None = None) -> tuple[ArchiveFiling, list[Notice]]:
+    """Open the filing task of a closed matter, due N working days after the close (audited); the
+    assignee is told unless they closed it themselves."""
+    due = calendar_of(settings).add_working_days(matter.closed_at or now, settings.archive_filing_working_days)
     filing = ArchiveFiling(matter_id=matter.id, status="open", opened_at=now, due_at=due,
                            assignee_id=assignee_for(session, lead_lawyer_id=matter.lead_lawyer_id),
                            returns=0, held_days=0)
     session.add(filing)
     session.flush()
-    audit.record(session, actor=by.audit_name, action="open", entity="archive_filing", entity_id=filing.id,
+    audit.record(session, actor=by, action="open", entity="archive_filing", entity_id=filing.id,
                  fields=["assignee_id", "due_at"])
     notices = []
     who = person(session, filing.assignee_id, settings)
-    if who is not None and who.id != by.staff_id:
+    if who is not None and who.id != closer_id:
         notices.append(Notice(key=f"archive:filing:{filing.id}:task", channel=who.slack_user_id,
                               locale=who.locale, kind="filing_task", ref=filing.id,
                               params={"number": matter.number, "due": _day(due, settings)}))
     return filing, notices
+
+
+def open_missing(session: Session, *, now: datetime, settings: Settings) -> list[Notice]:
+    """Filing tasks for matters closed by any other path (within CATCH_UP), once per close."""
+    since = now - CATCH_UP
+    matters = session.execute(
+        select(Matter).where(Matter.status == MatterStatus.CLOSED.value, Matter.closed_at >= since,
+                             ~select(ArchiveFiling.id).where(ArchiveFiling.matter_id == Matter.id,
+                                                             ArchiveFiling.opened_at >= Matter.closed_at)
+                             .exists()).order_by(Matter.id)).scalars().all()
+    notices: list[Notice] = []
+    for matter in matters:
+        notices += open_filing(session, by=SYSTEM_JOBS, matter=matter, now=now, settings=settings)[1]
+    return notices
 
 
 def cancel_pending_filing(session: Session, *, by: str, matter_id: int, now: datetime) -> bool:
@@ -91,9 +107,9 @@ class FilingForm:
     return_reason: str | None
 
 
-def form_for(session: Session, *, actor: Actor, filing_id: int | None = None,
-             number: str | None = None) -> FilingForm:
-    """The open filing task (by id, or by matter number) the actor may record, for the modal."""
+def _task(session: Session, *, actor: Actor, filing_id: int | None, number: str | None
+          ) -> tuple[ArchiveFiling, Matter]:
+    """The filing task (by id, or by matter number) the actor may record now."""
     if filing_id is not None:
         filing = session.get(ArchiveFiling, filing_id)
     else:
@@ -109,6 +125,17 @@ def form_for(session: Session, *, actor: Actor, filing_id: int | None = None,
         raise PermissionDenied("archive.filing.not_allowed", number=matter.number)
     if filing.status not in OPEN:
         raise Conflict(f"archive.filing.state.{filing.status}", number=matter.number)
+    return filing, matter
+
+
+def form_for(session: Session, *, actor: Actor, filing_id: int | None = None,
+             number: str | None = None) -> FilingForm:
+    """The open filing task the actor may record, for the modal (showing its catalogue is audited)."""
+    filing, matter = _task(session, actor=actor, filing_id=filing_id, number=number)
+    shown = [name for name in ("catalogue", "return_reason") if getattr(filing, name)]
+    if shown:
+        audit.record(session, actor=actor.audit_name, action="read", entity="archive_filing",
+                     entity_id=filing.id, fields=shown)
     return FilingForm(filing_id=filing.id, number=matter.number, litigation=is_litigation(matter.practice_area),
                       archive_number=filing.archive_number, catalogue=filing.catalogue,
                       volumes=filing.volumes, location=filing.location, judgment_date=filing.judgment_date,
@@ -163,7 +190,7 @@ def submit_filing(session: Session, *, actor: Actor, filing_id: int, record: Fil
                              ).scalar_one_or_none()
     if filing is None:
         raise NotFound("archive.filing.none", number="")
-    form_for(session, actor=actor, filing_id=filing_id)
+    _task(session, actor=actor, filing_id=filing_id, number=None)
     errors = check_record(session, filing_id=filing_id, record=record,
                           today=now.astimezone(settings.tz).date())
     if errors:
