@@ -115,6 +115,16 @@ class Settings(BaseSettings):
                                      f"{', '.join(CONTACT_CHANNELS)}")
         return value
 
+    @field_validator("archive_permanent_tiers")
+    @classmethod
+    def _permanent_tiers(cls, value: list[str]) -> list[str]:
+        """Only known client tiers are kept permanently."""
+        known = tuple(tier.value for tier in Tier)
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ValueError(f"unknown tier {unknown[0]!r}: tiers are {', '.join(known)}")
+        return value
+
     @field_validator("firm_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from bot.flows.archive.retention import retention_of
+from bot.settings import SettingsError, load_settings
 from bot.ids import ArchiveAction
 from storage.models import ArchiveFiling, Matter
 from tests.archive_support import (REVIEW_CHANNEL, audit_rows, click, client, filed, filing_of, job_context,
@@ -31,6 +34,13 @@ def test_retention_by_kind_of_matter_and_configurable(services):
     assert retention_of(filing=filing, matter=matter, tier="core", settings=settings).until == date(2021, 4, 10)
     longer = settings.model_copy(update={"archive_retention_retainer_years": 7, "archive_permanent_tiers": []})
     assert retention_of(filing=filing, matter=matter, tier="strategic", settings=longer).until == date(2023, 4, 10)
+
+
+def test_permanent_tiers_must_be_known_tiers():
+    with pytest.raises(SettingsError, match="ARCHIVE_PERMANENT_TIERS: unknown tier 'gold'"):
+        load_settings(_env_file=None, archive_permanent_tiers=["gold"])
+    assert load_settings(_env_file=None, archive_permanent_tiers=["strategic", "core"]).archive_permanent_tiers \
+        == ["strategic", "core"]
 
 
 def test_judgment_date_and_status(services, slack, fake_slack):
