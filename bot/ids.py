@@ -12,6 +12,7 @@ class Command(StrEnum):
     NOTE = "/note"
     CLIENT = "/client"
     COMPLAINT = "/complaint"
+    ARCHIVE = "/archive"
 
 
 class CommonAction(StrEnum):
@@ -245,3 +246,44 @@ class ClientListBlock(StrEnum):
     TAG = "client-list-tag"
     RESULTS = "client-list-results"
     NAV = "client-list-nav"
+
+
+# --- records and archive (issue 13) ---
+
+
+class ArchiveAction(StrEnum):
+    """Buttons of filing, destruction and borrowing."""
+
+    FILE_OPEN = "archive-file-open"
+    ACCEPT = "archive-file-accept"
+    RETURN = "archive-file-return"
+    DESTROY_APPROVE = "archive-destroy-approve"
+    BORROW = "archive-borrow"
+    LOAN_APPROVE = "archive-loan-approve"
+    LOAN_REFUSE = "archive-loan-refuse"
+    LOAN_CHECK = "archive-loan-check"
+
+
+class ArchiveView(StrEnum):
+    """Modal callback ids of the archive."""
+
+    FILING = "archive-filing"
+    RETURN = "archive-return-reason"
+    BORROW = "archive-borrow-view"
+    CHECK = "archive-loan-check-view"
+
+
+class ArchiveBlock(StrEnum):
+    """Block ids of the archive modals."""
+
+    ARCHIVE_NUMBER = "archive-number"
+    CATALOGUE = "archive-catalogue"
+    VOLUMES = "archive-volumes"
+    LOCATION = "archive-location"
+    JUDGMENT = "archive-judgment"
+    REASON = "archive-reason"
+    DAYS = "archive-days"
+    COPY = "archive-copy"
+    OUTSIDER = "archive-outsider"
+    CONDITION = "archive-condition"
+    NOTE = "archive-note"

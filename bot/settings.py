@@ -86,6 +86,14 @@ class Settings(BaseSettings):
     complaint_answer_working_days: int = Field(default=3, ge=1)
     survey_within_days: int = Field(default=30, ge=1)
 
+    archive_filing_working_days: int = Field(default=3, ge=1)
+    archive_retention_litigation_years: int = Field(default=10, ge=1)
+    archive_retention_non_litigation_years: int = Field(default=8, ge=1)
+    archive_retention_retainer_years: int = Field(default=5, ge=1)
+    archive_permanent_tiers: list[str] = Field(default_factory=lambda: [Tier.STRATEGIC.value])
+    archive_loan_max_days: int = Field(default=7, ge=1)
+    archive_loan_reminder_days: int = Field(default=1, ge=0)
+
     @field_validator("cadence")
     @classmethod
     def _cadence(cls, value: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
@@ -105,6 +113,16 @@ class Settings(BaseSettings):
                         or not all(isinstance(c, str) and c in CONTACT_CHANNELS for c in channels):
                     raise ValueError(f"tier {tier!r} rule {r['rule']!r}: channels must be some of "
                                      f"{', '.join(CONTACT_CHANNELS)}")
+        return value
+
+    @field_validator("archive_permanent_tiers")
+    @classmethod
+    def _permanent_tiers(cls, value: list[str]) -> list[str]:
+        """Only known client tiers are kept permanently."""
+        known = tuple(tier.value for tier in Tier)
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ValueError(f"unknown tier {unknown[0]!r}: tiers are {', '.join(known)}")
         return value
 
     @field_validator("firm_timezone")

@@ -15,6 +15,7 @@ from bot.flows.clients import ClientCard, ClientMatch
 from bot.flows.notes import ParsedNote
 from bot.i18n import t
 from bot.labels import label
+from bot.ids import ArchiveAction
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from bot.ids import UpkeepView as V
@@ -244,7 +245,14 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                 t("upkeep.button.log", loc), action_id=A.LOG_CONTACT, value=str(d.client_id))))
     if total > shown:
         blocks.append(context(t("upkeep.digest.more", loc, count=total - shown)))
-    return t("upkeep.digest.text", loc, count=total), blocks
+    if digest.filings:
+        blocks.append(section(t("archive.digest.section", loc)))
+        for f in digest.filings[:MAX_DIGEST_ITEMS]:
+            key = ("archive.digest.item_returned" if f.returned else
+                   "archive.digest.item_late" if f.due_on < today else "archive.digest.item")
+            blocks.append(section(t(key, loc, number=f.number, due=f.due_on.isoformat()), accessory=button(
+                t("archive.button.file", loc), action_id=ArchiveAction.FILE_OPEN, value=str(f.filing_id))))
+    return t("upkeep.digest.text", loc, count=total + len(digest.filings)), blocks
 
 
 def replace_item(blocks: list[Block], *, block_id: str, text: str) -> list[Block]:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from bot.flows.archive.filing import open_tasks
 from bot.flows.clients import next_occurrence
 from bot.flows.workdays import WorkCalendar
 from storage.db import is_postgres
@@ -81,6 +82,16 @@ class DateItem:
     tomorrow: bool
 
 
+@dataclass(frozen=True)
+class FilingDue:
+    """A filing task of a closed matter (records and archive), due on a firm-local day."""
+
+    filing_id: int
+    number: str
+    due_on: date
+    returned: bool
+
+
 @dataclass
 class Digest:
     """One person's morning digest."""
@@ -92,11 +103,12 @@ class Digest:
     cadence: list[CadenceItem] = field(default_factory=list)
     dates: list[DateItem] = field(default_factory=list)
     cadence_more: int = 0
+    filings: list[FilingDue] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """Nothing to tell."""
-        return not (self.follow_ups or self.cadence or self.dates)
+        return not (self.follow_ups or self.cadence or self.dates or self.filings)
 
 
 @dataclass(frozen=True)
@@ -340,6 +352,11 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                 if d is not None:
                     d.dates.append(DateItem(date_id=did, client_id=client_id, kind=c.kind, on=on,
                                             label=labels.get(did), tomorrow=is_tomorrow))
+
+    for task in open_tasks(session):
+        d = digest_of(task.assignee_id) if task.assignee_id else None
+        if d is not None:
+            d.filings.append(FilingDue(task.filing_id, task.number, cal.local_date(task.due_at), task.returned))
 
     wanted = {i.client_id for d in digests.values()
               for i in (*d.follow_ups[:DIGEST_ITEMS], *d.cadence[:DIGEST_ITEMS], *d.dates[:DIGEST_ITEMS])}

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.flows import policy
 from bot.flows.actor import Actor
+from bot.flows.archive import Notice
+from bot.flows.archive.filing import cancel_pending_filing, open_filing
 from bot.flows.errors import Conflict, NotFound, PermissionDenied
 from bot.flows.surveys import cancel_pending_survey, schedule_survey
 from bot.settings import Settings
@@ -26,6 +28,9 @@ class ClosedMatter:
     survey_id: int
     survey_due: datetime
     assignee_user_id: str | None
+    filing_due: datetime | None = None
+    filer_user_id: str | None = None
+    filing_notices: tuple[Notice, ...] = ()
 
 
 def close_matter(session: Session, *, actor: Actor, number: str, now: datetime, settings: Settings) -> ClosedMatter:
@@ -44,8 +49,13 @@ def close_matter(session: Session, *, actor: Actor, number: str, now: datetime, 
     mark_former_client(session, by=actor.audit_name, client_id=matter.client_id)
     survey = schedule_survey(session, by=actor.audit_name, matter=matter, now=now, settings=settings)
     assignee = session.get(Staff, survey.assignee_id) if survey.assignee_id else None
+    filing, filing_notices = open_filing(session, by=actor.audit_name, matter=matter, now=now, settings=settings,
+                                         closer_id=actor.staff_id)
+    filer = session.get(Staff, filing.assignee_id) if filing.assignee_id else None
     return ClosedMatter(number=matter.number, survey_id=survey.id, survey_due=survey.due_at,
-                        assignee_user_id=assignee.slack_user_id if assignee else None)
+                        assignee_user_id=assignee.slack_user_id if assignee else None,
+                        filing_due=filing.due_at, filer_user_id=filer.slack_user_id if filer else None,
+                        filing_notices=tuple(filing_notices))
 
 
 def mark_former_client(session: Session, *, by: str, client_id: int) -> int:
@@ -71,12 +81,14 @@ class ReopenedMatter:
     number: str
     parties_restored: int
     survey_cancelled: bool
+    filing_cancelled: bool = False
 
 
 def reopen_matter(session: Session, *, actor: Actor, number: str, now: datetime) -> ReopenedMatter:
     """Undo a close (partner or lead lawyer), audited: the matter is open again, the client's
     conflict entries the close made "former client" are current again, and a survey not yet
-    recorded is cancelled (closing again schedules a new one)."""
+    recorded is cancelled (closing again schedules a new one), and so is a filing task not yet
+    accepted (closing again opens a new one)."""
     matter = session.execute(select(Matter).where(Matter.number == number.strip()).with_for_update()
                              ).scalar_one_or_none()
     if matter is None:
@@ -90,7 +102,9 @@ def reopen_matter(session: Session, *, actor: Actor, number: str, now: datetime)
                  fields=["status", "closed_at"])
     restored = mark_current_client(session, by=actor.audit_name, client_id=matter.client_id)
     cancelled = cancel_pending_survey(session, by=actor.audit_name, matter_id=matter.id)
-    return ReopenedMatter(number=matter.number, parties_restored=restored, survey_cancelled=cancelled)
+    filing = cancel_pending_filing(session, by=actor.audit_name, matter_id=matter.id, now=now)
+    return ReopenedMatter(number=matter.number, parties_restored=restored, survey_cancelled=cancelled,
+                          filing_cancelled=filing)
 
 
 def mark_current_client(session: Session, *, by: str, client_id: int) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.blocks import archive as archive_notices
 from bot.blocks import surveys as blocks
 from bot.blocks.common import view_values
 from bot.deps import AppDeps, SubcommandCall
@@ -49,6 +50,8 @@ def register(app: App, deps: AppDeps) -> None:
             lines.append(t("matter_close.reopen_parties", locale))
         if reopened.survey_cancelled:
             lines.append(t("matter_close.reopen_survey", locale))
+        if reopened.filing_cancelled:
+            lines.append(t("archive.filing.reopen_cancelled", locale))
         return "\n".join(lines)
 
     def matter_command(call: SubcommandCall) -> None:
@@ -71,12 +74,18 @@ def register(app: App, deps: AppDeps) -> None:
             closed = close_matter(session, actor=call.actor, number=number, now=now, settings=settings)
             ask = notices.enqueue_survey_notice(session, survey_id=closed.survey_id, name="ask",
                                                 due_at=closed.survey_due, settings=settings, now=now)
-        if ask:
-            deliver(call.client, [ask])
+            filing_keys = archive_notices.enqueue(session, closed.filing_notices, now=now)
+        if ask or filing_keys:
+            deliver(call.client, ([ask] if ask else []) + filing_keys)
         who = mention(closed.assignee_user_id) if closed.assignee_user_id else \
             t("matter_close.no_assignee", call.actor.locale)
         text = t("matter_close.done", call.actor.locale, number=escape(closed.number),
                  due=calendar.local_date(closed.survey_due).isoformat(), who=who)
+        if closed.filing_due is not None:
+            filer = mention(closed.filer_user_id) if closed.filer_user_id else \
+                t("matter_close.no_assignee", call.actor.locale)
+            text = Mrkdwn(text + "\n" + t("archive.filing.opened", call.actor.locale, who=filer,
+                                           due=calendar.local_date(closed.filing_due).isoformat()))
         call.respond(text=text, response_type="ephemeral",
                      blocks=blocks.closed_blocks(text, number=closed.number, locale=call.actor.locale))
 

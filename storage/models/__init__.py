@@ -1,5 +1,6 @@
 """All models; importing this package registers every table on `Base.metadata`."""
 
+from storage.models.archive import ArchiveDestruction, ArchiveDestructionItem, ArchiveFiling, ArchiveLoan
 from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime, now_of, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
@@ -16,6 +17,7 @@ from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
 
 __all__ = [
+    "ArchiveDestruction", "ArchiveDestructionItem", "ArchiveFiling", "ArchiveLoan",
     "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
     "Complaint", "ComplaintEvent", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
     "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
