@@ -24,7 +24,8 @@ from bot.flows.workdays import WorkCalendar
 from storage.db import is_postgres
 from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
                             MatterTeamMember, Staff, StaffAssistant, CadenceSnooze)
-from storage.models.enums import ClientStatus, FollowUpStatus, MatterStatus, Role, TeamRole, Tier
+from storage.models.enums import (LEGACY_MANAGER_ROLE, ClientStatus, FollowUpStatus, MatterStatus, Role,
+                                  TeamRole, Tier)
 
 MONTH_DAYS = 30
 MIDNIGHT = time(0, 0)
@@ -32,7 +33,7 @@ DATE_WINDOW_DAYS = 7
 DIGEST_ITEMS = 20
 HEARING_KINDS = ("hearing",)
 LEAD_ROLES = (TeamRole.LEAD_LAWYER.value,)
-MANAGER_ROLES = (TeamRole.MANAGER.value,)
+MANAGER_ROLES = (TeamRole.CLIENT_MANAGER.value, LEGACY_MANAGER_ROLE)
 PARTNER_ROLE = TeamRole.PARTNER.value
 DIGEST_ROLES = (Role.PARTNER.value, Role.LAWYER.value, Role.ASSISTANT.value,
                 Role.CLIENT_SERVICE.value)
