@@ -169,7 +169,8 @@ def test_digest_and_monthly_minimums_follow_the_new_team(services, slack, fake_s
     assert "Quiet Strategic Co" in str(fake_slack.messages_to("U0LEAD")[-1]["blocks"])
     view = _open_team(slack, fake_slack, "U0PARTNER", c)
     slack.submit("U0PARTNER", view["id"], {LEAD: "U0LAW2", MANAGER: "U0CS"})
-    fake_slack.wait_for("chat.postMessage", 2)
+    fake_slack.settle()
+    assert "saved" in fake_slack.messages_to("U0PARTNER")[-1]["text"]
     s = services.settings
     with services.session() as session:
         plan = compute_due(session, today=clock.now.date(), cal=WorkCalendar(tz=s.tz, country=s.holiday_country),
