@@ -146,13 +146,14 @@ def test_a_csv_plan_maps_each_client_and_refuses_bad_lines(services, cli, tmp_pa
     assert lines[0] == "type,ref,name,roles,to" and len(lines) == 1 + 3 + 2
     with services.session() as session:
         numbers = [session.get(Matter, m).number for m in mids]
-    # a bad plan: an unknown client, an empty target: refused with line numbers, nothing done
+    # a bad plan: an unknown client, a matter twice with two people: refused with line numbers
     plan.write_text("type,ref,name,to\n"
-                    f"client,{ids[0]},x,U0NEW\nclient,99999,x,U0NEW\nmatter,{numbers[0]},x,\n",
-                    encoding="utf-8")
-    result = cli("staff", "remove", "U0LEAVE", "--plan", str(plan))
+                    f"client,{ids[0]},x,U0NEW\nclient,99999,x,U0NEW\nmatter,{numbers[0]},x,U0NEW\n"
+                    f"matter,{numbers[0]},x,U0OTHER\n", encoding="utf-8")
+    result = cli("staff", "remove", "U0LEAVE", "--plan", str(plan), "--to", "U0NEW")
     assert result.exit_code != 0
-    assert "plan.csv:3:" in result.output and "plan.csv:4:" in result.output and "nothing was changed" in result.output
+    assert "plan.csv:3:" in result.output and "plan.csv:5:" in result.output
+    assert "plan.csv:4:" not in result.output and "nothing was changed" in result.output
     assert _active(services, "U0LEAVE")
     # a plan that leaves a client without anyone is refused too
     plan.write_text(f"type,ref,to\nclient,{ids[0]},U0NEW\n", encoding="utf-8")
@@ -273,3 +274,15 @@ def test_the_digest_goes_to_the_new_lead_after_a_hand_over(services, cli, fake_s
     assert "Quiet Co" in str(fake_slack.messages_to("U0NEW")[-1]["blocks"])
     assert fake_slack.messages_to("U0LEAVE") == []
     assert _leads(services, c) == ["U0NEW"]
+
+
+def test_someone_who_holds_nothing_is_deactivated_from_the_form(services, slack, fake_slack):
+    _people(services)
+    slack.command("U0PARTNER", "/lawcrm", "handover U0ASST")
+    view = slack.opened_view()
+    assert "holds no clients or open matters" in str(view["blocks"]) and not _item_blocks(view)
+    sent = slack.submit("U0PARTNER", view["id"], {})
+    assert sent.status == 200 and not sent.json
+    fake_slack.wait_for("chat.postMessage")
+    assert not _active(services, "U0ASST")
+    assert [e.fields for e in _audit(services, "handover", "staff")] == [None]

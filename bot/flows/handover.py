@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.flows.errors import Conflict, InvalidInput, NotFound
@@ -94,11 +94,11 @@ def slack_id_of(text: str) -> str:
 
 def leads_of(session: Session, *, staff_id: int) -> tuple[int, int]:
     """How many clients and open matters this person leads."""
-    clients = len(session.execute(select(ClientTeamMember.client_id).where(
+    clients = session.execute(select(func.count()).select_from(ClientTeamMember).where(
         ClientTeamMember.staff_id == staff_id,
-        ClientTeamMember.role == TeamRole.LEAD_LAWYER.value)).all())
-    matters = len(session.execute(select(Matter.id).where(
-        Matter.lead_lawyer_id == staff_id, Matter.status == MatterStatus.OPEN.value)).all())
+        ClientTeamMember.role == TeamRole.LEAD_LAWYER.value)).scalar_one()
+    matters = session.execute(select(func.count()).select_from(Matter).where(
+        Matter.lead_lawyer_id == staff_id, Matter.status == MatterStatus.OPEN.value)).scalar_one()
     return clients, matters
 
 
@@ -295,7 +295,10 @@ def plan_csv(plan: Plan) -> str:
 
 
 def read_plan(*, path: Path, plan: Plan) -> tuple[dict[str, str], list[tuple[int, str]]]:
-    """Targets by item key from a filled-in plan file, and refused lines (line, reason key)."""
+    """Targets by item key from a filled-in plan file, and refused lines (line, reason key).
+
+    A row with no one in `to` is left to the plan's person for all (`--to`), if any.
+    """
     numbers = {item.ref: item.key for item in plan.items if item.kind == MATTER}
     clients = {item.ref: item.key for item in plan.items if item.kind == CLIENT}
     targets: dict[str, str] = {}
@@ -309,7 +312,7 @@ def read_plan(*, path: Path, plan: Plan) -> tuple[dict[str, str], list[tuple[int
             if key is None:
                 refused.append((row.line, "handover.line_unknown_item"))
             elif not to:
-                refused.append((row.line, "handover.line_no_target"))
+                continue
             elif key in targets and targets[key] != to:
                 refused.append((row.line, "handover.line_twice"))
             else:

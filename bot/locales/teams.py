@@ -63,7 +63,6 @@ MESSAGES = {
                               "zh-CN": "交接计划中有 {count} 行被拒绝；未做任何更改。"},
     "handover.line_unknown_item": {"en": "not one of their clients or open matters (type client/matter, ref = client id or matter number)",
                                    "zh-CN": "不是该人员的客户或未结案件（类型为 客户/案件，编号为客户编号或案号）"},
-    "handover.line_no_target": {"en": "no one named in column `to`", "zh-CN": "`to`（接手人）一栏为空"},
     "handover.line_twice": {"en": "the item is named twice with different people", "zh-CN": "同一项目被指定给不同的人"},
     "handover.done_cli": {"en": "Handed over {clients} clients, {matters} matters, {follow_ups} follow-ups ({people}).",
                           "zh-CN": "已交接 {clients} 个客户、{matters} 个案件、{follow_ups} 项待办（{people}）。"},
