@@ -201,3 +201,14 @@ def test_a_team_stored_with_the_old_manager_name_reads_as_client_manager(service
                                                                  "client_manager": ["U0LAW2"]})
     assert _team(services, c) == [("client_manager", "U0LAW2"), ("lead_lawyer", "U0LEAD")]
     assert TeamRole.MANAGER is TeamRole.CLIENT_MANAGER
+
+
+def test_a_lead_who_left_without_a_hand_over_leaves_the_reminders_to_the_partner(services, clock):
+    _people(services)
+    c = make_client(services, "Orphan Co", tier="potential",
+                    team={"U0GONE": "lead_lawyer", "U0PARTNER": "partner"})
+    s = services.settings
+    with services.session() as session:
+        plan = compute_due(session, today=clock.now.date(), cal=WorkCalendar(tz=s.tz, country=s.holiday_country),
+                           rules=rules_from(s))
+    assert _cadence_people(plan, staff_id(services, "U0PARTNER")) == {c: ("any",)}

@@ -205,6 +205,8 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     team: dict[int, list[int]] = defaultdict(list)
     for cid, sid, role in _plain_rows(session, select(ClientTeamMember.client_id,
                                                       ClientTeamMember.staff_id, ClientTeamMember.role)):
+        if sid not in staff:   # someone who left: the client's partner is reminded instead
+            continue
         team[cid].append(sid)
         if role in LEAD_ROLES:
             leads[cid].append(sid)
@@ -215,7 +217,7 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     for cid, sid in session.execute(
             select(Matter.client_id, Matter.lead_lawyer_id)
             .where(Matter.status == MatterStatus.OPEN.value, Matter.lead_lawyer_id.is_not(None))):
-        if sid not in leads[cid]:
+        if sid in staff and sid not in leads[cid]:
             leads[cid].append(sid)
             team[cid].append(sid)
     assistants: dict[int, list[int]] = defaultdict(list)
