@@ -286,3 +286,18 @@ def test_someone_who_holds_nothing_is_deactivated_from_the_form(services, slack,
     fake_slack.wait_for("chat.postMessage")
     assert not _active(services, "U0ASST")
     assert [e.fields for e in _audit(services, "handover", "staff")] == [None]
+
+
+def test_clients_of_someone_already_removed_can_still_be_handed_over(services, slack, fake_slack):
+    _people(services)
+    ids, mids, _, _ = _book(services, clients=2, matters=1)
+    with services.session() as session:     # removed before hand-over existed
+        session.execute(select(Staff).where(Staff.slack_user_id == "U0LEAVE")).scalar_one().active = False
+    slack.command("U0PARTNER", "/lawcrm", "handover U0LEAVE")
+    view = slack.opened_view()
+    assert len(_item_blocks(view)) == 3
+    slack.submit("U0PARTNER", view["id"], {TeamBlock.HANDOVER_ALL: "U0OTHER"})
+    fake_slack.wait_for("chat.postMessage", 2)
+    assert [_leads(services, c) for c in ids] == [["U0OTHER"], ["U0OTHER"]]
+    assert _matter_lead(services, mids[0]) == "U0OTHER"
+    assert _audit(services, "deactivate") == [] and len(_audit(services, "handover", "staff")) == 1

@@ -167,6 +167,7 @@ def read_page(view: dict[str, Any], *, plan: Plan, state: HandoverState) -> None
         for el in elements.values():
             chosen = ((el.get("selected_option") or {}).get("value") or el.get("selected_user") or "")
             if block_id == B.HANDOVER_ALL:
+                state.all_to = chosen or state.all_to   # as dispatched; a lost dispatch still counts
                 continue
             item = items.get(block_id)
             if item is None:
