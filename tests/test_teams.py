@@ -212,3 +212,19 @@ def test_a_lead_who_left_without_a_hand_over_leaves_the_reminders_to_the_partner
         plan = compute_due(session, today=clock.now.date(), cal=WorkCalendar(tz=s.tz, country=s.holiday_country),
                            rules=rules_from(s))
     assert _cadence_people(plan, staff_id(services, "U0PARTNER")) == {c: ("any",)}
+
+
+def test_more_fitting_staff_than_a_select_holds_gives_a_users_select_still_validated(services, slack, fake_slack):
+    _people(services)
+    for i in range(101):
+        make_staff(services, f"U0A{i:03d}", "assistant")
+    c = make_client(services, "Big Firm Client", team={"U0LEAD": "lead_lawyer"})
+    view = _open_team(slack, fake_slack, "U0PARTNER", c)
+    el = next(b for b in view["blocks"] if b.get("block_id") == ASSISTANT)["element"]
+    assert el["type"] == "multi_users_select" and "options" not in el
+    sent = slack.submit("U0PARTNER", view["id"], {ASSISTANT: ["U0A007", "U0LAW2"]})
+    assert "assistant role" in sent.json["errors"][ASSISTANT]
+    sent = slack.submit("U0PARTNER", view["id"], {ASSISTANT: ["U0A007", "U0A100"]})
+    assert sent.status == 200 and not sent.json
+    fake_slack.wait_for("chat.postMessage")
+    assert [u for r, u in _team(services, c) if r == "assistant"] == ["U0A007", "U0A100"]
