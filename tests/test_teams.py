@@ -228,3 +228,18 @@ def test_more_fitting_staff_than_a_select_holds_gives_a_users_select_still_valid
     assert sent.status == 200 and not sent.json
     fake_slack.wait_for("chat.postMessage")
     assert [u for r, u in _team(services, c) if r == "assistant"] == ["U0A007", "U0A100"]
+
+
+def test_churn_alerts_name_the_new_team(services, slack, fake_slack, clock):
+    from tests.conftest import ALERTS_CHANNEL
+
+    _people(services)
+    c = make_client(services, "Silent Ltd", tier="core", team={"U0LEAD": "lead_lawyer"})
+    view = _open_team(slack, fake_slack, "U0PARTNER", c)
+    slack.submit("U0PARTNER", view["id"], {LEAD: "U0LAW2", SERVICE: "U0CS"})
+    fake_slack.settle()
+    clock.set(datetime(2026, 11, 23, 1, 0, tzinfo=UTC))
+    run_jobs(job_context(services))
+    alert = str(fake_slack.messages_to(ALERTS_CHANNEL)[-1]["blocks"])
+    assert "Silent Ltd" in alert and "<@U0LAW2>" in alert and "<@U0CS>" in alert
+    assert "<@U0LEAD>" not in alert
