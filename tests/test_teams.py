@@ -243,3 +243,22 @@ def test_churn_alerts_name_the_new_team(services, slack, fake_slack, clock):
     alert = str(fake_slack.messages_to(ALERTS_CHANNEL)[-1]["blocks"])
     assert "Silent Ltd" in alert and "<@U0LAW2>" in alert and "<@U0CS>" in alert
     assert "<@U0LEAD>" not in alert
+
+
+def test_migration_renames_the_old_manager_role(services):
+    from storage import migrate
+
+    _people(services)
+    c = make_client(services, "Old Co", team={"U0LEAD": "lead_lawyer"})
+    cs, law2 = staff_id(services, "U0CS"), staff_id(services, "U0LAW2")
+    engine = services.engine
+    migrate.downgrade(engine, "0009_book_teams-1")
+    with engine.begin() as conn:      # as the earlier version stored them (and a duplicate)
+        for sid in (cs, law2):
+            conn.execute(text("INSERT INTO client_team (client_id, staff_id, role) VALUES (:c, :s, 'manager')"),
+                         {"c": c, "s": sid})
+        conn.execute(text("INSERT INTO client_team (client_id, staff_id, role) VALUES (:c, :s, 'client_manager')"),
+                     {"c": c, "s": law2})
+    migrate.upgrade(engine)
+    assert _team(services, c) == [("client_manager", "U0CS"), ("client_manager", "U0LAW2"),
+                                  ("lead_lawyer", "U0LEAD")]
