@@ -287,3 +287,37 @@ class ArchiveBlock(StrEnum):
     OUTSIDER = "archive-outsider"
     CONDITION = "archive-condition"
     NOTE = "archive-note"
+
+
+# --- client teams and hand-over (issue 10) ---
+
+
+class TeamView(StrEnum):
+    """Callback ids of the Team and hand-over modals."""
+
+    EDIT = "team-edit"
+    HANDOVER = "handover-plan"
+
+
+class TeamAction(StrEnum):
+    """Action ids of the Team button, its selects and the hand-over form."""
+
+    OPEN = "team-open"
+    MEMBER = "team-member"
+    HANDOVER_ALL = "handover-all-to"
+    HANDOVER_TARGET = "handover-target"
+    HANDOVER_NEXT = "handover-page-next"
+    HANDOVER_PREV = "handover-page-prev"
+
+
+class TeamBlock(StrEnum):
+    """Block ids of the Team and hand-over modals (validation errors are keyed by these)."""
+
+    PARTNER = "team-partner"
+    LEAD_LAWYER = "team-lead_lawyer"
+    ASSISTANT = "team-assistant"
+    CLIENT_SERVICE = "team-client_service"
+    CLIENT_MANAGER = "team-client_manager"
+    HANDOVER_ALL = "handover-all"
+    HANDOVER_ITEM_PREFIX = "handover-item-"
+    HANDOVER_NAV = "handover-nav"

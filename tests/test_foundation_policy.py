@@ -102,10 +102,15 @@ def test_role_rules(services, firm):
 
 
 def test_deactivated_staff_is_an_unknown_user(services, firm):
-    with services.session() as session:
-        from bot.flows.directory import deactivate_staff
+    from bot.flows.directory import deactivate_staff
+    from bot.flows.errors import Conflict
+    from bot.flows.handover import apply_handover
 
+    with pytest.raises(Conflict), services.session() as session:   # a lead lawyer needs a hand-over
         deactivate_staff(session, by="test", slack_user_id="U0LAW1")
+    assert _actor(services, "U0LAW1") is not None
+    with services.session() as session:
+        apply_handover(session, by="test", slack_user_id="U0LAW1", all_to="U0PARTNER")
     assert _actor(services, "U0LAW1") is None
 
 

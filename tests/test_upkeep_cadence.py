@@ -78,7 +78,7 @@ def test_tier_cadence_rules(services):
 
 def test_lead_lawyer_three_a_month_and_manager_once_a_month(services):
     _team(services)
-    team = {"U0LEAD": "lead_lawyer", "U0MGR": "manager"}
+    team = {"U0LEAD": "lead_lawyer", "U0MGR": "client_manager"}
     c = make_client(services, "Busy", tier="potential", team=team)
     add_note(services, c, "U0LEAD", _ago(2), channel="call")
     add_note(services, c, "U0LEAD", _ago(6), channel="call")

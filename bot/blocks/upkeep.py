@@ -16,6 +16,7 @@ from bot.flows.notes import ParsedNote
 from bot.i18n import t
 from bot.labels import label
 from bot.ids import ArchiveAction
+from bot.ids import TeamAction
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from bot.ids import UpkeepView as V
@@ -168,6 +169,7 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
                style="primary"),
         button(t("upkeep.button.add_followup", loc), action_id=A.ADD_FOLLOWUP,
                value=str(card.client_id)),
+        button(t("teams.button", loc), action_id=TeamAction.OPEN, value=str(card.client_id)),
     ))
     return blocks
 

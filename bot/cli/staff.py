@@ -1,11 +1,13 @@
-"""`lawcrm staff add|list|remove|assist`: the staff directory."""
+"""`lawcrm staff add|list|remove|assist|handover-plan`: the staff directory and hand-over."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
 from bot.cli import pass_services
-from bot.flows import directory
+from bot.flows import directory, handover
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.errors import DomainError
 from bot.i18n import t_plain as t
@@ -49,15 +51,54 @@ def register(main: click.Group) -> None:
 
     @staff.command("remove")
     @click.argument("slack_user_id")
+    @click.option("--to", "to", default=None, metavar="U_OTHER",
+                  help="Hand every client and open matter they hold to this lawyer or partner.")
+    @click.option("--plan", "plan_file", type=click.Path(path_type=Path), default=None,
+                  help="A filled-in hand-over plan (from `staff handover-plan`): one new person per item.")
     @pass_services()
-    def remove(services: Services, slack_user_id: str) -> None:
-        """Remove a staff member's access (history is kept)."""
+    def remove(services: Services, slack_user_id: str, to: str | None, plan_file: Path | None) -> None:
+        """Remove a staff member's access (history is kept); someone who leads clients needs a hand-over."""
         try:
             with services.session() as session:
-                directory.deactivate_staff(session, by=SYSTEM_CLI, slack_user_id=slack_user_id)
+                if to is None and plan_file is None:
+                    directory.deactivate_staff(session, by=SYSTEM_CLI, slack_user_id=slack_user_id)
+                    result = None
+                else:
+                    targets: dict[str, str] = {}
+                    if plan_file is not None:
+                        plan = handover.handover_plan(session, slack_user_id=slack_user_id)
+                        targets, refused = handover.read_plan(path=plan_file, plan=plan)
+                        if refused:
+                            for line, key in refused:
+                                click.echo(f"{plan_file}:{line}: {t(key, 'en')}", err=True)
+                            raise click.ClickException(t("handover.plan_refused", "en", count=len(refused)))
+                    result = handover.apply_handover(session, by=SYSTEM_CLI, slack_user_id=slack_user_id,
+                                                     all_to=to, targets=targets)
         except DomainError as exc:
             raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        if result is not None:
+            click.echo(t("handover.done_cli", "en", clients=result.clients, matters=result.matters,
+                         follow_ups=result.follow_ups,
+                         people=", ".join(f"{u}: {n}" for u, n in sorted(result.by_target.items())) or "-"))
         click.echo(f"{slack_user_id} deactivated")
+
+    @staff.command("handover-plan")
+    @click.argument("slack_user_id")
+    @click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+                  help="Write the plan here (CSV) instead of to standard output.")
+    @pass_services()
+    def handover_plan(services: Services, slack_user_id: str, out: Path | None) -> None:
+        """The clients and open matters someone holds, as a CSV plan to fill in (column `to`)."""
+        try:
+            with services.session() as session:
+                text = handover.plan_csv(handover.handover_plan(session, slack_user_id=slack_user_id))
+        except DomainError as exc:
+            raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            out.write_text(text, encoding="utf-8")
+            click.echo(f"{out}")
 
     @staff.command("assist")
     @click.argument("assistant_slack_id")

@@ -25,7 +25,8 @@ from bot.flows.workdays import WorkCalendar
 from storage.db import is_postgres
 from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
                             MatterTeamMember, Staff, StaffAssistant, CadenceSnooze)
-from storage.models.enums import ClientStatus, FollowUpStatus, MatterStatus, Role, TeamRole, Tier
+from storage.models.enums import (LEGACY_MANAGER_ROLE, ClientStatus, FollowUpStatus, MatterStatus, Role,
+                                  TeamRole, Tier)
 
 MONTH_DAYS = 30
 MIDNIGHT = time(0, 0)
@@ -33,7 +34,7 @@ DATE_WINDOW_DAYS = 7
 DIGEST_ITEMS = 20
 HEARING_KINDS = ("hearing",)
 LEAD_ROLES = (TeamRole.LEAD_LAWYER.value,)
-MANAGER_ROLES = (TeamRole.MANAGER.value,)
+MANAGER_ROLES = (TeamRole.CLIENT_MANAGER.value, LEGACY_MANAGER_ROLE)
 PARTNER_ROLE = TeamRole.PARTNER.value
 DIGEST_ROLES = (Role.PARTNER.value, Role.LAWYER.value, Role.ASSISTANT.value,
                 Role.CLIENT_SERVICE.value)
@@ -216,6 +217,8 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     team: dict[int, list[int]] = defaultdict(list)
     for cid, sid, role in _plain_rows(session, select(ClientTeamMember.client_id,
                                                       ClientTeamMember.staff_id, ClientTeamMember.role)):
+        if sid not in staff:   # someone who left: the client's partner is reminded instead
+            continue
         team[cid].append(sid)
         if role in LEAD_ROLES:
             leads[cid].append(sid)
@@ -226,7 +229,7 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     for cid, sid in session.execute(
             select(Matter.client_id, Matter.lead_lawyer_id)
             .where(Matter.status == MatterStatus.OPEN.value, Matter.lead_lawyer_id.is_not(None))):
-        if sid not in leads[cid]:
+        if sid in staff and sid not in leads[cid]:
             leads[cid].append(sid)
             team[cid].append(sid)
     assistants: dict[int, list[int]] = defaultdict(list)

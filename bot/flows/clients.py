@@ -126,8 +126,8 @@ def visible_client(session: Session, *, actor: Actor, client_id: int) -> ClientR
     return ClientRef(id=row.id, name=row.name, tier=row.tier, status=row.status)
 
 
-TEAM_ORDER = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole.MANAGER.value: 2,
-              TeamRole.LAWYER.value: 3}
+TEAM_ORDER = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole.CLIENT_MANAGER.value: 2,
+              "manager": 2, TeamRole.LAWYER.value: 3}
 
 
 def teams_of(session: Session, *, client_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:

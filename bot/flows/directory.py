@@ -62,10 +62,14 @@ def upsert_staff(session: Session, *, by: str, slack_user_id: str, name: str, ro
 
 
 def deactivate_staff(session: Session, *, by: str, slack_user_id: str) -> None:
-    """Remove access (the row stays for history)."""
-    staff = session.execute(select(Staff).where(Staff.slack_user_id == slack_user_id)).scalar_one_or_none()
+    """Remove access (the row stays for history); refused while they lead clients or open matters."""
+    from bot.flows.handover import require_no_leads
+
+    staff = session.execute(select(Staff).where(Staff.slack_user_id == slack_user_id)
+                            .with_for_update()).scalar_one_or_none()
     if staff is None:
         raise NotFound()
+    require_no_leads(session, staff_id=staff.id)
     staff.active = False
     audit.record(session, actor=by, action="deactivate", entity="staff", entity_id=staff.id,
                  fields=["active"])

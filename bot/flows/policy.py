@@ -115,6 +115,16 @@ def can_manage_staff(actor: Actor) -> bool:
     return actor.role in (Role.ADMIN, Role.PARTNER)
 
 
+def can_edit_team(actor: Actor, *, is_lead: bool) -> bool:
+    """Partners and the client's lead lawyer change a client's team."""
+    return actor.role == Role.PARTNER or (is_lead and actor.role in (Role.LAWYER, Role.PARTNER))
+
+
+def can_hand_over(actor: Actor) -> bool:
+    """Partners hand a leaving lawyer's clients and matters over."""
+    return actor.role == Role.PARTNER
+
+
 def can_record_contact(session: Session, actor: Actor, client_id: int) -> bool:
     """Whoever may see a client may record a contact with it."""
     return can_view_client(session, actor, client_id)

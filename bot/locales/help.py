@@ -15,7 +15,8 @@ MESSAGES = {
             "*/lawcrm interest add* relative|directorship|shareholding NAME — declare an interest for conflict checks\n"
             "*/lawcrm matter close* NUMBER — close a matter (schedules the satisfaction survey)\n"
             "*/lawcrm matter reopen* NUMBER — undo a close (partner or lead lawyer)\n"
-            "*/lawcrm stats* — client satisfaction (CSAT), for partners"
+            "*/lawcrm stats* — client satisfaction (CSAT), for partners\n"
+            "*/lawcrm handover* @PERSON — hand a leaving lawyer's clients and matters over (partners)"
         ),
         "zh-CN": (
             "*/intake* — 新客户或新案件：利益冲突检索，然后提交合伙人审批\n"
@@ -29,7 +30,8 @@ MESSAGES = {
             "*/lawcrm interest add* 亲属|任职|持股 名称 — 申报利益关系（纳入利益冲突检索）\n"
             "*/lawcrm matter close* 案号 — 结案（并安排满意度回访）\n"
             "*/lawcrm matter reopen* 案号 — 撤销结案（合伙人或主办律师）\n"
-            "*/lawcrm stats* — 客户满意度统计（合伙人可见）"
+            "*/lawcrm stats* — 客户满意度统计（合伙人可见）\n"
+            "*/lawcrm handover* @人员 — 交接离职律师的客户和案件（合伙人）"
         ),
     },
     "help.unknown_subcommand": {

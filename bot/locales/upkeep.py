@@ -99,6 +99,7 @@ MESSAGES = {
     "upkeep.team_role.assistant": {"en": "assistant", "zh-CN": "助理"},
     "upkeep.team_role.client_service": {"en": "client service", "zh-CN": "客服"},
     "upkeep.team_role.manager": {"en": "client manager", "zh-CN": "客户经理"},
+    "upkeep.team_role.client_manager": {"en": "client manager", "zh-CN": "客户经理"},
     "upkeep.kind.birthday": {"en": "birthday", "zh-CN": "生日"},
     "upkeep.kind.anniversary": {"en": "company anniversary", "zh-CN": "成立纪念日"},
     "upkeep.kind.hearing": {"en": "hearing", "zh-CN": "开庭"},

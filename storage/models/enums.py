@@ -47,7 +47,11 @@ class TeamRole(StrEnum):
     LAWYER = "lawyer"
     ASSISTANT = "assistant"
     CLIENT_SERVICE = "client_service"
-    MANAGER = "manager"
+    CLIENT_MANAGER = "client_manager"
+    MANAGER = "client_manager"  # the same role under its earlier name (rows said "manager" before 0009)
+
+
+LEGACY_MANAGER_ROLE = "manager"
 
 
 class PartyRole(StrEnum):
