@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     complaint_answer_working_days: int = Field(default=3, ge=1)
     survey_within_days: int = Field(default=30, ge=1)
 
+    backup_dir: Path | None = None
+    backup_key: SecretStr | None = None
+    privacy_request_days: int = Field(default=15, ge=1)
+
     @field_validator("cadence")
     @classmethod
     def _cadence(cls, value: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
