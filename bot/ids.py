@@ -198,3 +198,12 @@ class SurveyBlock(StrEnum):
     ATTITUDE = "survey-attitude"
     RESULT = "survey-result"
     COMMENT = "survey-comment"
+
+
+class PrivacyBlock(StrEnum):
+    """Block ids of the access review and backup notices."""
+
+    REPORT_SUMMARY = "privacy-report-summary"
+    REPORT_FLAGS = "privacy-report-flags"
+    REPORT_READERS = "privacy-report-readers"
+    BACKUP = "privacy-backup"

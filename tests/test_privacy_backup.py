@@ -171,3 +171,88 @@ def test_postgres_backup_without_pg_dump_is_one_clear_line(backend, db_url, tmp_
     assert out.exit_code == 2
     assert out.stderr.strip().count("\n") == 0 and "pg_dump is not on PATH" in out.stderr
     assert not list((tmp_path / "b").glob("*.lcbak"))
+
+
+# -- the weekly backup job --------------------------------------------------------------------------
+
+def _job_services(db_url, tmp_path, fake_slack, test_keyring, clock, **extra):  # type: ignore[no-untyped-def]
+    from bot.services import Services
+    from storage.db import make_engine, make_session_factory
+    from tests.conftest import make_settings
+
+    settings = make_settings(db_url=db_url, fake=fake_slack, tmp_path=tmp_path, admin_channel="C0ADMIN", **extra)
+    engine = make_engine(settings.resolved_database_url, keyring=test_keyring)
+    return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
+                    keyring=test_keyring, clock=clock)
+
+
+def _ledger(services):  # type: ignore[no-untyped-def]
+    from storage.models import Notification
+
+    with services.session() as session:
+        return {n.key: n for n in session.execute(select(Notification)).scalars()}
+
+
+def test_weekly_backup_job_writes_once_a_week_and_posts_the_outcome(db_url, tmp_path, fake_slack, test_keyring,
+                                                                    clock):
+    from datetime import UTC, datetime
+
+    from jobs.tasks.privacy import run_weekly_backup
+    from tests.upkeep_support import job_context
+
+    services = _job_services(db_url, tmp_path, fake_slack, test_keyring, clock, backup_dir=tmp_path / "weekly")
+    try:
+        ctx = job_context(services)
+        clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # Monday 10:00 in Shanghai, week 48
+        assert run_weekly_backup(ctx) == "written"
+        assert run_weekly_backup(ctx) == "done"
+        clock.set(datetime(2026, 11, 29, 15, 0, tzinfo=UTC))  # Sunday 23:00 local: still week 48
+        assert run_weekly_backup(ctx) == "done"
+        assert len(list((tmp_path / "weekly").glob("*.lcbak"))) == 1
+        notice = _ledger(services)["privacy-backup:2026-W48"]
+        assert notice.channel == "C0ADMIN" and "Weekly backup written" in notice.payload["text"]
+        clock.set(datetime(2026, 11, 29, 16, 30, tzinfo=UTC))  # Monday 00:30 local: week 49
+        assert run_weekly_backup(ctx) == "written"
+        assert "privacy-backup:2026-W49" in _ledger(services)
+        with services.session() as session:
+            assert audit.verify(session).ok
+    finally:
+        services.engine.dispose()
+
+
+def test_weekly_backup_failure_is_posted_once_and_retried(db_url, tmp_path, fake_slack, test_keyring, clock):
+    from datetime import UTC, datetime
+
+    from jobs.tasks.privacy import run_weekly_backup
+    from tests.upkeep_support import job_context
+
+    blocker = tmp_path / "weekly"
+    blocker.write_text("a file where the directory should be")
+    services = _job_services(db_url, tmp_path, fake_slack, test_keyring, clock, backup_dir=blocker)
+    try:
+        ctx = job_context(services)
+        clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+        assert run_weekly_backup(ctx) == "failed"
+        assert run_weekly_backup(ctx) == "failed"  # retried every run…
+        failures = [k for k in _ledger(services) if k.startswith("privacy-backup-failed:")]
+        assert failures == ["privacy-backup-failed:2026-W48"]  # …reported once
+        assert "backup failed" in _ledger(services)[failures[0]].payload["text"]
+        blocker.unlink()
+        assert run_weekly_backup(ctx) == "written"
+    finally:
+        services.engine.dispose()
+
+
+def test_weekly_backup_is_skipped_with_a_log_line_without_backup_dir(db_url, tmp_path, fake_slack, test_keyring,
+                                                                      clock, caplog):
+    from jobs.tasks.privacy import run_weekly_backup
+    from tests.upkeep_support import job_context
+
+    services = _job_services(db_url, tmp_path, fake_slack, test_keyring, clock)
+    try:
+        with caplog.at_level("INFO", logger="jobs.tasks.privacy"):
+            assert run_weekly_backup(job_context(services)) == "skipped"
+        assert "BACKUP_DIR is not set" in caplog.text
+        assert _ledger(services) == {}
+    finally:
+        services.engine.dispose()

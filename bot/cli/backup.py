@@ -9,16 +9,17 @@ from cryptography.fernet import MultiFernet
 
 from bot.cli import fail, pass_services
 from bot.flows.actor import SYSTEM_CLI
-from bot.flows.privacy.backup import BackupError, create_backup, fernet_for, restore_backup
+from bot.flows.privacy.backup import BackupError, cipher_of, create_backup, restore_backup
 from bot.services import Services
 from storage import audit
 
 
 def services_fernet(services: Services) -> MultiFernet:
     """The backup cipher: BACKUP_KEY when set, else the app's encryption keys."""
-    key = services.settings.backup_key
-    return fernet_for(app_keys=tuple(services.keyring.fernet_keys),
-                      backup_key=key.get_secret_value() if key else None)
+    try:
+        return cipher_of(settings=services.settings, keyring=services.keyring)
+    except BackupError as exc:
+        fail(str(exc))
 
 
 def _progress(message: str) -> None:

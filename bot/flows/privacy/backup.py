@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -66,9 +66,26 @@ def fernet_for(*, app_keys: tuple[str, ...], backup_key: str | None) -> MultiFer
             from exc
 
 
+def cipher_of(*, settings: Any, keyring: Any) -> MultiFernet:
+    """The backup cipher of a process: BACKUP_KEY when set, else its encryption keys."""
+    key = settings.backup_key
+    return fernet_for(app_keys=tuple(keyring.fernet_keys), backup_key=key.get_secret_value() if key else None)
+
+
+NAME_FORMAT = f"lawcrm-%Y%m%dT%H%M%SZ{SUFFIX}"
+
+
 def backup_name(at: datetime) -> str:
     """The file name of a backup taken at `at` (UTC, sortable)."""
-    return f"lawcrm-{at.strftime('%Y%m%dT%H%M%SZ')}{SUFFIX}"
+    return at.astimezone(UTC).strftime(NAME_FORMAT)
+
+
+def taken_at(path: Path) -> datetime | None:
+    """When a backup file was taken, from its name (None for other files)."""
+    try:
+        return datetime.strptime(path.name, NAME_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def create_backup(*, engine: Engine, fernet: MultiFernet, out_dir: Path, now: datetime,
@@ -92,14 +109,18 @@ def create_backup(*, engine: Engine, fernet: MultiFernet, out_dir: Path, now: da
         target = out_dir / backup_name(now)
         partial = target.with_name(target.name + ".partial")
         say(f"encrypting {size} bytes")
-        with partial.open("wb") as out, dump.open("rb") as src:
-            out.write(MAGIC)
-            _write_token(out, fernet.encrypt(json.dumps(manifest, sort_keys=True).encode()))
-            while chunk := src.read(CHUNK):
-                _write_token(out, fernet.encrypt(chunk))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
+        try:
+            with partial.open("wb") as out, dump.open("rb") as src:
+                out.write(MAGIC)
+                _write_token(out, fernet.encrypt(json.dumps(manifest, sort_keys=True).encode()))
+                while chunk := src.read(CHUNK):
+                    _write_token(out, fernet.encrypt(chunk))
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, target)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise BackupError(f"cannot write {target} ({exc.strerror or exc})") from None
     sidecar = target.with_name(target.name + ".manifest.json")
     sidecar.write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return BackupResult(path=target, manifest=manifest, file_bytes=target.stat().st_size,
