@@ -76,4 +76,68 @@ MESSAGES = {
               "the conflict register",
         "zh-CN": "您的姓名、案件及其案卷（含联系记录）以及利益冲突登记中的姓名",
     },
+    "privacy.retention.permanent": {
+        "en": "permanently (the firm keeps the files of strategic clients without limit)",
+        "zh-CN": "永久（战略客户的案卷永久保存）",
+    },
+    "privacy.retention.open": {
+        "en": "the end of the retention period that starts when your matters close",
+        "zh-CN": "您的案件结案后保存期限届满之日",
+    },
+    "privacy.error.role": {
+        "en": "Only records officers (admin) and partners handle consent and data-subject requests.",
+        "zh-CN": "只有档案管理员（admin）和合伙人可以处理同意记录和个人信息权利请求。",
+    },
+    "privacy.error.no_staff": {
+        "en": "{user} is not an active member of the staff directory.",
+        "zh-CN": "{user} 不是员工目录中的在职人员。",
+    },
+    "privacy.error.no_client": {"en": "There is no client #{id}.", "zh-CN": "不存在客户 #{id}。"},
+    "privacy.error.no_consent": {"en": "There is no consent record #{id}.", "zh-CN": "不存在同意记录 #{id}。"},
+    "privacy.error.no_request": {"en": "There is no request #{id}.", "zh-CN": "不存在请求 #{id}。"},
+    "privacy.error.purpose": {
+        "en": "Give the purpose of the consent (at most {max} characters).",
+        "zh-CN": "请填写同意的目的（最多 {max} 个字符）。",
+    },
+    "privacy.error.method": {
+        "en": "How was consent given? One of: {methods}.",
+        "zh-CN": "同意的方式须为以下之一：{methods}。",
+    },
+    "privacy.error.form_ref": {
+        "en": "Consent given on a form needs the form's reference (--form-ref).",
+        "zh-CN": "以表格形式给予的同意须填写表格编号（--form-ref）。",
+    },
+    "privacy.error.form_ref_long": {
+        "en": "The form reference is too long (at most {max} characters).",
+        "zh-CN": "表格编号过长（最多 {max} 个字符）。",
+    },
+    "privacy.error.future": {"en": "{day} is in the future.", "zh-CN": "{day} 是将来的日期。"},
+    "privacy.error.withdrawn": {
+        "en": "Consent #{id} was already withdrawn on {on}.",
+        "zh-CN": "同意记录 #{id} 已于 {on} 撤回。",
+    },
+    "privacy.error.kind": {"en": "The request must be one of: {kinds}.", "zh-CN": "请求类型须为以下之一：{kinds}。"},
+    "privacy.error.details_long": {
+        "en": "The details are too long (at most {max} characters).",
+        "zh-CN": "说明过长（最多 {max} 个字符）。",
+    },
+    "privacy.error.closed": {
+        "en": "Request #{id} is already closed ({status}).",
+        "zh-CN": "请求 #{id} 已关闭（{status}）。",
+    },
+    "privacy.error.wrong_kind": {
+        "en": "Request #{id} is a {kind} request.",
+        "zh-CN": "请求 #{id} 的类型是 {kind}。",
+    },
+    "privacy.error.format": {"en": "The export format is json or xlsx.", "zh-CN": "导出格式须为 json 或 xlsx。"},
+    "privacy.error.no_changes": {
+        "en": "Say what to correct, e.g. --set phone=13800000000 (fields: {fields}).",
+        "zh-CN": "请说明要更正的内容，例如 --set phone=13800000000（字段：{fields}）。",
+    },
+    "privacy.error.field": {
+        "en": "{field} cannot be corrected here (fields: {fields}).",
+        "zh-CN": "此处不能更正 {field}（可更正字段：{fields}）。",
+    },
+    "privacy.error.empty_name": {"en": "The name cannot be empty.", "zh-CN": "姓名/名称不能为空。"},
+    "privacy.error.reason": {"en": "Give the reason for refusing.", "zh-CN": "请说明拒绝的理由。"},
 }
