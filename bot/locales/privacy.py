@@ -135,8 +135,8 @@ MESSAGES = {
         "zh-CN": "请说明要更正的内容，例如 --set phone=13800000000（字段：{fields}）。",
     },
     "privacy.error.field": {
-        "en": "{field} cannot be corrected here (fields: {fields}).",
-        "zh-CN": "此处不能更正 {field}（可更正字段：{fields}）。",
+        "en": "{name} cannot be corrected here (fields: {fields}).",
+        "zh-CN": "此处不能更正 {name}（可更正字段：{fields}）。",
     },
     "privacy.error.empty_name": {"en": "The name cannot be empty.", "zh-CN": "姓名/名称不能为空。"},
     "privacy.error.reason": {"en": "Give the reason for refusing.", "zh-CN": "请说明拒绝的理由。"},

@@ -202,7 +202,7 @@ def answer_correction(session: Session, *, actor: Actor, request_id: int, change
         raise InvalidInput("privacy.error.no_changes", fields=", ".join(CORRECTABLE))
     unknown = sorted(set(changes) - set(CORRECTABLE))
     if unknown:
-        raise InvalidInput("privacy.error.field", field=unknown[0], fields=", ".join(CORRECTABLE))
+        raise InvalidInput("privacy.error.field", name=unknown[0], fields=", ".join(CORRECTABLE))
     client = session.get(Client, req.client_id)
     assert client is not None
     values = {name: " ".join(value.split()) for name, value in changes.items()}
