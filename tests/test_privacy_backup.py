@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -195,7 +196,6 @@ def _ledger(services):  # type: ignore[no-untyped-def]
 
 def test_weekly_backup_job_writes_once_a_week_and_posts_the_outcome(db_url, tmp_path, fake_slack, test_keyring,
                                                                     clock):
-    from datetime import UTC, datetime
 
     from jobs.tasks.privacy import run_weekly_backup
     from tests.upkeep_support import job_context
@@ -221,7 +221,6 @@ def test_weekly_backup_job_writes_once_a_week_and_posts_the_outcome(db_url, tmp_
 
 
 def test_weekly_backup_failure_is_posted_once_and_retried(db_url, tmp_path, fake_slack, test_keyring, clock):
-    from datetime import UTC, datetime
 
     from jobs.tasks.privacy import run_weekly_backup
     from tests.upkeep_support import job_context
@@ -256,3 +255,28 @@ def test_weekly_backup_is_skipped_with_a_log_line_without_backup_dir(db_url, tmp
         assert _ledger(services) == {}
     finally:
         services.engine.dispose()
+
+
+def test_a_backup_from_a_newer_schema_is_refused_before_anything_changes(db_url, empty_url, tmp_path, test_keyring):
+    from bot.flows.privacy.backup import BackupError, create_backup, fernet_for, restore_backup
+    from storage.db import make_engine
+
+    engine = make_engine(db_url, keyring=test_keyring)
+    fernet = fernet_for(app_keys=test_keyring.fernet_keys, backup_key=None)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0099_future')"))
+        made = create_backup(engine=engine, fernet=fernet, out_dir=tmp_path / "b",
+                             now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+        assert "0099_future" in made.manifest["schema_revision"]
+    finally:
+        engine.dispose()
+    target = make_engine(empty_url, keyring=test_keyring)
+    try:
+        with pytest.raises(BackupError, match="newer version of lawcrm"):
+            restore_backup(engine=target, fernet=fernet, path=made.path, force=False)
+        from sqlalchemy import inspect
+
+        assert inspect(target).get_table_names() == []
+    finally:
+        target.dispose()

@@ -152,6 +152,10 @@ def restore_backup(*, engine: Engine, fernet: MultiFernet, path: Path, force: bo
         size, digest = _file_digest(dump)
         if size != manifest["payload_bytes"] or digest != manifest["sha256"]:
             raise BackupError(f"{path.name} is damaged: its content does not match its manifest's checksum")
+        unknown = _unknown_revisions(manifest.get("schema_revision"))
+        if unknown:
+            raise BackupError(f"{path.name} comes from a newer version of lawcrm (schema {', '.join(unknown)} "
+                              "is unknown here): upgrade lawcrm first")
         filled = filled_tables(engine)
         if filled and not force:
             raise BackupError(f"the database is not empty ({len(filled)} tables hold rows, e.g. "
@@ -167,6 +171,23 @@ def restore_backup(*, engine: Engine, fernet: MultiFernet, path: Path, force: bo
     say("upgrading the schema")
     migrate.upgrade(engine)
     return RestoreResult(manifest=manifest, seconds=time.monotonic() - started)
+
+
+def _unknown_revisions(revision: str | None) -> list[str]:
+    """The backup's schema revisions that this code's migrations do not know."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    scripts = ScriptDirectory.from_config(migrate.alembic_config())
+    unknown = []
+    for rev in (revision or "").split(","):
+        if not rev:
+            continue
+        try:
+            scripts.get_revision(rev)
+        except CommandError:
+            unknown.append(rev)
+    return unknown
 
 
 def filled_tables(engine: Engine) -> list[str]:
