@@ -282,3 +282,18 @@ def test_a_backup_from_a_newer_schema_is_refused_before_anything_changes(db_url,
         assert inspect(target).get_table_names() == []
     finally:
         target.dispose()
+
+
+def test_restore_into_a_migrated_but_empty_database_needs_no_force(db_url, empty_url, tmp_path, test_keyring):
+    data = tmp_path / "data"
+    data.mkdir()
+    source = _cli(db_url, data, test_keyring)
+    _seed(db_url, data)
+    assert source("backup", str(tmp_path / "b")).exit_code == 0
+    backup = next((tmp_path / "b").glob("*.lcbak"))
+    target = _cli(empty_url, data, test_keyring)
+    assert target("db", "upgrade").exit_code == 0  # the schema exists, no rows yet
+    restored = target("restore", str(backup))
+    assert restored.exit_code == 0, restored.output
+    checked, id_number, _ = _check(empty_url, data)
+    assert id_number == ID_NUMBER and checked == 4
