@@ -321,3 +321,12 @@ class TeamBlock(StrEnum):
     HANDOVER_ALL = "handover-all"
     HANDOVER_ITEM_PREFIX = "handover-item-"
     HANDOVER_NAV = "handover-nav"
+
+
+class PrivacyBlock(StrEnum):
+    """Block ids of the access review and backup notices."""
+
+    REPORT_SUMMARY = "privacy-report-summary"
+    REPORT_FLAGS = "privacy-report-flags"
+    REPORT_READERS = "privacy-report-readers"
+    BACKUP = "privacy-backup"

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     archive_permanent_tiers: list[str] = Field(default_factory=lambda: [Tier.STRATEGIC.value])
     archive_loan_max_days: int = Field(default=7, ge=1)
     archive_loan_reminder_days: int = Field(default=1, ge=0)
+    backup_dir: Path | None = None
+    backup_key: SecretStr | None = None
+    privacy_request_days: int = Field(default=15, ge=1)
 
     @field_validator("cadence")
     @classmethod

@@ -12,6 +12,7 @@ from storage.models.matching import PartyChange
 from storage.models.matters import Matter, MatterCounter, MatterTeamMember
 from storage.models.notes import ContactNote, FollowUp
 from storage.models.parties import Party, PartyAlias
+from storage.models.privacy import ConsentRecord, PrivacyRequest
 from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
@@ -19,8 +20,8 @@ from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, Upkee
 __all__ = [
     "ArchiveDestruction", "ArchiveDestructionItem", "ArchiveFiling", "ArchiveLoan",
     "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
-    "Complaint", "ComplaintEvent", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
+    "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
     "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
-    "PartyAlias", "PartyChange", "PendingNote", "ServiceReview", "SlackReceipt", "Staff",
+    "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ServiceReview", "SlackReceipt", "Staff",
     "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "now_of", "utcnow",
 ]

@@ -104,3 +104,27 @@ class NotificationStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class ConsentMethod(StrEnum):
+    """How a client gave consent to sensitive data (PIPL art. 29: separate, written)."""
+
+    WRITTEN = "written"
+    FORM = "form"
+    ELECTRONIC = "electronic"
+
+
+class PrivacyRequestKind(StrEnum):
+    """What a data subject asked for."""
+
+    ACCESS = "access"
+    CORRECTION = "correction"
+    DELETION = "deletion"
+
+
+class PrivacyRequestStatus(StrEnum):
+    """Where a data-subject request stands."""
+
+    OPEN = "open"
+    DONE = "done"
+    REFUSED = "refused"

@@ -51,21 +51,30 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def retention_of(*, filing: ArchiveFiling, matter: Matter, tier: str | None, settings: Settings) -> Retention:
-    """The retention of one filing under these settings."""
+def retention_of(*, filing: ArchiveFiling | None, matter: Matter, tier: str | None,
+                 settings: Settings) -> Retention:
+    """The retention of one matter's file under these settings.
+
+    Without a filing (a closed matter not filed yet) a litigation file counts from the close,
+    which comes after the judgment: never shorter than the real retention.
+    """
     category = category_of(matter.practice_area)
     permanent = tier in settings.archive_permanent_tiers
-    if category == "litigation":
+    if category == "litigation" and filing is not None:
         basis, years = filing.judgment_date, settings.archive_retention_litigation_years
+    elif category == "litigation":
+        basis = matter.closed_at.astimezone(settings.tz).date() if matter.closed_at else None
+        years = settings.archive_retention_litigation_years
     else:
         basis = matter.closed_at.astimezone(settings.tz).date() if matter.closed_at else None
         years = (settings.archive_retention_retainer_years if category == "retainer"
                  else settings.archive_retention_non_litigation_years)
+    held_days = filing.held_days if filing is not None else 0
     until = None
     if basis is not None and not permanent:
-        until = _add_years(basis, years) + timedelta(days=filing.held_days)
+        until = _add_years(basis, years) + timedelta(days=held_days)
     return Retention(category=category, permanent=permanent, basis=basis, until=until,
-                     on_hold=filing.hold_since is not None, held_days=filing.held_days)
+                     on_hold=filing is not None and filing.hold_since is not None, held_days=held_days)
 
 
 def retention_for(session: Session, filing: ArchiveFiling, settings: Settings) -> Retention:
