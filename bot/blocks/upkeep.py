@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.blocks.common import (Block, actions, button, context, header, modal, option, plain,
                                section, static_select, text_input)
+from bot.blocks.client_edit import card_buttons
 from bot.flows.cadence import DIGEST_ITEMS, Digest
 from bot.flows.churn import LOST_REASONS, AlertView
 from bot.flows.clients import ClientCard, ClientMatch
@@ -167,6 +168,7 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
                style="primary"),
         button(t("upkeep.button.add_followup", loc), action_id=A.ADD_FOLLOWUP,
                value=str(card.client_id)),
+        *card_buttons(locale=loc, client_id=card.client_id),
     ))
     return blocks
 

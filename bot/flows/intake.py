@@ -15,6 +15,7 @@ from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.conflicts import QueryResult, record_party, search_conflicts
 from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
+from bot.flows.client_edit import revive
 from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
 from storage import ledger
@@ -329,10 +330,11 @@ def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str,
             audit.record(session, actor=actor.audit_name, action="create", entity="client_contact",
                          entity_id=contact.id, fields=_filled(contact, ("name", "phone", "email")))
     else:
-        client.status = "active"
+        # a client coming back is no longer lost: active, and a lost tier back to potential
+        changed = revive(session, actor_name=actor.audit_name, client=client)
         req.linked_client = True
         audit.record(session, actor=actor.audit_name, action="link", entity="client",
-                     entity_id=client.id, fields=["status"])
+                     entity_id=client.id, fields=changed or ["status"])
     requester = session.get(Staff, req.requester_id)
     assert requester is not None
     lead_id = req.lead_lawyer_id
