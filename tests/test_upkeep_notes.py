@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select, text
 
+from bot.ids import ClientEditAction as CE
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from storage.models import AuditEvent, ContactNote, FollowUp, PendingNote
@@ -184,7 +185,8 @@ def test_client_card_shows_profile_and_audits_the_reads(services, slack, fake_sl
         assert expected in body, expected
     buttons = {el["action_id"]: el["value"] for blk in reply["blocks"] if blk["type"] == "actions"
                for el in blk["elements"]}
-    assert buttons == {A.LOG_CONTACT: str(acme), A.ADD_FOLLOWUP: str(acme)}
+    assert buttons == {A.LOG_CONTACT: str(acme), A.ADD_FOLLOWUP: str(acme), CE.EDIT: str(acme),
+                       CE.HEARING: str(acme), CE.TIER: str(acme)}
     with services.session() as session:
         reads = session.execute(select(AuditEvent.entity).where(AuditEvent.action == "read")).scalars().all()
     assert sorted(reads) == ["contact_note", "follow_up", "important_date"]

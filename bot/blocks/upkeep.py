@@ -235,7 +235,8 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
     if digest.dates:
         blocks.append(section(t("upkeep.digest.dates", loc)))
         for d in digest.dates[:caps[2]]:
-            label = markup(" ({label})", label=clamp(d.label, 200)) if d.label else ""
+            said = " · ".join(x for x in (d.at_time, d.label, d.authority) if x)
+            label = markup(" ({label})", label=clamp(said, 200)) if said else ""
             kind = _label("upkeep.kind", d.kind, loc)
             if d.tomorrow:
                 text = t("upkeep.digest.tomorrow", loc, kind=kind, client=name(d.client_id), label=label)
