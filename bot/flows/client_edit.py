@@ -725,8 +725,9 @@ def add_hearing(session: Session, *, actor: Actor, hearing: Hearing, today: date
     if hearing.on < today:
         raise InvalidInput("client_edit.error.past_date", field="on")
     for name, value in (("authority", hearing.authority), ("what", hearing.what)):
-        if value and (text_problem(value) or len(value) > MAX_TEXT):
-            raise InvalidInput(text_problem(value) or "client_edit.error.too_long", field=name)
+        problem = text_problem(value, name=name == "authority") if value else None
+        if problem or (value and len(value) > MAX_TEXT):
+            raise InvalidInput(problem or "client_edit.error.too_long", field=name)
     row = ImportantDate(matter_id=matter.id, kind=hearing.kind, on_date=hearing.on, at_time=hearing.at,
                         label=hearing.what, authority=hearing.authority, yearly=False)
     session.add(row)
