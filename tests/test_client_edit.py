@@ -66,7 +66,18 @@ def test_the_team_edits_an_enterprise_and_the_audit_names_fields_never_values(se
     assert {B.LEGAL_REP, B.SIZE, B.DECISION_MAKER, B.ID_NUMBER, B.ALIASES, B.TAGS} <= blocks
     assert B.GENDER not in blocks and B.CONSENT not in blocks
     assert len(view["blocks"]) <= 100
-    sent = slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.REFERRER_STAFF: "U0PARTNER"}))
+    globex = make_client(services, "Globex Ltd", team={"U0LEAD": "lead_lawyer"})
+    hidden = make_client(services, "Hidden Ltd", team={"U0OTHER": "lead_lawyer"})
+    sent = slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.SOURCE: "referral",
+                                                                    B.REFERRER_CLIENT: str(acme)}))
+    assert sent.json["errors"] == {B.REFERRER_CLIENT: "A client can't refer itself."}
+    sent = slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.REFERRER_CLIENT: str(hidden)}))
+    assert set(sent.json["errors"]) == {B.REFERRER_CLIENT}
+    sent = slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.REFERRER_STAFF: "U0NOBODY"}))
+    assert set(sent.json["errors"]) == {B.REFERRER_STAFF}
+    sent = slack.submit("U0LEAD", view["id"], enterprise_answers(**{
+        B.REFERRER_STAFF: "U0PARTNER", B.SOURCE: "referral", B.REFERRER: "Mr Zhou at the chamber",
+        B.REFERRER_CLIENT: str(globex)}))
     assert sent.status == 200 and "response_action" not in sent.json, sent.json
     dm = fake_slack.wait_for("chat.postMessage")[0].params
     assert dm["channel"] == "U0LEAD" and "Saved *Acme Trading Ltd*" in dm["text"]
@@ -78,9 +89,11 @@ def test_the_team_edits_an_enterprise_and_the_audit_names_fields_never_values(se
         assert (c.phone, c.email, c.id_number, c.preferred_channel) == ("+86 13812345678", "gc@acme.cn",
                                                                         USCC, "wechat")
         assert c.preferences == {"values": ["speed", "cost"]} and c.tags == ["IP", "urgent"]
-        assert c.referrer_staff_id == partner and c.id_number_bidx
+        assert c.referrer_staff_id == partner and c.id_number_bidx and c.referrer_client_id == globex
+        assert (c.source_channel, c.referrer) == ("referral", "Mr Zhou at the chamber")
         assert c.details_changed_at == clock.now and c.details_confirmed_at == clock.now
-        raw = session.execute(text("SELECT legal_representative, decision_maker, phone FROM clients")).one()
+        raw = session.execute(text("SELECT legal_representative, decision_maker, phone FROM clients "
+                                   "WHERE id = :id"), {"id": acme}).one()
         assert "Zhang" not in str(raw) and "13812345678" not in str(raw)       # encrypted at rest
     [update] = [e for e in audit_rows(services) if e.action == "update" and e.entity == "client"]
     assert update.actor == f"staff:{lead}"

@@ -137,8 +137,7 @@ def edit_modal(*, locale: str | None, form: ce.EditForm) -> dict[str, Any]:
     ]
     return modal(title=t("client_edit.modal.title", loc), callback_id=V.MAIN, blocks=blocks,
                  submit=t("upkeep.modal.save", loc), close=t("common.cancel", loc),
-                 private_metadata=json.dumps({"client_id": form.client_id, "kind": form.kind,
-                                              "had_id": form.id_hint is not None}))
+                 private_metadata=json.dumps({"client_id": form.client_id, "kind": form.kind}))
 
 
 def contact_block(i: int, name: str) -> str:

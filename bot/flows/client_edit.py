@@ -172,13 +172,13 @@ def split_tags(text: str | None) -> list[str]:
     return tags
 
 
-def parse_details(raw: dict[str, Any], *, kind: str, today: date,
-                  had_id: bool) -> tuple[Details | None, dict[str, str]]:
+def parse_details(raw: dict[str, Any], *, kind: str,
+                  today: date) -> tuple[Details | None, dict[str, str]]:
     """The validated details, or problems keyed by field name (message keys).
 
     `raw` holds typed text by field name plus `consent` (bool), `values` (list),
     `referrer_client_id` / `referrer_staff_id` (ids or None). A blank ID number keeps the one
-    on file (`had_id`); unticking consent removes a personal ID number.
+    on file (`save_details`); unticking consent removes a personal ID number.
     """
     errors: dict[str, str] = {}
     texts = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -251,6 +251,14 @@ def parse_details(raw: dict[str, Any], *, kind: str, today: date,
 PLAIN_FIELDS = ("name", "gender", "phone", "email", "address", "legal_representative", "industry",
                 "company_size", "decision_maker", "source_channel", "referrer", "referrer_client_id",
                 "referrer_staff_id", "preferred_channel")
+
+
+def kind_of(session: Session, *, client_id: int) -> str:
+    """A client's kind (the form's fields depend on it; who may edit is checked on saving)."""
+    kind = session.execute(select(Client.kind).where(Client.id == client_id)).scalar_one_or_none()
+    if kind is None:
+        raise NotFound("upkeep.client_not_found")
+    return kind
 
 
 def staff_id_of(session: Session, slack_user_id: str | None) -> int | None:

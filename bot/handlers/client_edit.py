@@ -165,11 +165,11 @@ def register(app: App, deps: AppDeps) -> None:
         raw.pop("referrer_staff_id", None)
         with services.session() as session:
             raw["referrer_staff_id"] = ce.staff_id_of(session, staff_uid)
+            kind = ce.kind_of(session, client_id=int(meta["client_id"]))
         if staff_uid and raw["referrer_staff_id"] is None:
             ack(response_action="errors", errors={B.REFERRER_STAFF: t("client_edit.error.not_staff", locale)})
             return
-        details, problems = ce.parse_details(raw, kind=str(meta.get("kind")), today=local_today(services),
-                                             had_id=bool(meta.get("had_id")))
+        details, problems = ce.parse_details(raw, kind=kind, today=local_today(services))
         if details is None:
             ack(response_action="errors", errors=_errors(problems, FIELD_BLOCKS, locale))
             return
