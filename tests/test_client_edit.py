@@ -262,9 +262,11 @@ def test_contacts_in_a_pushed_view(services, slack, fake_slack, acme):
     fake_slack.wait_for("views.update", count=3)
     pushed = fake_slack.views[fake_slack.of("views.push")[1].answer["view"]["id"]]
     assert "Wang Wu" in json.dumps(pushed)
-    slack.submit("U0LEAD", pushed["id"], {contact_block(1, n): "" for n in ("name", "title")})
+    slack.submit("U0LEAD", pushed["id"], {contact_block(0, n): "" for n in ("name", "title", "phone",
+                                                                          "email", "wechat")})
     with services.session() as session:
-        assert [c.name for c in session.execute(select(ClientContact)).scalars()] == ["Wang Wu"]
+        assert [(c.name, c.is_primary) for c in session.execute(select(ClientContact)).scalars()] == [
+            ("Zhao Liu", True)]
     assert [e for e in audit_rows(services) if e.entity == "client_contact" and e.action == "delete"]
 
 

@@ -469,9 +469,9 @@ def save_contacts(session: Session, *, actor: Actor, client_id: int, contacts: l
         audit.record(session, actor=actor.audit_name, action="delete", entity="client_contact",
                      entity_id=cid, fields=["contact"])
         changes += 1
+    session.flush()
     has_primary = session.execute(select(ClientContact.id).where(
-        ClientContact.client_id == client_id, ClientContact.is_primary.is_(True),
-        ClientContact.id.in_(kept) if kept else ClientContact.id.is_(None))).first() is not None
+        ClientContact.client_id == client_id, ClientContact.is_primary.is_(True))).first() is not None
     for entry in contacts:
         row = existing.get(entry.id) if entry.id is not None else None
         if row is None:
@@ -492,6 +492,13 @@ def save_contacts(session: Session, *, actor: Actor, client_id: int, contacts: l
             audit.record(session, actor=actor.audit_name, action="update", entity="client_contact",
                          entity_id=row.id, fields=changed)
             changes += 1
+    session.flush()
+    remaining = session.execute(select(ClientContact).where(ClientContact.client_id == client_id)
+                                .order_by(ClientContact.id)).scalars().all()
+    if remaining and not any(c.is_primary for c in remaining):
+        remaining[0].is_primary = True          # the primary contact was removed: the next one
+        audit.record(session, actor=actor.audit_name, action="update", entity="client_contact",
+                     entity_id=remaining[0].id, fields=["is_primary"])
     if changes:
         _mark_changed(client, now=now)
     session.flush()
