@@ -292,3 +292,23 @@ def test_yearly_dates_in_a_pushed_view_reach_the_card(services, slack, fake_slac
     slack.command("U0LEAD", Command.CLIENT, "Acme Trading")
     card = json.dumps(fake_slack.wait_for("response_url")[0].params["blocks"])
     assert "2026-12-02 company anniversary" in card and "2026-12-20" in card
+
+
+def test_a_typed_referrer_is_linked_to_the_one_colleague_or_client_it_names(services, slack, fake_slack, acme):
+    globex = make_client(services, "Globex Trading Co., Ltd.", team={"U0LEAD": "lead_lawyer"})
+    partner = staff_id(services, "U0PARTNER")
+    view = open_edit(slack, fake_slack, "U0LEAD", acme)
+    slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.SOURCE: "referral", B.REFERRER: "wang fang"}))
+    with services.session() as session:
+        c = session.get(Client, acme)
+        assert (c.referrer, c.referrer_staff_id, c.referrer_client_id) == ("wang fang", partner, None)
+    slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.SOURCE: "referral", B.REFERRER: "GLOBEX TRADING"}))
+    with services.session() as session:
+        c = session.get(Client, acme)
+        assert (c.referrer_staff_id, c.referrer_client_id) == (None, globex)
+    # a name nobody has stays free text only
+    slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.SOURCE: "referral", B.REFERRER: "Mr Zhou"}))
+    with services.session() as session:
+        c = session.get(Client, acme)
+        assert (c.referrer, c.referrer_staff_id, c.referrer_client_id) == ("Mr Zhou", None, None)
+

@@ -120,3 +120,15 @@ def test_a_lost_client_who_comes_back_through_intake_is_no_longer_lost(services,
     plan = _plan(services)
     assert cid in {x.client_id for x in plan.digests[lead].cadence}
     assert cid in {x.client_id for x in plan.churn}
+
+
+def test_intake_links_a_referrer_who_is_a_colleague(services, slack, fake_slack, people):
+    _approve(services, slack, fake_slack, answers(**{IntakeBlock.SOURCE: "referral",
+                                                      IntakeBlock.REFERRER: "Wang Fang"}), 1)
+    with services.session() as session:
+        c = session.execute(select(Client)).scalar_one()
+        assert (c.referrer, c.referrer_client_id) == ("Wang Fang", None)
+        partner = c.referrer_staff_id
+        [create] = [e for e in session.execute(select(AuditEvent)).scalars()
+                    if e.action == "create" and e.entity == "client"]
+    assert partner == staff_id(services, "U0PARTNER") and "referrer_staff_id" in create.fields

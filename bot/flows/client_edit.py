@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows import policy
 from bot.flows.actor import Actor
+from bot.flows.clients import EXACT, normalize_name, search_clients
 from bot.flows.conflicts import record_party
 from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
 from bot.flows.identifiers import identifier_problem, normalize_email, normalize_phone
@@ -261,6 +262,24 @@ def kind_of(session: Session, *, client_id: int) -> str:
     return kind
 
 
+def known_referrer(session: Session, *, actor: Actor, text: str | None) -> tuple[int | None, int | None]:
+    """(client id, staff id) of the one client or colleague a typed referrer names exactly.
+
+    Names are compared as the client search folds them (width, case, script, legal forms); a
+    colleague wins over a client; nothing is linked when two or more match or none does.
+    """
+    key = normalize_name(text or "")
+    if not key:
+        return None, None
+    staff = [sid for sid, name in session.execute(select(Staff.id, Staff.display_name)
+                                                  .where(Staff.active.is_(True)))
+             if normalize_name(name) == key]
+    if len(staff) == 1:
+        return None, staff[0]
+    exact = [m for m in search_clients(session, actor=actor, query=text or "", limit=2) if m.score >= EXACT]
+    return (exact[0].client_id, None) if len(exact) == 1 else (None, None)
+
+
 def staff_id_of(session: Session, slack_user_id: str | None) -> int | None:
     """The active staff id of a Slack user (None when not on staff)."""
     if not slack_user_id:
@@ -281,6 +300,11 @@ def save_details(session: Session, *, actor: Actor, client_id: int, details: Det
         raise InvalidInput("client_edit.error.self_referral", field="referrer_client_id")
     if details.referrer_client_id and not policy.can_view_client(session, actor, details.referrer_client_id):
         raise InvalidInput("upkeep.client_not_found", field="referrer_client_id")
+    if (details.referrer and details.referrer != client.referrer
+            and not (details.referrer_client_id or details.referrer_staff_id)):
+        ref_client, ref_staff = known_referrer(session, actor=actor, text=details.referrer)
+        if ref_client != client.id:
+            details = replace(details, referrer_client_id=ref_client, referrer_staff_id=ref_staff)
     changed: list[str] = []
     old_name = client.name
     for name in PLAIN_FIELDS:
