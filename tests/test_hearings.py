@@ -118,3 +118,13 @@ def test_the_digest_shows_the_hearing_the_day_before_with_time_and_court(service
                  if "Tomorrow" in json.dumps(m)]
     assert "Tomorrow: hearing" in digest and "Acme Trading Ltd" in digest
     assert "09:30 · first hearing · Haidian Court" in digest
+
+
+def test_the_lead_lawyers_assistant_adds_court_dates_in_chinese(services, slack, fake_slack, matter):
+    make_staff(services, "U0ASSIST", "assistant", "韩梅梅", locale="zh-CN")
+    from bot.flows import directory
+    with services.session() as session:
+        directory.assign_assistant(session, by="test", assistant_slack_id="U0ASSIST", lawyer_slack_id="U0LEAD")
+    slack.command("U0ASSIST", Command.HEARING, f"{matter} 开庭 2026年12月15日 14:30 海淀区人民法院；证据交换")
+    assert f"已为 `{matter}`（*Acme Trading Ltd*）添加开庭：2026-12-15 14:30" in _reply(fake_slack)
+    assert _dates(services) == [("hearing", date(2026, 12, 15), "14:30", "海淀区人民法院", "证据交换")]
