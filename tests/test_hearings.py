@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.flows.client_edit import parse_hearing_command
+from bot.flows.hearings import parse_hearing_command
 from bot.flows.errors import InvalidInput
 from bot.ids import ClientEditAction as CE
 from bot.ids import ClientEditBlock as B

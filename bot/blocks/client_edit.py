@@ -10,6 +10,7 @@ from typing import Any
 from bot.blocks.common import (Block, actions, button, context, header, modal, option, plain,
                                section, static_select, text_input)
 from bot.flows import client_edit as ce
+from bot.flows.hearings import HEARING_KINDS
 from bot.i18n import t
 from bot.ids import ClientEditAction as A
 from bot.ids import ClientEditBlock as B
@@ -224,7 +225,7 @@ def hearing_modal(*, locale: str | None, client_id: int, name: str, matters: Seq
                       options=[option(f"{n} ({label('practice_area', a, loc)})", n) for n, a in matters],
                       initial=matters[0][0]),
         static_select(t("client_edit.field.kind", loc), block_id=B.KIND, action_id=A.INPUT,
-                      options=[option(t(f"upkeep.kind.{k}", loc), k) for k in ce.HEARING_KINDS],
+                      options=[option(t(f"upkeep.kind.{k}", loc), k) for k in HEARING_KINDS],
                       initial="hearing"),
         {"type": "input", "block_id": B.ON, "label": plain(t("client_edit.field.on", loc)),
          "element": {"type": "datepicker", "action_id": A.INPUT, "initial_date": today.isoformat()}},

@@ -1,4 +1,4 @@
-"""Keeping a client current: details, contacts, yearly dates, aliases, tier, re-confirmation.
+"""Keeping a client current: details, contacts, yearly dates, aliases and tier.
 
 Every change is audited with the names of the fields that changed, never their values, and
 dates the client (`details_changed_at`, `details_confirmed_at`). Partners and the client's
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.flows import policy
@@ -27,9 +26,8 @@ from bot.flows.intake_form import SOURCES, needs_consent, split_names
 from bot.flows.text_rules import text_problem
 from storage import audit
 from storage.crypto import normalize_identifier
-from storage.models import (Client, ClientContact, ClientTeamMember, ImportantDate, Matter, Party,
-                            Staff)
-from storage.models.enums import ClientStatus, MatterStatus, TeamRole, Tier
+from storage.models import Client, ClientContact, ImportantDate, Party, Staff
+from storage.models.enums import ClientStatus, Tier
 from storage.types import keyring_of
 
 GENDERS = ("male", "female", "other")
@@ -45,10 +43,8 @@ MAX_OTHER_DATES = 4
 ALIAS_SOURCE = "client_alias"
 PROFILE_SOURCE = "client_profile"
 YEARLY_KINDS = ("birthday", "anniversary", "yearly")
-HEARING_KINDS = ("hearing", "deadline")
 TIERS = tuple(t.value for t in Tier)
 _TAG_SPLIT = re.compile(r"[,，;；\n]+")
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
 # --- who may edit ------------------------------------------------------------------------------
@@ -665,173 +661,3 @@ def revive(session: Session, *, actor_name: str, client: Client, tier: str | Non
         client.churn_snoozed_until = None
         changed.append("churn_snoozed_until")
     return changed
-
-
-# --- hearings and deadlines -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Hearing:
-    """A hearing or deadline to record on a matter."""
-
-    matter_number: str
-    kind: str
-    on: date
-    at: str | None
-    authority: str | None
-    what: str | None
-
-
-KIND_WORDS = {"hearing": "hearing", "开庭": "hearing", "庭审": "hearing", "deadline": "deadline",
-              "期限": "deadline", "截止": "deadline"}
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-
-
-def parse_date_word(word: str) -> date | None:
-    """2026-12-15, 2026/12/15, 2026.12.15 or 2026年12月15日 (None when not a real date)."""
-    m = _DATE.match(unicodedata.normalize("NFKC", word))
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def normalize_time(text: str | None) -> str | None:
-    """'9:30' -> '09:30'; None when empty; raises InvalidInput when not a time."""
-    if not text:
-        return None
-    m = _TIME.match(unicodedata.normalize("NFKC", text.strip()))
-    if not m:
-        raise InvalidInput("client_edit.error.bad_time", field="at")
-    return f"{int(m.group(1)):02d}:{m.group(2)}"
-
-
-def parse_hearing_command(text: str) -> Hearing:
-    """`MATTER [hearing|deadline] DATE [HH:MM] [COURT;] WHAT` (InvalidInput with a usage key)."""
-    if text_problem(text):
-        raise InvalidInput(text_problem(text))
-    words = text.split()
-    if len(words) < 2:
-        raise InvalidInput("client_edit.hearing_usage")
-    number, rest = words[0], words[1:]
-    kind = "hearing"
-    if rest and rest[0].casefold() in KIND_WORDS:
-        kind = KIND_WORDS[rest.pop(0).casefold()]
-    if not rest:
-        raise InvalidInput("client_edit.hearing_usage")
-    on = parse_date_word(rest[0])
-    if on is None:
-        raise InvalidInput("client_edit.error.bad_date", text=rest[0])
-    rest = rest[1:]
-    at = None
-    if rest and re.match(r"^\d{1,2}[:：]\d{2}$", unicodedata.normalize("NFKC", rest[0])):
-        at = normalize_time(rest.pop(0))
-    tail = " ".join(rest)
-    authority, what = None, tail
-    parts = re.split(r"[;；]", tail, maxsplit=1)
-    if len(parts) == 2:
-        authority, what = _clean(parts[0]) or None, parts[1]
-    return Hearing(matter_number=number, kind=kind, on=on, at=at, authority=authority,
-                   what=_clean(what) or None)
-
-
-def matters_for(session: Session, *, actor: Actor, client_id: int) -> list[tuple[str, str]]:
-    """(number, practice area) of the client's open matters (the client must be editable)."""
-    editable_client(session, actor=actor, client_id=client_id)
-    return [(r.number, r.practice_area) for r in session.execute(
-        select(Matter.number, Matter.practice_area).where(
-            Matter.client_id == client_id, Matter.status == MatterStatus.OPEN.value)
-        .order_by(Matter.opened_at, Matter.id))]
-
-
-def add_hearing(session: Session, *, actor: Actor, hearing: Hearing, today: date,
-                client_id: int | None = None) -> tuple[int, str]:
-    """Record a hearing or deadline on a matter; returns (date id, client name).
-
-    The actor must be a partner or on the client's team; `client_id`, when given, must be the
-    matter's client (a form opened from that client's card). Dates before today are refused.
-    """
-    matter = session.execute(select(Matter).where(
-        func.upper(Matter.number) == hearing.matter_number.strip().upper())).scalar_one_or_none()
-    if matter is None or (client_id is not None and matter.client_id != client_id):
-        raise NotFound("client_edit.error.no_matter", number=hearing.matter_number)
-    if not policy.can_view_client(session, actor, matter.client_id):
-        raise NotFound("client_edit.error.no_matter", number=hearing.matter_number)
-    client = editable_client(session, actor=actor, client_id=matter.client_id)
-    if hearing.kind not in HEARING_KINDS:
-        raise InvalidInput("intake.error.choice", field="kind")
-    if hearing.on < today:
-        raise InvalidInput("client_edit.error.past_date", field="on")
-    for name, value in (("authority", hearing.authority), ("what", hearing.what)):
-        problem = text_problem(value, name=name == "authority") if value else None
-        if problem or (value and len(value) > MAX_TEXT):
-            raise InvalidInput(problem or "client_edit.error.too_long", field=name)
-    row = ImportantDate(matter_id=matter.id, kind=hearing.kind, on_date=hearing.on, at_time=hearing.at,
-                        label=hearing.what, authority=hearing.authority, yearly=False)
-    session.add(row)
-    session.flush()
-    audit.record(session, actor=actor.audit_name, action="create", entity="important_date",
-                 entity_id=row.id, fields=["kind", "on_date", "matter_id"]
-                 + [n for n, v in (("at_time", hearing.at), ("label", hearing.what),
-                                   ("authority", hearing.authority)) if v])
-    return row.id, client.name
-
-
-# --- quarterly re-confirmation -----------------------------------------------------------------------
-
-def quarter_start(day: date) -> date:
-    """The first day of the day's quarter."""
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quarter_name(day: date) -> str:
-    """'2026-Q4'."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def reconfirm_from(day: date) -> date:
-    """From when in the day's quarter the leads are asked to re-confirm: its last month's first day."""
-    start = quarter_start(day)
-    return date(start.year, start.month + 2, 1)
-
-
-@dataclass
-class Reconfirm:
-    """The clients one lead lawyer should re-confirm this quarter."""
-
-    staff_id: int
-    slack_user_id: str
-    locale: str | None
-    clients: list[tuple[int, str]] = field(default_factory=list)
-
-
-def reconfirm_due(session: Session, *, since: datetime) -> dict[int, Reconfirm]:
-    """Per lead lawyer (else the client's partner), the clients whose details were neither
-    created, changed nor confirmed since `since`, oldest first. Lost clients are left out."""
-    fresh = func.coalesce(Client.details_confirmed_at, Client.created_at)
-    rows = session.execute(
-        select(Client.id, Client.name, ClientTeamMember.staff_id, ClientTeamMember.role)
-        .join(ClientTeamMember, ClientTeamMember.client_id == Client.id)
-        .where(Client.tier != Tier.LOST.value, Client.status != ClientStatus.LOST.value,
-               fresh < since, Client.created_at < since,
-               or_(Client.details_changed_at.is_(None), Client.details_changed_at < since),
-               ClientTeamMember.role.in_((TeamRole.LEAD_LAWYER.value, TeamRole.PARTNER.value)))
-        .order_by(fresh, Client.id)).all()
-    leads: dict[int, list[int]] = defaultdict(list)
-    partners: dict[int, list[int]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for cid, name, sid, role in rows:
-        names[cid] = name
-        (leads if role == TeamRole.LEAD_LAWYER.value else partners)[cid].append(sid)
-    staff = {s.id: s for s in session.execute(select(Staff.id, Staff.slack_user_id, Staff.locale)
-                                              .where(Staff.active.is_(True)))}
-    out: dict[int, Reconfirm] = {}
-    for cid, name in names.items():
-        people = [s for s in leads.get(cid, []) if s in staff] or [s for s in partners.get(cid, []) if s in staff]
-        for sid in people:
-            s = staff[sid]
-            out.setdefault(sid, Reconfirm(staff_id=sid, slack_user_id=s.slack_user_id,
-                                          locale=s.locale)).clients.append((cid, name))
-    return out
-

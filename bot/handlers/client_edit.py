@@ -19,6 +19,7 @@ from bot.blocks.upkeep import replace_item
 from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import client_edit as ce
+from bot.flows import hearings
 from bot.flows.actor import Actor
 from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
 from bot.handlers.notes import local_today
@@ -119,7 +120,7 @@ def register(app: App, deps: AppDeps) -> None:
         today = local_today(services)
 
         def build(session: Session) -> dict[str, Any]:
-            matters = ce.matters_for(session, actor=actor, client_id=cid)
+            matters = hearings.matters_for(session, actor=actor, client_id=cid)
             name = ce.editable_client(session, actor=actor, client_id=cid).name
             return hearing_modal(locale=actor.locale, client_id=cid, name=name, matters=matters, today=today)
 
@@ -262,7 +263,7 @@ def register(app: App, deps: AppDeps) -> None:
         confirm_dm(client, actor, t("client_edit.tier_changed", locale, client=escape(name),
                                     tier=t(f"upkeep.tier.{tier}", locale)))
 
-    def hearing_text(hearing: ce.Hearing, name: str, locale: str) -> str:
+    def hearing_text(hearing: hearings.Hearing, name: str, locale: str) -> str:
         """The confirmation of a recorded hearing or deadline."""
         when = hearing.on.isoformat() + (f" {hearing.at}" if hearing.at else "")
         return t("client_edit.hearing_added", locale, kind=t(f"upkeep.kind.{hearing.kind}", locale),
@@ -278,13 +279,13 @@ def register(app: App, deps: AppDeps) -> None:
             on = date.fromisoformat(values[B.ON]) if values.get(B.ON) else None
             if on is None:
                 raise InvalidInput("intake.error.required", field="on")
-            hearing = ce.Hearing(matter_number=str(values.get(B.MATTER) or ""),
+            hearing = hearings.Hearing(matter_number=str(values.get(B.MATTER) or ""),
                                  kind=str(values.get(B.KIND) or "hearing"), on=on,
-                                 at=ce.normalize_time(values.get(B.AT)),
+                                 at=hearings.normalize_time(values.get(B.AT)),
                                  authority=" ".join(str(values.get(B.AUTHORITY) or "").split()) or None,
                                  what=" ".join(str(values.get(B.WHAT) or "").split()) or None)
             with services.session() as session:
-                _, name = ce.add_hearing(session, actor=actor, hearing=hearing, today=local_today(services),
+                _, name = hearings.add_hearing(session, actor=actor, hearing=hearing, today=local_today(services),
                                          client_id=int(meta["client_id"]))
         except InvalidInput as exc:
             if exc.field in HEARING_BLOCKS:
@@ -306,8 +307,8 @@ def register(app: App, deps: AppDeps) -> None:
         if not text:
             respond(text=t("client_edit.hearing_usage", actor.locale), response_type="ephemeral")
             return
-        hearing = ce.parse_hearing_command(text)
+        hearing = hearings.parse_hearing_command(text)
         with services.session() as session:
-            _, name = ce.add_hearing(session, actor=actor, hearing=hearing, today=local_today(services))
+            _, name = hearings.add_hearing(session, actor=actor, hearing=hearing, today=local_today(services))
         respond(text=hearing_text(hearing, name, actor.locale), response_type="ephemeral")
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.client_edit import reconfirm_blocks
 from bot.blocks.upkeep import ALERTS_PER_MESSAGE, alert_blocks, digest_blocks
-from bot.flows import churn, client_edit, notes
+from bot.flows import churn, notes, reconfirm
 from bot.flows.cadence import DuePlan, Rules, compute_due
 from bot.flows.actor import SYSTEM_JOBS
 from bot.flows.workdays import WorkCalendar
@@ -137,14 +137,14 @@ def enqueue_reconfirm(session: Session, *, today: date, settings: Settings, cal:
     The quarter's marker row (`reconfirm:2026-Q4`) is claimed in the daily run's transaction,
     and each list goes in the ledger under `reconfirm:{staff}:{quarter}`: exactly once.
     """
-    if today < client_edit.reconfirm_from(today):
+    if today < reconfirm.reconfirm_from(today):
         return 0
-    quarter = client_edit.quarter_name(today)
+    quarter = reconfirm.quarter_name(today)
     if not claim_day(session, key=f"reconfirm:{quarter}", now=now):
         return 0
-    since = cal.at_local(client_edit.quarter_start(today), time(0, 0))
+    since = cal.at_local(reconfirm.quarter_start(today), time(0, 0))
     count = 0
-    for lead in client_edit.reconfirm_due(session, since=since).values():
+    for lead in reconfirm.reconfirm_due(session, since=since).values():
         text, blocks = reconfirm_blocks(locale=lead.locale or settings.default_locale, quarter=quarter,
                                         clients=lead.clients)
         if ledger.enqueue(session, key=f"reconfirm:{lead.staff_id}:{quarter}", kind="upkeep.reconfirm",
