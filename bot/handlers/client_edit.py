@@ -1,25 +1,22 @@
-"""Editing a client from its card: details, contacts, dates, tier, hearings; `/hearing`; re-confirmation."""
+"""Editing a client from its card: details, contacts, dates and tier; Still correct."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blocks.client_edit import (FIELD_BLOCKS, HEARING_BLOCKS, contact_block, contacts_modal,
-                                    date_block, dates_modal, edit_modal, hearing_modal, notice_modal,
-                                    tier_modal)
+from bot.blocks.client_edit import (FIELD_BLOCKS, contact_block, contacts_modal, date_block,
+                                    dates_modal, edit_modal, notice_modal, tier_modal)
 from bot.blocks.common import view_values
 from bot.blocks.upkeep import replace_item
 from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import client_edit as ce
-from bot.flows import hearings
 from bot.flows.actor import Actor
 from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
 from bot.handlers.notes import local_today
@@ -27,8 +24,8 @@ from bot.i18n import t
 from bot.ids import ClientEditAction as A
 from bot.ids import ClientEditBlock as B
 from bot.ids import ClientEditView as V
-from bot.ids import Command
 from bot.payloads import action_id_value
+from bot.services import Services
 from bot.slack_text import escape, mention
 
 TIER_BLOCKS = {"tier": B.TIER, "reason": B.REASON}
@@ -47,32 +44,39 @@ def _errors(problems: dict[str, str], blocks: dict[str, str], locale: str) -> di
     return out
 
 
+def open_then_fill(services: Services, client: WebClient, body: dict[str, Any], actor: Actor,
+                   build: Callable[[Session], dict[str, Any]], *, push: bool = False) -> None:
+    """Open (or push) a modal at once (the trigger id lives 3 s), then fill it in or refuse."""
+    first = notice_modal(locale=actor.locale, text=t("common.working", actor.locale))
+    opened = (client.views_push if push else client.views_open)(trigger_id=body["trigger_id"], view=first)
+    try:
+        with services.session() as session:
+            view = build(session)
+    except DomainError as exc:
+        view = notice_modal(locale=actor.locale, text=t(exc.key, actor.locale, **exc.params))
+    client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
+
+
+def confirm_dm(client: WebClient, actor: Actor, text: str) -> None:
+    """Tell the editor privately what was saved."""
+    client.chat_postMessage(channel=actor.slack_user_id, text=text)
+
+
+def refuse(ack: Ack, exc: DomainError, locale: str) -> None:
+    """Answer a submission the flow refused outright with a notice in place of the form."""
+    ack(response_action="update", view=notice_modal(locale=locale, text=t(exc.key, locale, **exc.params)))
+
+
 def register(app: App, deps: AppDeps) -> None:
-    """Register the card's Edit / Hearing / Tier buttons, their modals, `/hearing` and Still correct."""
+    """Register the card's Edit and Tier buttons, their modals and pushed views, and Still correct."""
     services = deps.services
-
-    def open_then_fill(client: WebClient, body: dict[str, Any], actor: Actor,
-                       build: Callable[[Session], dict[str, Any]], *, push: bool = False) -> None:
-        """Open (or push) a modal at once (the trigger id lives 3 s), then fill it in or refuse."""
-        first = notice_modal(locale=actor.locale, text=t("common.working", actor.locale))
-        opened = (client.views_push if push else client.views_open)(trigger_id=body["trigger_id"], view=first)
-        try:
-            with services.session() as session:
-                view = build(session)
-        except DomainError as exc:
-            view = notice_modal(locale=actor.locale, text=t(exc.key, actor.locale, **exc.params))
-        client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
-
-    def confirm_dm(client: WebClient, actor: Actor, text: str) -> None:
-        """Tell the editor privately what was saved."""
-        client.chat_postMessage(channel=actor.slack_user_id, text=text)
 
     @app.action(A.EDIT)
     def handle_edit(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         ack()
         actor = require_actor(context)
         cid = action_id_value(body)
-        open_then_fill(client, body, actor, lambda s: edit_modal(
+        open_then_fill(services, client, body, actor, lambda s: edit_modal(
             locale=actor.locale, form=ce.load_form(s, actor=actor, client_id=cid)))
 
     @app.action(A.CONTACTS)
@@ -80,7 +84,7 @@ def register(app: App, deps: AppDeps) -> None:
         ack()
         actor = require_actor(context)
         cid = action_id_value(body)
-        open_then_fill(client, body, actor, lambda s: contacts_modal(
+        open_then_fill(services, client, body, actor, lambda s: contacts_modal(
             locale=actor.locale, client_id=cid,
             contacts=ce.load_contacts(s, actor=actor, client_id=cid)), push=True)
 
@@ -94,7 +98,7 @@ def register(app: App, deps: AppDeps) -> None:
             kind, dates = ce.load_dates(session, actor=actor, client_id=cid)
             return dates_modal(locale=actor.locale, client_id=cid, kind=kind, dates=dates)
 
-        open_then_fill(client, body, actor, build, push=True)
+        open_then_fill(services, client, body, actor, build, push=True)
 
     @app.action(A.TIER)
     def handle_tier(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -110,21 +114,7 @@ def register(app: App, deps: AppDeps) -> None:
             c = ce.editable_client(session, actor=actor, client_id=cid)
             return tier_modal(locale=actor.locale, client_id=cid, name=c.name, tier=c.tier)
 
-        open_then_fill(client, body, actor, build)
-
-    @app.action(A.HEARING)
-    def handle_hearing(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        ack()
-        actor = require_actor(context)
-        cid = action_id_value(body)
-        today = local_today(services)
-
-        def build(session: Session) -> dict[str, Any]:
-            matters = hearings.matters_for(session, actor=actor, client_id=cid)
-            name = ce.editable_client(session, actor=actor, client_id=cid).name
-            return hearing_modal(locale=actor.locale, client_id=cid, name=name, matters=matters, today=today)
-
-        open_then_fill(client, body, actor, build)
+        open_then_fill(services, client, body, actor, build)
 
     @app.action(A.STILL_CORRECT)
     def handle_still_correct(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient,
@@ -145,10 +135,6 @@ def register(app: App, deps: AppDeps) -> None:
             return
         respond(text=t("client_edit.reconfirm.done_private", actor.locale, client=escape(name)),
                 response_type="ephemeral", replace_original=False)
-
-    def _refusal(ack: Ack, exc: DomainError, locale: str) -> None:
-        """Answer a submission the flow refused outright with a notice in place of the form."""
-        ack(response_action="update", view=notice_modal(locale=locale, text=t(exc.key, locale, **exc.params)))
 
     @app.view(V.MAIN)
     def handle_main_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
@@ -182,10 +168,10 @@ def register(app: App, deps: AppDeps) -> None:
             if exc.field in FIELD_BLOCKS:
                 ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: t(exc.key, locale, **exc.params)})
             else:
-                _refusal(ack, exc, locale)
+                refuse(ack, exc, locale)
             return
         except DomainError as exc:
-            _refusal(ack, exc, locale)
+            refuse(ack, exc, locale)
             return
         ack()
         key = "client_edit.saved" if changed else "client_edit.confirmed"
@@ -210,7 +196,7 @@ def register(app: App, deps: AppDeps) -> None:
                 count = ce.save_contacts(session, actor=actor, client_id=int(meta["client_id"]),
                                          contacts=contacts, shown_ids=ids, now=services.now())
         except DomainError as exc:
-            _refusal(ack, exc, locale)
+            refuse(ack, exc, locale)
             return
         ack()
         confirm_dm(client, actor, t("client_edit.contacts_saved", locale, count=count))
@@ -234,7 +220,7 @@ def register(app: App, deps: AppDeps) -> None:
                 count = ce.save_dates(session, actor=actor, client_id=int(meta["client_id"]), main=main,
                                       others=dated, now=services.now())
         except DomainError as exc:
-            _refusal(ack, exc, locale)
+            refuse(ack, exc, locale)
             return
         ack()
         confirm_dm(client, actor, t("client_edit.dates_saved", locale, count=count))
@@ -254,61 +240,11 @@ def register(app: App, deps: AppDeps) -> None:
             if exc.field in TIER_BLOCKS:
                 ack(response_action="errors", errors={TIER_BLOCKS[exc.field]: t(exc.key, locale)})
             else:
-                _refusal(ack, exc, locale)
+                refuse(ack, exc, locale)
             return
         except DomainError as exc:
-            _refusal(ack, exc, locale)
+            refuse(ack, exc, locale)
             return
         ack()
         confirm_dm(client, actor, t("client_edit.tier_changed", locale, client=escape(name),
                                     tier=t(f"upkeep.tier.{tier}", locale)))
-
-    def hearing_text(hearing: hearings.Hearing, name: str, locale: str) -> str:
-        """The confirmation of a recorded hearing or deadline."""
-        when = hearing.on.isoformat() + (f" {hearing.at}" if hearing.at else "")
-        return t("client_edit.hearing_added", locale, kind=t(f"upkeep.kind.{hearing.kind}", locale),
-                 matter=hearing.matter_number, client=escape(name), when=when)
-
-    @app.view(V.HEARING)
-    def handle_hearing_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
-                                  view: dict[str, Any], client: WebClient) -> None:
-        actor = require_actor(context)
-        locale = actor.locale
-        values, meta = view_values(view), _meta(view)
-        try:
-            on = date.fromisoformat(values[B.ON]) if values.get(B.ON) else None
-            if on is None:
-                raise InvalidInput("intake.error.required", field="on")
-            hearing = hearings.Hearing(matter_number=str(values.get(B.MATTER) or ""),
-                                 kind=str(values.get(B.KIND) or "hearing"), on=on,
-                                 at=hearings.normalize_time(values.get(B.AT)),
-                                 authority=" ".join(str(values.get(B.AUTHORITY) or "").split()) or None,
-                                 what=" ".join(str(values.get(B.WHAT) or "").split()) or None)
-            with services.session() as session:
-                _, name = hearings.add_hearing(session, actor=actor, hearing=hearing, today=local_today(services),
-                                         client_id=int(meta["client_id"]))
-        except InvalidInput as exc:
-            if exc.field in HEARING_BLOCKS:
-                ack(response_action="errors", errors={HEARING_BLOCKS[exc.field]: t(exc.key, locale)})
-            else:
-                _refusal(ack, exc, locale)
-            return
-        except DomainError as exc:
-            _refusal(ack, exc, locale)
-            return
-        ack()
-        confirm_dm(client, actor, hearing_text(hearing, name, locale))
-
-    @app.command(Command.HEARING)
-    def handle_hearing_command(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-        ack()
-        actor = require_actor(context)
-        text = (body.get("text") or "").strip()
-        if not text:
-            respond(text=t("client_edit.hearing_usage", actor.locale), response_type="ephemeral")
-            return
-        hearing = hearings.parse_hearing_command(text)
-        with services.session() as session:
-            _, name = hearings.add_hearing(session, actor=actor, hearing=hearing, today=local_today(services))
-        respond(text=hearing_text(hearing, name, actor.locale), response_type="ephemeral")
-
