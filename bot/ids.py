@@ -15,6 +15,9 @@ class Command(StrEnum):
     ARCHIVE = "/archive"
 
 
+    HEARING = "/hearing"
+
+
 class CommonAction(StrEnum):
     """Actions shared by several features."""
 
@@ -330,3 +333,65 @@ class PrivacyBlock(StrEnum):
     REPORT_FLAGS = "privacy-report-flags"
     REPORT_READERS = "privacy-report-readers"
     BACKUP = "privacy-backup"
+
+
+# --- the client book: editing a client (issue 10) ---
+
+
+class ClientEditView(StrEnum):
+    """Modal callback ids of client editing."""
+
+    MAIN = "client-edit-main"
+    CONTACTS = "client-edit-contacts"
+    DATES = "client-edit-dates"
+    TIER = "client-edit-tier"
+    HEARING = "client-edit-hearing"
+    NOTICE = "client-edit-notice"
+
+
+class ClientEditAction(StrEnum):
+    """Action ids of client-editing buttons and inputs."""
+
+    EDIT = "client-edit-open"
+    CONTACTS = "client-edit-contacts-open"
+    DATES = "client-edit-dates-open"
+    TIER = "client-edit-tier-open"
+    HEARING = "client-edit-hearing-open"
+    STILL_CORRECT = "client-edit-still-correct"
+    INPUT = "client-edit-input"
+
+
+class ClientEditBlock(StrEnum):
+    """Block ids of the client-editing modals (validation errors are keyed by these)."""
+
+    NAME = "ce-name"
+    GENDER = "ce-gender"
+    ID_NUMBER = "ce-id-number"
+    CONSENT = "ce-consent"
+    PHONE = "ce-phone"
+    EMAIL = "ce-email"
+    ADDRESS = "ce-address"
+    LEGAL_REP = "ce-legal-rep"
+    INDUSTRY = "ce-industry"
+    SIZE = "ce-size"
+    DECISION_MAKER = "ce-decision-maker"
+    SOURCE = "ce-source"
+    REFERRER = "ce-referrer"
+    REFERRER_CLIENT = "ce-referrer-client"
+    REFERRER_STAFF = "ce-referrer-staff"
+    CHANNEL = "ce-channel"
+    VALUES = "ce-values"
+    TAGS = "ce-tags"
+    ALIASES = "ce-aliases"
+    CONTACT_PREFIX = "ce-contact-"
+    YEARLY = "ce-yearly"
+    DATE_PREFIX = "ce-date-"
+    TIER = "ce-tier"
+    REASON = "ce-reason"
+    MATTER = "ce-matter"
+    KIND = "ce-kind"
+    ON = "ce-on"
+    AT = "ce-at"
+    AUTHORITY = "ce-authority"
+    WHAT = "ce-what"
+    RECONFIRM_PREFIX = "ce-reconfirm-"

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select, text
 
 from bot.ids import TeamAction
+from bot.ids import ClientEditAction as CE
 from bot.ids import UpkeepAction as A
 from bot.ids import UpkeepBlock as B
 from storage.models import AuditEvent, ContactNote, FollowUp, PendingNote
@@ -185,7 +186,7 @@ def test_client_card_shows_profile_and_audits_the_reads(services, slack, fake_sl
         assert expected in body, expected
     buttons = {el["action_id"]: el["value"] for blk in reply["blocks"] if blk["type"] == "actions"
                for el in blk["elements"]}
-    assert {A.LOG_CONTACT, A.ADD_FOLLOWUP, TeamAction.OPEN} <= set(buttons)   # (other card buttons may follow)
+    assert {A.LOG_CONTACT, A.ADD_FOLLOWUP, TeamAction.OPEN, CE.EDIT, CE.HEARING, CE.TIER} <= set(buttons)
     assert set(buttons.values()) == {str(acme)}
     with services.session() as session:
         reads = session.execute(select(AuditEvent.entity).where(AuditEvent.action == "read")).scalars().all()

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.blocks.common import (Block, actions, button, context, header, modal, option, plain,
                                section, static_select, text_input)
+from bot.blocks.client_edit import card_buttons
 from bot.flows.cadence import DIGEST_ITEMS, Digest
 from bot.flows.churn import LOST_REASONS, AlertView
 from bot.flows.clients import ClientCard, ClientMatch
@@ -170,6 +171,7 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
         button(t("upkeep.button.add_followup", loc), action_id=A.ADD_FOLLOWUP,
                value=str(card.client_id)),
         button(t("teams.button", loc), action_id=TeamAction.OPEN, value=str(card.client_id)),
+        *card_buttons(locale=loc, client_id=card.client_id),
     ))
     return blocks
 
@@ -236,7 +238,8 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
     if digest.dates:
         blocks.append(section(t("upkeep.digest.dates", loc)))
         for d in digest.dates[:caps[2]]:
-            label = markup(" ({label})", label=clamp(d.label, 200)) if d.label else ""
+            said = " · ".join(x for x in (d.at_time, d.label, d.authority) if x)
+            label = markup(" ({label})", label=clamp(said, 200)) if said else ""
             kind = _label("upkeep.kind", d.kind, loc)
             if d.tomorrow:
                 text = t("upkeep.digest.tomorrow", loc, kind=kind, client=name(d.client_id), label=label)

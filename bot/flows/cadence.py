@@ -32,7 +32,7 @@ MONTH_DAYS = 30
 MIDNIGHT = time(0, 0)
 DATE_WINDOW_DAYS = 7
 DIGEST_ITEMS = 20
-HEARING_KINDS = ("hearing",)
+HEARING_KINDS = ("hearing", "deadline")
 LEAD_ROLES = (TeamRole.LEAD_LAWYER.value,)
 MANAGER_ROLES = (TeamRole.CLIENT_MANAGER.value, LEGACY_MANAGER_ROLE)
 PARTNER_ROLE = TeamRole.PARTNER.value
@@ -81,6 +81,8 @@ class DateItem:
     on: date
     label: str | None
     tomorrow: bool
+    at_time: str | None = None
+    authority: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,9 +339,9 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                                          .where(Matter.id.in_(list(matter_of)))):
             if lead:
                 matter_team[mid].add(lead)
-        labels = dict(session.execute(
-            select(ImportantDate.id, ImportantDate.label).where(ImportantDate.id.in_(list(upcoming)))
-        ).all())
+        details = {r.id: r for r in session.execute(
+            select(ImportantDate.id, ImportantDate.label, ImportantDate.at_time, ImportantDate.authority)
+            .where(ImportantDate.id.in_(list(upcoming))))}
         for did, (c, on) in sorted(upcoming.items(), key=lambda kv: (kv[1][1], kv[0])):
             client_id = c.client_id or matter_of.get(c.matter_id)
             if client_id is None:
@@ -354,7 +356,9 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                 d = digest_of(sid)
                 if d is not None:
                     d.dates.append(DateItem(date_id=did, client_id=client_id, kind=c.kind, on=on,
-                                            label=labels.get(did), tomorrow=is_tomorrow))
+                                            label=details[did].label, tomorrow=is_tomorrow,
+                                            at_time=details[did].at_time,
+                                            authority=details[did].authority))
 
     for task in open_tasks(session):
         d = digest_of(task.assignee_id) if task.assignee_id else None

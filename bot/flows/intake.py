@@ -15,6 +15,7 @@ from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.conflicts import DEFAULT_MAX_HITS, QueryResult, record_party, search_conflicts
 from bot.flows.errors import InvalidInput, NotFound, PermissionDenied
+from bot.flows.client_edit import known_referrer, revive
 from bot.flows.intake_form import IntakeForm
 from bot.flows.matters import next_matter_number
 from storage import ledger
@@ -29,6 +30,7 @@ DECISIONS = ("approved", "approved_waiver", "declined")
 CLIENT_ROLES = ("client", "former_client")
 CLIENT_FIELDS = ("kind", "name", "id_number", "status", "tier", "source_channel", "referrer", "phone",
                  "email", "sensitive_consent_at")
+REFERRER_LINKS = ("referrer_client_id", "referrer_staff_id")
 
 
 @dataclass(frozen=True)
@@ -321,10 +323,12 @@ def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str,
                         email=form.email,
                         sensitive_consent_at=now if form.id_number and form.consent else None,
                         created_at=now, updated_at=now)
+        client.referrer_client_id, client.referrer_staff_id = known_referrer(session, actor=actor,
+                                                                             text=form.referrer)
         session.add(client)
         session.flush()
         audit.record(session, actor=actor.audit_name, action="create", entity="client",
-                     entity_id=client.id, fields=_filled(client, CLIENT_FIELDS))
+                     entity_id=client.id, fields=_filled(client, CLIENT_FIELDS + REFERRER_LINKS))
         if form.contact:
             contact = ClientContact(client_id=client.id, name=form.contact, phone=form.phone,
                                     email=form.email, is_primary=True)
@@ -333,10 +337,11 @@ def _accept(session: Session, *, actor: Actor, req: IntakeRequest, pattern: str,
             audit.record(session, actor=actor.audit_name, action="create", entity="client_contact",
                          entity_id=contact.id, fields=_filled(contact, ("name", "phone", "email")))
     else:
-        client.status = "active"
+        # a client coming back is no longer lost: active, and a lost tier back to potential
+        changed = revive(session, actor_name=actor.audit_name, client=client)
         req.linked_client = True
         audit.record(session, actor=actor.audit_name, action="link", entity="client",
-                     entity_id=client.id, fields=["status"])
+                     entity_id=client.id, fields=changed or ["status"])
     requester = session.get(Staff, req.requester_id)
     assert requester is not None
     lead_id = req.lead_lawyer_id

@@ -235,3 +235,33 @@ def can_close_matter(actor: Actor, *, lead_lawyer_id: int | None) -> bool:
 def can_record_survey(actor: Actor, *, assignee_id: int | None) -> bool:
     """The assigned lawyer / client-service member, or a partner, records survey answers."""
     return actor.role == Role.PARTNER or (assignee_id is not None and actor.staff_id == assignee_id)
+
+
+# --- the client book: who edits a client (issue 10) ---------------------------------------------
+
+def client_team_condition(actor: Actor) -> ColumnElement[bool]:
+    """A condition on Client.id true for the clients whose team the actor is on.
+
+    The team: the client team, a matter team or a matter's lead lawyer, counting an assistant
+    for the lawyers they assist (as visibility does).
+    """
+    if actor.role not in CLIENT_ROLES:
+        return false()
+    ids = acting_staff_ids(actor)
+    team = select(ClientTeamMember.client_id).where(ClientTeamMember.staff_id.in_(ids))
+    matter_team = (select(Matter.client_id).join(MatterTeamMember, MatterTeamMember.matter_id == Matter.id)
+                   .where(MatterTeamMember.staff_id.in_(ids)))
+    lead = select(Matter.client_id).where(Matter.lead_lawyer_id.in_(ids))
+    return or_(Client.id.in_(team), Client.id.in_(matter_team), Client.id.in_(lead))
+
+
+def can_edit_client(session: Session, actor: Actor, client_id: int) -> bool:
+    """Partners and the client's team edit a client's details, dates and hearings."""
+    allowed = true() if actor.role == Role.PARTNER else client_team_condition(actor)
+    found = session.execute(select(Client.id).where(Client.id == client_id, allowed)).first()
+    return found is not None
+
+
+def can_change_tier(actor: Actor) -> bool:
+    """Only partners change a client's tier."""
+    return actor.role == Role.PARTNER

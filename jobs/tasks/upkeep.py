@@ -20,14 +20,15 @@ from __future__ import annotations
 import logging
 import time as clock
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.blocks.client_edit import reconfirm_blocks
 from bot.blocks.upkeep import ALERTS_PER_MESSAGE, alert_blocks, digest_blocks
-from bot.flows import churn, notes
+from bot.flows import churn, notes, reconfirm
 from bot.flows.cadence import DuePlan, Rules, compute_due
 from bot.flows.actor import SYSTEM_JOBS
 from bot.flows.workdays import WorkCalendar
@@ -53,6 +54,7 @@ class DailyReport:
     churn_alerts: int = 0
     lost_proposals: int = 0
     messages: int = 0
+    reconfirm_lists: int = 0
     seconds: float = 0.0
 
 
@@ -98,7 +100,8 @@ def enqueue_plan(session: Session, *, plan: DuePlan, settings: Settings, cal: Wo
     if plan.digests:
         audit.record(session, actor=SYSTEM_JOBS, action="read_for_digests", entity="upkeep_run",
                      entity_id=f"daily:{plan.day.isoformat()}",
-                     fields=["follow_ups.title", "important_dates.label"])
+                     fields=["follow_ups.title", "important_dates.label",
+                             "important_dates.authority"])
     groups = [("churn", plan.churn, settings.alerts_channel, settings.churn_after_days),
               ("lost", plan.lost, settings.partner_review_channel or settings.alerts_channel,
                settings.lost_after_days)]
@@ -127,6 +130,30 @@ def enqueue_plan(session: Session, *, plan: DuePlan, settings: Settings, cal: Wo
     return report
 
 
+def enqueue_reconfirm(session: Session, *, today: date, settings: Settings, cal: WorkCalendar,
+                      now: datetime) -> int:
+    """Once a quarter, from its last month on, each lead lawyer's list of clients to re-confirm.
+
+    The quarter's marker row (`reconfirm:2026-Q4`) is claimed in the daily run's transaction,
+    and each list goes in the ledger under `reconfirm:{staff}:{quarter}`: exactly once.
+    """
+    if today < reconfirm.reconfirm_from(today):
+        return 0
+    quarter = reconfirm.quarter_name(today)
+    if not claim_day(session, key=f"reconfirm:{quarter}", now=now):
+        return 0
+    since = cal.at_local(reconfirm.quarter_start(today), time(0, 0))
+    count = 0
+    for lead in reconfirm.reconfirm_due(session, since=since).values():
+        text, blocks = reconfirm_blocks(locale=lead.locale or settings.default_locale, quarter=quarter,
+                                        clients=lead.clients)
+        if ledger.enqueue(session, key=f"reconfirm:{lead.staff_id}:{quarter}", kind="upkeep.reconfirm",
+                          channel=lead.slack_user_id, payload={"text": text, "blocks": blocks},
+                          due_at=now):
+            count += 1
+    return count
+
+
 def plan_daily(ctx: JobContext) -> DailyReport:
     """The planner tick (see the module docstring)."""
     settings, cal, now = ctx.services.settings, ctx.calendar, ctx.now()
@@ -139,6 +166,8 @@ def plan_daily(ctx: JobContext) -> DailyReport:
             return DailyReport(day=today, skipped="already_done")
         plan = compute_due(session, today=today, cal=cal, rules=rules_from(settings))
         report = enqueue_plan(session, plan=plan, settings=settings, cal=cal, now=now)
+        report.reconfirm_lists = enqueue_reconfirm(session, today=today, settings=settings, cal=cal,
+                                                   now=now)
         notes.purge_pending(session, before=now - timedelta(days=PENDING_NOTE_DAYS))
     report.seconds = round(clock.perf_counter() - started, 3)
     return report

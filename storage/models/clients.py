@@ -38,6 +38,17 @@ class Client(Base):
     churn_snoozed_until: Mapped[date | None] = mapped_column(Date)
     lost_reason: Mapped[str | None] = mapped_column(String(30))
     lost_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gender: Mapped[str | None] = mapped_column(String(10))
+    company_size: Mapped[str | None] = mapped_column(String(20))
+    decision_maker: Mapped[str | None] = mapped_column(EncryptedText)
+    referrer_client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True)
+    referrer_staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), index=True)
+    tier_reason: Mapped[str | None] = mapped_column(EncryptedText)
+    tier_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    details_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    details_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)
 
@@ -53,6 +64,7 @@ class ClientContact(Base):
     title: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(EncryptedText)
     email: Mapped[str | None] = mapped_column(EncryptedText)
+    wechat: Mapped[str | None] = mapped_column(EncryptedText)
     is_primary: Mapped[bool] = mapped_column(default=False)
 
 
@@ -81,5 +93,6 @@ class ImportantDate(Base):
     on_date: Mapped[date] = mapped_column(Date)
     at_time: Mapped[str | None] = mapped_column(String(5))
     label: Mapped[str | None] = mapped_column(EncryptedText)
+    authority: Mapped[str | None] = mapped_column(EncryptedText)
     yearly: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
