@@ -211,9 +211,11 @@ def test_an_individual_id_number_needs_consent_shows_masked_and_goes_when_consen
     assert reads and "id_number" in reads[-1].fields
     # a blank ID keeps it; unticking consent removes it
     slack.submit("U0PARTNER", view["id"], {**base, B.ID_NUMBER: "", B.CONSENT: ["yes"]})
+    fake_slack.settle()  # the listener goes on after the ack
     with services.session() as session:
         assert session.get(Client, cid).id_number == RESIDENT_ID
     slack.submit("U0PARTNER", view["id"], {**base, B.ID_NUMBER: "", B.CONSENT: []})
+    fake_slack.settle()  # the listener goes on after the ack
     with services.session() as session:
         c = session.get(Client, cid)
         assert c.id_number is None and c.id_number_bidx is None and c.sensitive_consent_at is None
@@ -299,15 +301,18 @@ def test_a_typed_referrer_is_linked_to_the_one_colleague_or_client_it_names(serv
     partner = staff_id(services, "U0PARTNER")
     view = open_edit(slack, fake_slack, "U0LEAD", acme)
     slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.SOURCE: "referral", B.REFERRER: "wang fang"}))
+    fake_slack.settle()  # the listener goes on after the ack
     with services.session() as session:
         c = session.get(Client, acme)
         assert (c.referrer, c.referrer_staff_id, c.referrer_client_id) == ("wang fang", partner, None)
     slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.SOURCE: "referral", B.REFERRER: "GLOBEX TRADING"}))
+    fake_slack.settle()  # the listener goes on after the ack
     with services.session() as session:
         c = session.get(Client, acme)
         assert (c.referrer_staff_id, c.referrer_client_id) == (None, globex)
     # a name nobody has stays free text only
     slack.submit("U0LEAD", view["id"], enterprise_answers(**{B.SOURCE: "referral", B.REFERRER: "Mr Zhou"}))
+    fake_slack.settle()  # the listener goes on after the ack
     with services.session() as session:
         c = session.get(Client, acme)
         assert (c.referrer, c.referrer_staff_id, c.referrer_client_id) == ("Mr Zhou", None, None)

@@ -75,6 +75,7 @@ def test_a_partner_bringing_a_lost_client_back_makes_it_active(services, slack, 
         c.tier, c.status, c.lost_reason = "lost", "lost", "price"
     view = _open(slack, fake_slack, "U0PARTNER", acme)
     slack.submit("U0PARTNER", view["id"], {B.TIER: "core", B.REASON: "won back after the fee review"})
+    fake_slack.settle()  # the listener goes on after the ack
     with services.session() as session:
         c = session.get(Client, acme)
         assert (c.tier, c.status, c.lost_reason, c.lost_at) == ("core", "active", None, None)

@@ -117,6 +117,7 @@ def test_a_low_score_opens_a_service_review_for_the_partners(services, slack, fa
     click_and_wait(slack, "U0LAWYER", SurveyAction.OPEN, str(survey.id), channel="D0LAWYER")
     view = slack.opened_view()
     slack.submit("U0LAWYER", view["id"], _answers("5", "3", "4", "5", comment="Slow <replies>"))
+    fake_slack.settle()  # the listener goes on after the ack
     with services.session() as session:
         review = session.execute(select(ServiceReview)).scalar_one()
         assert review.low_dimensions == "communication" and review.status == "open"
