@@ -701,7 +701,7 @@ class _Batch:
         if any(g.existing_id is not None for g in self.groups):
             existing = set(self.session.execute(
                 select(ClientTeamMember.client_id, ClientTeamMember.staff_id, ClientTeamMember.role)
-                .where(ClientTeamMember.client_id.in_(cids))).tuples())
+                .where(ClientTeamMember.client_id.in_(cids))))
         has_lead = {cid for cid, _sid, role in existing if role == TeamRole.LEAD_LAWYER.value}
         rows = []
         for g in self.groups:
@@ -773,7 +773,7 @@ class _Batch:
                              "import_key": None if m.number else m.key})
             got = self.session.execute(insert(Matter).returning(Matter.id, Matter.number,
                                                                 sort_by_parameter_order=True), rows)
-            for (g, m), (mid, number) in zip(new, got.tuples().all(), strict=True):
+            for (g, m), (mid, number) in zip(new, got.all(), strict=True):
                 out[g.gid].append((m, mid, number))
             self.report.matters_created += len(new)
         if updates:
@@ -822,7 +822,7 @@ class _Batch:
         if old:
             existing = set(self.session.execute(
                 select(MatterTeamMember.matter_id, MatterTeamMember.staff_id, MatterTeamMember.role)
-                .where(MatterTeamMember.matter_id.in_(old))).tuples())
+                .where(MatterTeamMember.matter_id.in_(old))))
         rows = []
         for items in out.values():
             for m, mid, _number in items:
@@ -864,12 +864,12 @@ class _Batch:
         if new:
             got = self.session.execute(insert(Party).returning(Party.id, Party.import_key,
                                                                sort_by_parameter_order=True), new)
-            found.update({k: pid for pid, k in got.tuples().all()})
+            found.update({k: pid for pid, k in got.all()})
         self.report.parties_added += len(new)
         wanted_aliases = [(found[k], name) for k, names in aliases.items() for name in names]
         if wanted_aliases:
             have = set(self.session.execute(select(PartyAlias.party_id, PartyAlias.name).where(
-                PartyAlias.party_id.in_(sorted({p for p, _n in wanted_aliases})))).tuples())
+                PartyAlias.party_id.in_(sorted({p for p, _n in wanted_aliases})))))
             fresh = [{"party_id": p, "name": n, "kind": "alias"} for p, n in dict.fromkeys(wanted_aliases)
                      if (p, n) not in have]
             if fresh:
