@@ -12,6 +12,7 @@ transaction; a dry run runs the same batches and rolls each back, so its counts 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -69,6 +70,9 @@ AUDIT_FIELDS = ("client.kind", "client.name", "client.id_number", "client.sensit
                 "matter.number", "matter.practice_area", "matter.title", "matter.status",
                 "matter.lead_lawyer_id", "matter.opened_at", "matter.closed_at", "matter_team.role",
                 "party.name", "party.role", "party.id_number")
+
+
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -186,6 +190,7 @@ class Importer:
         self.matter_keys: dict[str, tuple[int, int]] = {}   # import key -> (matter id, client id)
         self.file_numbers: dict[str, Group] = {}
         self.staff: dict[str, int | None] = {}              # folded name or Slack id -> staff id (None: ambiguous)
+        self._client_memo: dict[tuple[str, ...], dict[str, Any]] = {}
 
     # ---- what the database holds ---------------------------------------------------------------
     def load(self) -> None:
@@ -261,7 +266,9 @@ class Importer:
     # ---- one row -------------------------------------------------------------------------------
     def _row(self, line: str, raw: dict[str, str], source: Source) -> None:
         """Parse one row and file it under its client."""
-        problem = first_problem({c: raw.get(c) for c in COLUMNS}, names=frozenset({"name", "contact_name"}))
+        problem = None
+        if _SUSPECT.search("".join(v for v in raw.values() if v)):
+            problem = first_problem({c: raw.get(c) for c in COLUMNS}, names=frozenset({"name", "contact_name"}))
         if problem:
             raise Refused("client_import.refused.bad_text", column=problem[0])
         values = {c: lv.clean(raw.get(c)) for c in COLUMNS}
@@ -270,7 +277,11 @@ class Importer:
             raise Refused("client_import.refused.no_name")
         if len(name) > MAX_NAME:
             raise Refused("client_import.refused.too_long", column="name", max=str(MAX_NAME))
-        client = self._client_fields(values, name)
+        memo = tuple(values[c] for c in CLIENT_COLUMNS)
+        client = self._client_memo.get(memo)
+        if client is None:
+            client = self._client_fields(values, name)
+            self._client_memo = {memo: client}   # a flat ledger repeats its client on every matter row
         group = self._group_of(line, name, client, source)
         if group.refused is not None:
             raise Refused("client_import.refused.with_client", line=group.refused[0])
@@ -582,6 +593,7 @@ class _Batch:
         self.report = importer.report
         self.keyring = importer.keyring
         self.now = _now(session)
+        self.conn = session.connection()
 
     def write(self) -> None:
         """Clients, then what hangs on them."""
@@ -634,7 +646,7 @@ class _Batch:
                              "sensitive_consent_at": values.get("sensitive_consent_at"),
                              "lost_at": self.now if tier == Tier.LOST.value else None,
                              "created_at": self.now, "updated_at": self.now})
-            got = self.session.execute(insert(Client).returning(Client.id, sort_by_parameter_order=True), rows)
+            got = self.conn.execute(insert(Client.__table__).returning(Client.id, sort_by_parameter_order=True), rows)
             for g, cid in zip(new, got.scalars().all(), strict=True):
                 ids[g.gid] = cid
             self.report.clients_created += len(new)
@@ -691,7 +703,7 @@ class _Batch:
                 rows.append({"client_id": cid, "name": c["name"], "title": c["title"], "phone": c["phone"],
                              "email": c["email"], "is_primary": i == 0 and g.existing_id is None})
         if rows:
-            self.session.execute(insert(ClientContact), rows)
+            self.conn.execute(insert(ClientContact.__table__), rows)
         self.report.contacts_added += len(rows)
 
     def _team(self, ids: dict[int, int]) -> None:
@@ -719,7 +731,7 @@ class _Batch:
                     existing.add((cid, sid, role))
                     rows.append({"client_id": cid, "staff_id": sid, "role": role})
         if rows:
-            self.session.execute(insert(ClientTeamMember), rows)
+            self.conn.execute(insert(ClientTeamMember.__table__), rows)
         self.report.team_added += len(rows)
 
     def _dates(self, ids: dict[int, int]) -> None:
@@ -744,7 +756,7 @@ class _Batch:
             elif row.on_date != on:
                 row.on_date = on
         if rows:
-            self.session.execute(insert(ImportantDate), rows)
+            self.conn.execute(insert(ImportantDate.__table__), rows)
         self.session.flush()
 
     def _opened_at(self, on: date | None) -> datetime:
@@ -771,8 +783,8 @@ class _Batch:
                              "lead_lawyer_id": m.lead_id, "opened_at": self._opened_at(m.opened),
                              "closed_at": self._opened_at(m.closed) if m.closed else None,
                              "import_key": None if m.number else m.key})
-            got = self.session.execute(insert(Matter).returning(Matter.id, Matter.number,
-                                                                sort_by_parameter_order=True), rows)
+            got = self.conn.execute(insert(Matter.__table__).returning(Matter.id, Matter.number,
+                                                                       sort_by_parameter_order=True), rows)
             for (g, m), (mid, number) in zip(new, got.all(), strict=True):
                 out[g.gid].append((m, mid, number))
             self.report.matters_created += len(new)
@@ -833,7 +845,7 @@ class _Batch:
                         existing.add((mid, sid, role))
                         rows.append({"matter_id": mid, "staff_id": sid, "role": role})
         if rows:
-            self.session.execute(insert(MatterTeamMember), rows)
+            self.conn.execute(insert(MatterTeamMember.__table__), rows)
 
     def _parties(self, ids: dict[int, int], matters: dict[int, list[tuple[MatterIn, int, str]]]) -> None:
         """Clients, opposing and related parties into the conflict index (once each, by import key)."""
@@ -862,8 +874,8 @@ class _Batch:
                 select(Party.import_key, Party.id).where(Party.import_key.in_(keys[start:start + 5000])))})
         new = [rows[k] for k in keys if k not in found]
         if new:
-            got = self.session.execute(insert(Party).returning(Party.id, Party.import_key,
-                                                               sort_by_parameter_order=True), new)
+            got = self.conn.execute(insert(Party.__table__).returning(Party.id, Party.import_key,
+                                                                      sort_by_parameter_order=True), new)
             found.update({k: pid for pid, k in got.all()})
         self.report.parties_added += len(new)
         wanted_aliases = [(found[k], name) for k, names in aliases.items() for name in names]
@@ -873,7 +885,7 @@ class _Batch:
             fresh = [{"party_id": p, "name": n, "kind": "alias"} for p, n in dict.fromkeys(wanted_aliases)
                      if (p, n) not in have]
             if fresh:
-                self.session.execute(insert(PartyAlias), fresh)
+                self.conn.execute(insert(PartyAlias.__table__), fresh)
 
 
 def _party_key(role: str, client_id: int | None, matter_id: int | None, name: str) -> str:

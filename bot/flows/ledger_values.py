@@ -75,7 +75,11 @@ NO = frozenset({"n", "no", "false", "0", "否", "无", "未同意", "不同意",
 
 def clean(text: str | None) -> str:
     """A cell as meant: full-width letters and digits folded, runs of spaces collapsed, trimmed."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
 
 
 def key_of(text: str | None) -> str:
