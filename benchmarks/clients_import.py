@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import subprocess
@@ -103,12 +104,14 @@ def main() -> None:
     from bot.services import build_services
     from bot.settings import Settings
     from storage import migrate
+    from storage.crypto import generate_key_material
     from storage.models import Staff
 
     tmp = Path(tempfile.mkdtemp(prefix="clients-import-"))
     url = args.db or f"sqlite:///{tmp}/bench.db"
     env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(tmp)}
     settings = Settings(_env_file=None, database_url=url, data_dir=tmp)  # type: ignore[call-arg]
+    (tmp / "keys.json").write_text(json.dumps(generate_key_material()))   # PostgreSQL makes none itself
     services = build_services(settings)
     migrate.upgrade(services.engine)
     with services.session() as session:
