@@ -12,17 +12,19 @@ transaction; a dry run runs the same batches and rolls each back, so its counts 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time as dtime, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import JSON, Engine, Table, insert, select
 from sqlalchemy.orm import Session
 
 from bot.flows import ledger_values as lv
@@ -32,7 +34,8 @@ from bot.flows.matching.index import NameIndex
 from bot.flows.matching.normalize import Normalizer
 from bot.flows.matching.scoring import compare
 from bot.flows.matters import next_matter_numbers
-from bot.flows.tabular import FileError, Table, sheet_names
+from bot.flows.tabular import FileError, sheet_names
+from bot.flows.tabular import Table as Sheet
 from bot.flows.text_rules import first_problem
 from storage.audit import record
 from storage.crypto import normalize_identifier
@@ -177,6 +180,7 @@ class Importer:
         self.merge, self.separate = set(merge), set(separate)
         self.keyring = keyring_of(engine.dialect)
         self.norm = Normalizer()
+        self.norm.features = lru_cache(maxsize=65536)(self.norm.features)  # type: ignore[method-assign]
         self.index = NameIndex(self.norm)
         self.names: dict[int, tuple[str, str | None, str | None]] = {}  # index id -> (name, kind, bidx)
         self.report = ImportReport(unknown_staff=unknown_staff)
@@ -216,15 +220,15 @@ class Importer:
         self.index.finish_bulk()
 
     # ---- reading ---------------------------------------------------------------------------------
-    def sources(self, paths: Sequence[Path], *, encoding: str | None) -> list[tuple[Source, Table]]:
+    def sources(self, paths: Sequence[Path], *, encoding: str | None) -> list[tuple[Source, Sheet]]:
         """Every sheet (or CSV file) with a client-name column, clients sheets first."""
-        opened: list[tuple[Source, Table]] = []
+        opened: list[tuple[Source, Sheet]] = []
         many = len(paths) > 1
         for path in paths:
             sheets: list[str | None] = list(sheet_names(path)) or [None]
             for sheet in sheets:
                 try:
-                    table = Table(path, wanted=COLUMNS, required=("name",), encoding=encoding, sheet=sheet)
+                    table = Sheet(path, wanted=COLUMNS, required=("name",), encoding=encoding, sheet=sheet)
                 except FileError as exc:
                     if sheet is not None and len(sheets) > 1 and exc.key == "file.missing_columns":
                         continue          # a notes or lists sheet
@@ -271,7 +275,10 @@ class Importer:
             problem = first_problem({c: raw.get(c) for c in COLUMNS}, names=frozenset({"name", "contact_name"}))
         if problem:
             raise Refused("client_import.refused.bad_text", column=problem[0])
-        values = {c: lv.clean(raw.get(c)) for c in COLUMNS}
+        values = dict.fromkeys(COLUMNS, "")
+        for c, v in raw.items():
+            if v:
+                values[c] = lv.clean(v)
         name = values["name"]
         if not name:
             raise Refused("client_import.refused.no_name")
@@ -593,7 +600,6 @@ class _Batch:
         self.report = importer.report
         self.keyring = importer.keyring
         self.now = _now(session)
-        self.conn = session.connection()
 
     def write(self) -> None:
         """Clients, then what hangs on them."""
@@ -646,8 +652,8 @@ class _Batch:
                              "sensitive_consent_at": values.get("sensitive_consent_at"),
                              "lost_at": self.now if tier == Tier.LOST.value else None,
                              "created_at": self.now, "updated_at": self.now})
-            got = self.conn.execute(insert(Client.__table__).returning(Client.id, sort_by_parameter_order=True), rows)
-            for g, cid in zip(new, got.scalars().all(), strict=True):
+            got = _bulk_insert(self.session, Client.__table__, rows, ids=True)
+            for g, cid in zip(new, got, strict=True):
                 ids[g.gid] = cid
             self.report.clients_created += len(new)
         old = [g for g in self.groups if g.existing_id is not None]
@@ -703,7 +709,7 @@ class _Batch:
                 rows.append({"client_id": cid, "name": c["name"], "title": c["title"], "phone": c["phone"],
                              "email": c["email"], "is_primary": i == 0 and g.existing_id is None})
         if rows:
-            self.conn.execute(insert(ClientContact.__table__), rows)
+            _bulk_insert(self.session, ClientContact.__table__, rows)
         self.report.contacts_added += len(rows)
 
     def _team(self, ids: dict[int, int]) -> None:
@@ -731,7 +737,7 @@ class _Batch:
                     existing.add((cid, sid, role))
                     rows.append({"client_id": cid, "staff_id": sid, "role": role})
         if rows:
-            self.conn.execute(insert(ClientTeamMember.__table__), rows)
+            _bulk_insert(self.session, ClientTeamMember.__table__, rows)
         self.report.team_added += len(rows)
 
     def _dates(self, ids: dict[int, int]) -> None:
@@ -756,7 +762,7 @@ class _Batch:
             elif row.on_date != on:
                 row.on_date = on
         if rows:
-            self.conn.execute(insert(ImportantDate.__table__), rows)
+            _bulk_insert(self.session, ImportantDate.__table__, rows)
         self.session.flush()
 
     def _opened_at(self, on: date | None) -> datetime:
@@ -783,10 +789,9 @@ class _Batch:
                              "lead_lawyer_id": m.lead_id, "opened_at": self._opened_at(m.opened),
                              "closed_at": self._opened_at(m.closed) if m.closed else None,
                              "import_key": None if m.number else m.key})
-            got = self.conn.execute(insert(Matter.__table__).returning(Matter.id, Matter.number,
-                                                                       sort_by_parameter_order=True), rows)
-            for (g, m), (mid, number) in zip(new, got.all(), strict=True):
-                out[g.gid].append((m, mid, number))
+            got = _bulk_insert(self.session, Matter.__table__, rows, ids=True)
+            for (g, m), mid, row in zip(new, got, rows, strict=True):
+                out[g.gid].append((m, mid, row["number"]))
             self.report.matters_created += len(new)
         if updates:
             matters = {x.id: x for x in self.session.scalars(
@@ -845,11 +850,16 @@ class _Batch:
                         existing.add((mid, sid, role))
                         rows.append({"matter_id": mid, "staff_id": sid, "role": role})
         if rows:
-            self.conn.execute(insert(MatterTeamMember.__table__), rows)
+            _bulk_insert(self.session, MatterTeamMember.__table__, rows)
 
     def _parties(self, ids: dict[int, int], matters: dict[int, list[tuple[MatterIn, int, str]]]) -> None:
-        """Clients, opposing and related parties into the conflict index (once each, by import key)."""
+        """Clients, opposing and related parties into the conflict index (once each, by import key).
+
+        Only parties of clients and matters that existed before may be there already; a client's
+        other spellings become aliases of its party.
+        """
         rows: dict[str, dict[str, Any]] = {}
+        maybe_there: list[str] = []
         aliases: dict[str, list[str]] = {}
         for g in self.groups:
             cid = ids[g.gid]
@@ -859,7 +869,10 @@ class _Batch:
             rows[key] = {"name": g.name, "role": role, "kind": _party_kind(f.get("kind")), "client_id": cid,
                          "matter_id": None, "matter_ref": None, "id_number": f.get("id_number"),
                          "id_number_bidx": g.bidx, "source": "import", "import_key": key, "created_at": self.now}
-            aliases[key] = g.variants
+            if g.existing_id is not None:
+                maybe_there.append(key)
+            if g.variants:
+                aliases[key] = g.variants
             for m, mid, number in matters.get(g.gid, []):
                 for role, names in ((PartyRole.ADVERSE.value, m.opposing), (PartyRole.RELATED.value, m.related)):
                     for name in names:
@@ -867,25 +880,64 @@ class _Batch:
                         rows[k] = {"name": name, "role": role, "kind": None, "client_id": None, "matter_id": mid,
                                    "matter_ref": number, "id_number": None, "id_number_bidx": None,
                                    "source": "import", "import_key": k, "created_at": self.now}
-        found = {}
-        keys = list(rows)
-        for start in range(0, len(keys), 5000):
+                        if m.existing_id is not None:
+                            maybe_there.append(k)
+        found: dict[str, int] = {}
+        for start in range(0, len(maybe_there), 5000):
             found.update({k: pid for k, pid in self.session.execute(
-                select(Party.import_key, Party.id).where(Party.import_key.in_(keys[start:start + 5000])))})
-        new = [rows[k] for k in keys if k not in found]
-        if new:
-            got = self.conn.execute(insert(Party.__table__).returning(Party.id, Party.import_key,
-                                                                      sort_by_parameter_order=True), new)
-            found.update({k: pid for pid, k in got.all()})
+                select(Party.import_key, Party.id).where(Party.import_key.in_(maybe_there[start:start + 5000])))})
+        new = [rows[k] for k in rows if k not in found]
+        _bulk_insert(self.session, Party.__table__, new)
         self.report.parties_added += len(new)
-        wanted_aliases = [(found[k], name) for k, names in aliases.items() for name in names]
-        if wanted_aliases:
+        if aliases:
+            keys = list(aliases)
+            found.update({k: pid for k, pid in self.session.execute(
+                select(Party.import_key, Party.id).where(Party.import_key.in_(keys)))})
+            wanted = [(found[k], name) for k in keys for name in aliases[k]]
             have = set(self.session.execute(select(PartyAlias.party_id, PartyAlias.name).where(
-                PartyAlias.party_id.in_(sorted({p for p, _n in wanted_aliases})))))
-            fresh = [{"party_id": p, "name": n, "kind": "alias"} for p, n in dict.fromkeys(wanted_aliases)
+                PartyAlias.party_id.in_(sorted({p for p, _n in wanted})))))
+            fresh = [{"party_id": p, "name": n, "kind": "alias"} for p, n in dict.fromkeys(wanted)
                      if (p, n) not in have]
-            if fresh:
-                self.conn.execute(insert(PartyAlias.__table__), fresh)
+            _bulk_insert(self.session, PartyAlias.__table__, fresh)
+
+
+def _bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]], *,
+                 ids: bool = False) -> list[int]:
+    """Insert rows (all with the same keys), returning their new ids in order when asked.
+
+    PostgreSQL: ids drawn from the table's sequence, then COPY (values converted by each
+    column's type, so encrypted columns are encrypted as on any insert). SQLite: one
+    multi-row INSERT (… RETURNING id when ids are wanted).
+    """
+    if not rows:
+        return []
+    conn = session.connection()
+    if not is_postgres(session):
+        if ids:
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return list(conn.execute(stmt, rows).scalars().all())
+        conn.execute(insert(table), rows)
+        return []
+    new_ids: list[int] = []
+    if ids:
+        new_ids = [r[0] for r in conn.exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, {len(rows)})")]
+        rows = [{**row, "id": i} for row, i in zip(rows, new_ids, strict=True)]
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect
+    procs = [_json_text if isinstance(table.c[c].type, JSON) else table.c[c].type.bind_processor(dialect)
+             for c in columns]
+    dbapi = conn.connection.dbapi_connection
+    with dbapi.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[union-attr]
+        for row in rows:
+            copy.write_row([proc(row[c]) if proc is not None and row[c] is not None else row[c]
+                            for c, proc in zip(columns, procs, strict=True)])
+    return new_ids
+
+
+def _json_text(value: Any) -> str:
+    """A JSON column's value as COPY takes it."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _party_key(role: str, client_id: int | None, matter_id: int | None, name: str) -> str:
