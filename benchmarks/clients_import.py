@@ -17,6 +17,7 @@ import csv
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -132,6 +133,7 @@ def main() -> None:
     proc = subprocess.run([str(lawcrm), "clients", "import", str(path), "--apply", "--quiet"], env=env,
                           capture_output=True, text=True, check=False)
     import_s = time.monotonic() - t0
+    cpu_s = sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])   # the import process's user + system time
     summary = [line for line in proc.stdout.splitlines() if not line.startswith("line ")]
     log("\n".join(summary))
     if proc.returncode:
@@ -144,6 +146,8 @@ def main() -> None:
     print(f"\n== clients import at scale ({backend}, {os.cpu_count()} cores) ==")
     print(f"generate CSV:      {gen_s:7.1f} s  ({path.stat().st_size / 2**20:.0f} MB)")
     print(f"import (lawcrm):   {import_s:7.1f} s  (process wall time, start-up included)")
+    print(f"  its CPU time:    {cpu_s:7.1f} s  (user + system; the database server's own time not included)")
+    print(f"load average:      {' '.join(f'{x:.1f}' for x in os.getloadavg())}  (the machine is shared)")
     for table, n in counts.items():
         print(f"{table + ':':18} {n:>9,}")
     services.engine.dispose()

@@ -18,8 +18,8 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, time as dtime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,7 +41,7 @@ from storage.audit import record
 from storage.crypto import normalize_identifier
 from storage.db import advisory_xact_lock, is_postgres, make_session_factory
 from storage.models import (Client, ClientContact, ClientTeamMember, ImportantDate, Matter, MatterTeamMember,
-                            Party, PartyAlias, Staff)
+                            Party, PartyAlias, Staff, now_of)
 from storage.models.enums import ClientKind, ClientStatus, MatterStatus, PartyKind, PartyRole, TeamRole, Tier
 from storage.types import keyring_of
 
@@ -64,7 +64,6 @@ MAX_NAME = 300
 MAX_SHORT = 100
 MAX_NUMBER = 50
 UNKNOWN_STAFF = ("refuse", "leave-open")
-SENSITIVE = ("id_number", "phone", "email", "address", "legal_representative")
 AUDIT_FIELDS = ("client.kind", "client.name", "client.id_number", "client.sensitive_consent_at", "client.phone",
                 "client.email", "client.legal_representative", "client.address", "client.industry",
                 "client.source_channel", "client.referrer", "client.tier", "client.tags",
@@ -599,7 +598,7 @@ class _Batch:
         self.imp, self.session, self.groups, self.pattern = importer, session, groups, pattern
         self.report = importer.report
         self.keyring = importer.keyring
-        self.now = _now(session)
+        self.now = now_of(session)
 
     def write(self) -> None:
         """Clients, then what hangs on them."""
@@ -958,13 +957,6 @@ def _guess_kind(norm: Normalizer, name: str, id_number: str | None) -> str:
     if id_number and len(id_number) == 18 and not id_number[:17].isdigit():
         return ClientKind.ENTERPRISE.value
     return ClientKind.INDIVIDUAL.value if norm.features(name).person else ClientKind.ENTERPRISE.value
-
-
-def _now(session: Session) -> datetime:
-    """Now by the app's clock carried by the session's engine."""
-    from storage.models import now_of
-
-    return now_of(session)
 
 
 def import_clients(engine: Engine, paths: Sequence[Path], *, apply: bool, actor: str, today: date, tz: ZoneInfo,
