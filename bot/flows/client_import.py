@@ -548,7 +548,7 @@ class Importer:
 
     def _merged(self, g: Group, line: str, name: str, bidx: str | None) -> Group:
         """Rows of the same client: listed as merged when they come after its first row."""
-        if name != g.name:            # the same client under another spelling: shown, with its first line
+        if name != g.name and line != g.line:   # the same client under another spelling: shown, with its first line
             self.report.merged.append((line, g.line, name))
         if name_key(name) != g.name_key and name not in g.variants:
             g.variants.append(name)
