@@ -345,3 +345,14 @@ def test_cli_dry_run_then_apply_with_a_summary(cli, tmp_path: Path) -> None:  # 
     assert template.exit_code == 0 and (tmp_path / "t.xlsx").exists()
     missing = cli("clients", "import", str(tmp_path / "nope.csv"))
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_a_clients_file_and_a_matters_file(services: Services, staff: dict[str, int], tmp_path: Path) -> None:
+    clients = csv(tmp_path, "客户名称,客户等级,行业\n甲有限公司,战略客户,制造业\n", name="clients.csv")
+    matters = csv(tmp_path, "客户名称,案号,业务领域,主办律师\n甲有限公司,A-1,并购,王律师\n乙有限公司,A-2,并购,王律师\n",
+                  name="matters.csv", encoding="gbk")
+    report = run(services, matters, clients)          # the clients file is read first, whatever the order
+    assert report.clients_created == 1 and report.matters_created == 1
+    assert reasons(report) == {"matters.csv:3": "no_client"}
+    with services.session() as session:
+        assert session.execute(select(Client.tier)).scalar_one() == "strategic"
