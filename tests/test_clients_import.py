@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner, Result
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from bot.cli import build_cli
 from bot.flows.client_import import ImportReport, import_clients
@@ -269,7 +270,7 @@ def test_gbk_csv_with_chinese_headers(services: Services, staff: dict[str, int],
         founded = session.execute(select(ImportantDate)).scalar_one()
         assert (founded.kind, founded.on_date, founded.yearly) == ("founding", date(2010, 5, 1), True)
         assert session.execute(select(ClientTeamMember.role)).scalar_one() == "partner"
-        raw = session.execute(text("SELECT id_number, legal_representative, address FROM clients")).one()
+        raw = session.execute(sql("SELECT id_number, legal_representative, address FROM clients")).one()
         assert USCC not in raw[0] and "李明" not in raw[1] and "海淀" not in raw[2]      # encrypted at rest
         fields = session.execute(select(AuditEvent.fields).where(AuditEvent.action == "clients.import")).scalar_one()
         assert "client.id_number" in fields and not any("李明" in f or USCC in f for f in fields)
