@@ -45,6 +45,11 @@ def next_matter_number(session: Session, *, pattern: str, year: int, area: str) 
     The counter row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite transactions
     already hold the single write lock), so concurrent approvals queue and get 1..N.
     """
+    return next_matter_numbers(session, pattern=pattern, year=year, area=area, count=1)[0]
+
+
+def next_matter_numbers(session: Session, *, pattern: str, year: int, area: str, count: int) -> list[str]:
+    """Draw `count` consecutive numbers at once (a bulk import), locked and gapless like one."""
     key = counter_key(pattern=pattern, year=year, area=area)
     insert = pg_insert if is_postgres(session) else sqlite_insert
     session.execute(insert(MatterCounter).values(key=key, last_seq=0).on_conflict_do_nothing())
@@ -52,6 +57,7 @@ def next_matter_number(session: Session, *, pattern: str, year: int, area: str) 
         select(MatterCounter).where(MatterCounter.key == key).with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
-    counter.last_seq += 1
+    first = counter.last_seq + 1
+    counter.last_seq += count
     session.flush()
-    return pattern.format(year=year, area=AREA_CODES[area], seq=counter.last_seq)
+    return [pattern.format(year=year, area=AREA_CODES[area], seq=seq) for seq in range(first, first + count)]

@@ -17,6 +17,7 @@ MESSAGES = {
     "file.bad_csv": {"en": "the CSV file cannot be read at line {line}: {detail}",
                      "zh-CN": "无法读取 CSV 文件第 {line} 行：{detail}"},
     "file.bad_xlsx": {"en": "the XLSX workbook cannot be read ({detail})", "zh-CN": "无法读取 XLSX 工作簿（{detail}）"},
+    "file.no_sheet": {"en": "the workbook has no sheet {sheet}", "zh-CN": "工作簿中没有工作表 {sheet}"},
     "file.missing_columns": {"en": "missing required column(s): {columns} (the header has: {found})",
                              "zh-CN": "缺少必填列：{columns}（表头为：{found}）"},
 }

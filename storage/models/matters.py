@@ -25,6 +25,7 @@ class Matter(Base):
     lead_lawyer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
 
 class MatterTeamMember(Base):
