@@ -15,7 +15,7 @@ from bot.ids import ClientEditBlock as B
 from bot.ids import ClientEditView as V
 from bot.ids import IntakeAction, IntakeBlock
 from jobs.tasks.upkeep import rules_from
-from storage.models import AuditEvent, Client
+from storage.models import ClientTeamMember, AuditEvent, Client
 from tests.intake_helpers import answers, review_ref, send_for_approval, submit_form
 from tests.support import make_staff
 from tests.upkeep_support import make_client, staff_id
@@ -87,9 +87,9 @@ def people(services):
     make_staff(services, "U0PARTNER", "partner", "Wang Fang")
 
 
-def _approve(services, slack, fake_slack, form, n):
-    results = submit_form(slack, fake_slack, "U0LAWYER", form)
-    send_for_approval(slack, fake_slack, "U0LAWYER", results)
+def _approve(services, slack, fake_slack, form, n, requester="U0LAWYER"):
+    results = submit_form(slack, fake_slack, requester, form)
+    send_for_approval(slack, fake_slack, requester, results)
     ref = review_ref(services)
     slack.click("U0PARTNER", IntakeAction.APPROVE, str(ref["id"]), message=ref)
     fake_slack.wait_for("chat.update", count=n)
@@ -120,7 +120,26 @@ def test_a_lost_client_who_comes_back_through_intake_is_no_longer_lost(services,
     assert set(link.fields) == {"status", "tier", "lost_at", "lost_reason"}
     plan = _plan(services)
     assert cid in {x.client_id for x in plan.digests[lead].cadence}
-    assert cid in {x.client_id for x in plan.churn}
+    assert cid not in {x.client_id for x in plan.churn}  # the new matter is engagement: quiet starts again
+    with services.session() as session:  # one lead lawyer on the client, whoever leads the new matter
+        leads = session.execute(select(ClientTeamMember.staff_id).where(
+            ClientTeamMember.client_id == cid, ClientTeamMember.role == "lead_lawyer")).scalars().all()
+    assert len(leads) == 1
+
+
+def test_a_returning_client_keeps_one_lead_when_another_lawyer_takes_the_new_matter(services, slack, fake_slack,
+                                                                                  people):
+    make_staff(services, "U0OTHER", "lawyer", "Zhou Qi")
+    form = answers(**{IntakeBlock.ID_NUMBER: USCC, IntakeBlock.CONSENT: ["yes"]})
+    _approve(services, slack, fake_slack, form, 1)
+    _approve(services, slack, fake_slack, answers(**{IntakeBlock.ID_NUMBER: USCC, IntakeBlock.CONSENT: ["yes"],
+                                                      IntakeBlock.AREA: "nl_ip", IntakeBlock.OPPOSING: ""}),
+             2, requester="U0OTHER")
+    with services.session() as session:
+        [cid] = session.execute(select(Client.id)).scalars().all()
+        team = set(session.execute(select(ClientTeamMember.staff_id, ClientTeamMember.role)
+                                   .where(ClientTeamMember.client_id == cid)).all())
+    assert team == {(staff_id(services, "U0LAWYER"), "lead_lawyer"), (staff_id(services, "U0OTHER"), "lawyer")}
 
 
 def test_intake_links_a_referrer_who_is_a_colleague(services, slack, fake_slack, people):

@@ -182,7 +182,11 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
     churn_at = cal.at_local(today - timedelta(days=rules.churn_days - 1), MIDNIGHT)
     lost_at = cal.at_local(today - timedelta(days=rules.lost_days - 1), MIDNIGHT)
     quiet_since = func.coalesce(inner.c.last_at, inner.c.created_at)
-    churn_flag = case((and_(quiet_since < churn_at,
+    # A matter opened or closed is engagement too: a client back through intake is not "quiet".
+    engaged_since = case((and_(inner.c.m_at.is_not(None),
+                               or_(inner.c.last_at.is_(None), inner.c.m_at > inner.c.last_at)), inner.c.m_at),
+                         else_=quiet_since)
+    churn_flag = case((and_(engaged_since < churn_at,
                             or_(inner.c.churn_snoozed_until.is_(None),
                                 inner.c.churn_snoozed_until <= today)), 1), else_=0)
     lost_flag = case((and_(inner.c.has_open == 0, quiet_since < lost_at, inner.c.created_at < lost_at,
@@ -252,11 +256,11 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
         if is_churn or is_lost:
             last_day = _local_day(last_raw, cal) if last_raw else None
             since = last_day or _local_day(created_raw, cal)
+            engaged = max(since, _local_day(m_raw, cal)) if m_raw else since
             if is_churn:
-                churn.append(Quiet(client_id=cid, basis=max(since, snooze or since),
+                churn.append(Quiet(client_id=cid, basis=max(engaged, snooze or engaged),
                                    last_contact=last_day))
             if is_lost:
-                engaged = max(since, _local_day(m_raw, cal)) if m_raw else since
                 lost.append(Quiet(client_id=cid, basis=engaged, last_contact=last_day))
         per_person: dict[int, list[str]] = {}
         if status == active or status == prospect:

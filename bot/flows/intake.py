@@ -22,7 +22,7 @@ from storage import ledger
 from storage import audit
 from storage.models import (Client, ClientContact, ClientTeamMember, IntakeRequest, Matter,
                             MatterTeamMember, Notification, Party, Staff, StaffAssistant)
-from storage.models.enums import NotificationStatus, Role
+from storage.models.enums import NotificationStatus, Role, TeamRole
 from storage.once import insert_once
 from storage.types import keyring_of
 
@@ -398,13 +398,21 @@ def _form_team(session: Session, *, actor: Actor, client_id: int, matter_id: int
         members += [(a, "assistant") for a in assistants]
     if requester.role == Role.ASSISTANT and (requester.id, "assistant") not in members:
         members.append((requester.id, "assistant"))
+    # A client has one lead lawyer: a returning client's new matter lead joins its team as a lawyer.
+    client_lead = session.execute(
+        select(ClientTeamMember.staff_id).join(Staff, Staff.id == ClientTeamMember.staff_id)
+        .where(ClientTeamMember.client_id == client_id, ClientTeamMember.role == TeamRole.LEAD_LAWYER.value,
+               Staff.active.is_(True))).scalars().first()
     for staff_id, role in members:
         session.add(MatterTeamMember(matter_id=matter_id, staff_id=staff_id, role=role))
+        client_role = role
+        if role == TeamRole.LEAD_LAWYER.value and client_lead is not None and client_lead != staff_id:
+            client_role = TeamRole.LAWYER.value
         exists = session.execute(select(ClientTeamMember.id).where(
             ClientTeamMember.client_id == client_id, ClientTeamMember.staff_id == staff_id,
-            ClientTeamMember.role == role)).first()
+            ClientTeamMember.role == client_role)).first()
         if exists is None:
-            session.add(ClientTeamMember(client_id=client_id, staff_id=staff_id, role=role))
+            session.add(ClientTeamMember(client_id=client_id, staff_id=staff_id, role=client_role))
     session.flush()
     if members:
         audit.record(session, actor=actor.audit_name, action="assign_team", entity="matter",
