@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.blocks.common import (Block, actions, button, context, header, modal, option, plain,
                                section, static_select, text_input)
+from bot.blocks.enquiries import digest_pipeline
 from bot.flows.cadence import DIGEST_ITEMS, Digest
 from bot.flows.churn import LOST_REASONS, AlertView
 from bot.flows.clients import ClientCard, ClientMatch
@@ -23,6 +24,7 @@ from storage.models.enums import ContactChannel
 
 MAX_DIGEST_ITEMS = DIGEST_ITEMS
 ALERTS_PER_MESSAGE = 20
+MAX_MESSAGE_BLOCKS = 50
 
 
 def _label(prefix: str, value: str, locale: str | None, **params: Any) -> Mrkdwn:
@@ -128,7 +130,7 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
         header(card.name),
         section(t("upkeep.card.summary", loc, tier=_label("upkeep.tier", card.tier, loc),
                   status=_label("upkeep.status", card.status, loc))),
-    ]
+    ] + ([context(t("winback.card.key_attention", loc))] if card.key_attention else [])
     if card.team:
         team = join(", ", (markup("{who} ({role})", who=mention(u),
                                   role=_label("upkeep.team_role", r, loc)) for u, r in card.team))
@@ -242,6 +244,10 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                          client=name(d.client_id), label=label)
             blocks.append(section(text, accessory=button(
                 t("upkeep.button.log", loc), action_id=A.LOG_CONTACT, value=str(d.client_id))))
+    pipeline, pipeline_total, pipeline_shown = digest_pipeline(digest, names=names, locale=loc,
+                                                               room=MAX_MESSAGE_BLOCKS - 1 - len(blocks))
+    blocks.extend(pipeline)
+    total, shown = total + pipeline_total, shown + pipeline_shown
     if total > shown:
         blocks.append(context(t("upkeep.digest.more", loc, count=total - shown)))
     return t("upkeep.digest.text", loc, count=total), blocks

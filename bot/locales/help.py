@@ -9,12 +9,13 @@ MESSAGES = {
             "*/note* CLIENT: text — record a contact (`next: … fri` adds a follow-up)\n"
             "*/client* NAME — the client's profile card\n"
             "*/complaint* — record a client complaint (`/complaint list` for partners)\n"
+            "*/enquiry* — log a new enquiry (or \"Log as enquiry\" on any message)\n"
             "*/lawcrm whoami* — your role and language\n"
             "*/lawcrm lang en|zh-CN* — change your language\n"
             "*/lawcrm interest add* relative|directorship|shareholding NAME — declare an interest for conflict checks\n"
             "*/lawcrm matter close* NUMBER — close a matter (schedules the satisfaction survey)\n"
             "*/lawcrm matter reopen* NUMBER — undo a close (partner or lead lawyer)\n"
-            "*/lawcrm stats* — client satisfaction (CSAT), for partners"
+            "*/lawcrm stats* — client satisfaction (CSAT), enquiry conversion and response time, for partners"
         ),
         "zh-CN": (
             "*/intake* — 新客户或新案件：利益冲突检索，然后提交合伙人审批\n"
@@ -22,12 +23,13 @@ MESSAGES = {
             "*/note* 客户: 内容 — 记录一次联系（`next: … 周五` 可添加跟进任务）\n"
             "*/client* 名称 — 查看客户档案\n"
             "*/complaint* — 登记客户投诉（合伙人可用 `/complaint list`）\n"
+            "*/enquiry* — 登记新咨询（或在任意消息上使用“Log as enquiry”）\n"
             "*/lawcrm whoami* — 查看您的角色和语言\n"
             "*/lawcrm lang en|zh-CN* — 切换语言\n"
             "*/lawcrm interest add* 亲属|任职|持股 名称 — 申报利益关系（纳入利益冲突检索）\n"
             "*/lawcrm matter close* 案号 — 结案（并安排满意度回访）\n"
             "*/lawcrm matter reopen* 案号 — 撤销结案（合伙人或主办律师）\n"
-            "*/lawcrm stats* — 客户满意度统计（合伙人可见）"
+            "*/lawcrm stats* — 客户满意度、咨询转化率与响应时间统计（合伙人可见）"
         ),
     },
     "help.unknown_subcommand": {
