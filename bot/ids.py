@@ -224,7 +224,7 @@ class EnquiryAction(StrEnum):
     TAKE = "enquiry-take"
     ASSIGN = "enquiry-assign"
     STAGE = "enquiry-stage"
-    ENGAGE = "enquiry-engage"
+    CONTACTED = "enquiry-contacted"
 
 
 class EnquiryBlock(StrEnum):

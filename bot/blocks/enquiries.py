@@ -135,8 +135,10 @@ def digest_prospects(prospects: Sequence[Prospect], *, locale: str | None) -> li
     blocks: list[Block] = [section(t("enquiry.digest.title", loc))]
     for p in prospects:
         blocks.append(section(t("enquiry.digest.item", loc, id=p.enquiry_id, who=p.who,
-                                stage=t(f"enquiry.stage.{p.stage}", loc), since=p.since.isoformat()),
-                              accessory=stage_button(p.enquiry_id, loc)))
+                                stage=t(f"enquiry.stage.{p.stage}", loc), since=p.since.isoformat())))
+        blocks.append(actions(button(t("enquiry.button.contacted", loc), action_id=EnquiryAction.CONTACTED,
+                                     value=str(p.enquiry_id), style="primary"),
+                              stage_button(p.enquiry_id, loc)))
     return blocks
 
 
@@ -161,7 +163,7 @@ def digest_pipeline(digest: Any, *, names: dict[int, str], locale: str | None,
         out += digest_prospects(digest.prospects, locale=locale)[:room - len(out)]
     if digest.winback and room > len(out) + 1:
         out += digest_winback(digest.winback, names=names, locale=locale)[:room - len(out)]
-    shown = len(out) - sum(1 for b in out if "accessory" not in b)
+    shown = sum(1 for b in out if b.get("type") == "actions" or "accessory" in b)
     return out, total, shown
 
 

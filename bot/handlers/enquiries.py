@@ -7,7 +7,7 @@ import os
 import socket
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
@@ -174,6 +174,17 @@ def register(app: App, deps: AppDeps) -> None:
             stages.may_move(session, actor=actor, enquiry_id=enquiry_id)
             who, _ = records.contact_of(session, actor=actor, enquiry_id=enquiry_id)
         client.views_open(trigger_id=body["trigger_id"], view=ui.stage_modal(enquiry_id, who, actor.locale))
+
+    @app.action(EnquiryAction.CONTACTED)
+    def handle_contacted(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+        """The weekly contact with a prospect was made (from the digest)."""
+        ack()
+        actor = require_actor(context)
+        enquiry_id = action_id_value(body)
+        with services.session() as session:
+            stages.record_contact(session, actor=actor, enquiry_id=enquiry_id, now=services.now())
+        respond(text=t("enquiry.contacted", actor.locale, id=enquiry_id), response_type="ephemeral",
+                replace_original=False)
 
     @app.view(EnquiryView.STAGE)
     def handle_stage_submission(ack: Ack, body: dict[str, Any], context: BoltContext,

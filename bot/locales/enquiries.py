@@ -49,6 +49,9 @@ MESSAGES = {
     "enquiry.button.take": {"en": "Take", "zh-CN": "接手"},
     "enquiry.button.assign": {"en": "Assign", "zh-CN": "指派"},
     "enquiry.button.stage": {"en": "Update stage", "zh-CN": "更新进展"},
+    "enquiry.button.contacted": {"en": "Contacted this week", "zh-CN": "本周已联系"},
+    "enquiry.contacted": {"en": "Noted: enquiry #{id} contacted; it returns in a week.",
+                          "zh-CN": "已记录：咨询 #{id} 已联系，一周后再次提醒。"},
     "enquiry.assigned.text": {"en": "Enquiry #{id} is yours: {who}", "zh-CN": "咨询 #{id} 由您跟进：{who}"},
     "enquiry.assigned.body": {
         "en": "*Enquiry #{id} is yours.*\n*Who:* {who}\n*Contact:* {contact}\n*Need:* {need}\n"
