@@ -107,21 +107,24 @@ def register(app: App, deps: AppDeps) -> None:
             records.adopt_post(session, enquiry_id=enquiry_id)
         deps.notifier(client).dm(user=actor.slack_user_id, text=t("enquiry.recorded", actor.locale, id=enquiry_id))
 
-    def answered(client: WebClient, session: Session, view: records.EnquiryView) -> list[str]:
-        """Refresh the card and enqueue the assignee's DM with the contact details; return ledger keys."""
-        text, blocks = ui.card(view, locale=settings.default_locale, cal=calendar)
-        post = records.adopt_post(session, enquiry_id=view.id)
-        if post is not None:
-            deps.notifier(client).update(channel=post[0], ts=post[1], text=text, blocks=blocks)
+    def answered(session: Session, view: records.EnquiryView) -> tuple[list[str], tuple[str, str] | None]:
+        """Enqueue the assignee's DM with the contact details; (ledger keys, the card's channel and ts)."""
         assignee = records.responder(session, slack_user_id=view.assignee)
         locale = assignee.locale or settings.default_locale
-        who_actor = Actor.from_staff(assignee, default_locale=settings.default_locale)
-        _, contact = records.contact_of(session, actor=who_actor, enquiry_id=view.id)
+        as_assignee = Actor.from_staff(assignee, default_locale=settings.default_locale)
+        _, contact = records.contact_of(session, actor=as_assignee, enquiry_id=view.id)
         dm_text, dm_blocks = ui.assigned_dm(view, contact=contact, locale=locale)
         key = f"enquiry:{view.id}:assigned"
         ledger.enqueue(session, key=key, kind="enquiry_assigned", channel=assignee.slack_user_id,
                        payload={"text": dm_text, "blocks": dm_blocks}, due_at=services.now())
-        return [key]
+        return [key], records.adopt_post(session, enquiry_id=view.id)
+
+    def show(client: WebClient, view: records.EnquiryView, post: tuple[str, str] | None, keys: list[str]) -> None:
+        """After the commit: refresh the card in the intake channel and send the notices."""
+        if post is not None:
+            text, blocks = ui.card(view, locale=settings.default_locale, cal=calendar)
+            deps.notifier(client).update(channel=post[0], ts=post[1], text=text, blocks=blocks)
+        deliver(client, keys)
 
     @app.action(EnquiryAction.TAKE)
     def handle_take(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -132,8 +135,8 @@ def register(app: App, deps: AppDeps) -> None:
         with services.session() as session:
             view = records.respond(session, actor=actor, enquiry_id=enquiry_id, assignee_user_id=None,
                                    now=services.now(), hours=hours)
-            keys = answered(client, session, view)
-        deliver(client, keys)
+            keys, post = answered(session, view)
+        show(client, view, post, keys)
 
     @app.action(EnquiryAction.ASSIGN)
     def handle_assign(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -157,12 +160,12 @@ def register(app: App, deps: AppDeps) -> None:
             with services.session() as session:
                 view = records.respond(session, actor=actor, enquiry_id=enquiry_id, assignee_user_id=chosen,
                                        now=services.now(), hours=hours)
-                keys = answered(client, session, view)
+                keys, post = answered(session, view)
         except DomainError as exc:
             ack(response_action="errors", errors={EnquiryBlock.LAWYER: t(exc.key, actor.locale, **exc.params)})
             return
         ack()
-        deliver(client, keys)
+        show(client, view, post, keys)
 
     @app.action(EnquiryAction.STAGE)
     def handle_stage(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
