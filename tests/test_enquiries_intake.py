@@ -165,3 +165,16 @@ def test_the_intake_channel_is_checked_at_start(services, fake_slack):
     from bot.channels import configured_channels
 
     assert configured_channels(services.settings)["INTAKE_CHANNEL"] == INTAKE
+
+
+def test_the_manifest_declares_the_command_and_the_message_shortcut():
+    from pathlib import Path
+
+    import yaml
+
+    from bot.ids import EnquiryShortcut
+
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[1] / "manifest.yml").read_text())
+    assert "/enquiry" in {c["command"] for c in manifest["features"]["slash_commands"]}
+    shortcuts = {s["callback_id"]: s["type"] for s in manifest["features"]["shortcuts"]}
+    assert shortcuts == {EnquiryShortcut.LOG.value: "message"}

@@ -16,7 +16,7 @@ from jobs.tasks.upkeep import plan_daily
 from storage.ledger import ChannelPacer
 from storage.models import AuditEvent, Enquiry, IntakeRequest
 from tests.conftest import make_settings
-from tests.enquiry_support import INTAKE, answers, click, enquiry, job_context, log_enquiry, wait_until
+from tests.enquiry_support import INTAKE, answers, click, enquiry, job_context, log_enquiry
 from tests.support import make_staff
 
 SH = ZoneInfo("Asia/Shanghai")
