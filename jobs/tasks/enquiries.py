@@ -8,7 +8,8 @@ second scheduler or a restart after downtime sends each notice once:
   receipt; skipped when the escalation is already due (after downtime only that goes out).
 - `enquiry:{id}:clock:escalate:thread` and `…:dm:{staff_id}` — the response time ran out: in the
   thread (broadcast) and by DM to the managing partner(s).
-Taking or assigning the enquiry cancels whatever of these is still pending.
+Taking or assigning the enquiry cancels whatever of these is still pending; an enquiry whose
+escalation is recorded is not looked at again.
 
 Win-back: every client marked lost gets a plan (one per loss), announced to its owner by DM
 under `winback:{plan_id}:open`.
@@ -19,7 +20,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, exists, literal, select
 
 from bot.blocks import enquiries as blocks
 from bot.flows import winback
@@ -37,9 +38,11 @@ def plan_enquiry_clocks(ctx: JobContext) -> int:
     hours = hours_of(settings, cal)
     created = 0
     with ctx.services.session() as session:
+        escalated = exists().where(Notification.key == literal("enquiry:") + cast(Enquiry.id, String)
+                                   + literal(":clock:escalate:thread"))
         rows = session.execute(
             select(Enquiry.id, Enquiry.received_at).where(
-                Enquiry.stage == records.NEW,
+                Enquiry.stage == records.NEW, ~escalated,
                 Enquiry.received_at <= now - timedelta(minutes=settings.enquiry_nudge_minutes))
             .order_by(Enquiry.id)).all()
         if not rows:
