@@ -19,7 +19,8 @@ class ChannelConfigError(Exception):
 def configured_channels(settings: Settings) -> dict[str, str]:
     """Setting name -> channel id, for the channels that are set."""
     named = {"PARTNER_REVIEW_CHANNEL": settings.partner_review_channel,
-             "ALERTS_CHANNEL": settings.alerts_channel, "ADMIN_CHANNEL": settings.admin_channel}
+             "ALERTS_CHANNEL": settings.alerts_channel, "ADMIN_CHANNEL": settings.admin_channel,
+             "INTAKE_CHANNEL": settings.intake_channel}
     return {k: v for k, v in named.items() if v}
 
 

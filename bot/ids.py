@@ -13,9 +13,8 @@ class Command(StrEnum):
     CLIENT = "/client"
     COMPLAINT = "/complaint"
     ARCHIVE = "/archive"
-
-
     HEARING = "/hearing"
+    ENQUIRY = "/enquiry"
 
 
 class CommonAction(StrEnum):
@@ -395,3 +394,65 @@ class ClientEditBlock(StrEnum):
     AUTHORITY = "ce-authority"
     WHAT = "ce-what"
     RECONFIRM_PREFIX = "ce-reconfirm-"
+
+
+# --- enquiries and win-back (issue 12) ---
+
+
+class EnquiryView(StrEnum):
+    """Modal callback ids of enquiries."""
+
+    NEW = "enquiry-new"
+    ASSIGN = "enquiry-assign-view"
+    STAGE = "enquiry-stage-view"
+
+
+class EnquiryShortcut(StrEnum):
+    """Message shortcuts of enquiries (must match manifest.yml)."""
+
+    LOG = "enquiry-log-message"
+
+
+class EnquiryAction(StrEnum):
+    """Buttons of the enquiry card, the prospect list and the digest."""
+
+    TAKE = "enquiry-take"
+    ASSIGN = "enquiry-assign"
+    STAGE = "enquiry-stage"
+    CONTACTED = "enquiry-contacted"
+
+
+class EnquiryBlock(StrEnum):
+    """Block ids of the enquiry modals and messages."""
+
+    WHO = "enquiry-who"
+    CONTACT = "enquiry-contact"
+    NEED = "enquiry-need"
+    SOURCE = "enquiry-source"
+    REFERRER = "enquiry-referrer"
+    LAWYER = "enquiry-lawyer"
+    STAGE = "enquiry-stage"
+    REASON = "enquiry-reason"
+    CARD = "enquiry-card"
+
+
+class WinbackView(StrEnum):
+    """Modal callback ids of win-back plans."""
+
+    EDIT = "winback-edit-view"
+
+
+class WinbackAction(StrEnum):
+    """Buttons of win-back plans."""
+
+    EDIT = "winback-edit"
+    DONE = "winback-action-done"
+    WON = "winback-won"
+    NOT_WON = "winback-not-won"
+
+
+class WinbackBlock(StrEnum):
+    """Block ids of the win-back plan modal."""
+
+    OWNER = "winback-owner"
+    DUE_PREFIX = "winback-due-"

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     partner_review_channel: str | None = None
     alerts_channel: str | None = None
     admin_channel: str | None = None
+    intake_channel: str | None = None
     managing_partner_user_id: str | None = None
 
     firm_timezone: str = "Asia/Shanghai"
@@ -96,6 +97,10 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     backup_key: SecretStr | None = None
     privacy_request_days: int = Field(default=15, ge=1)
+    working_hours_start: time = time(9, 0)
+    working_hours_end: time = time(18, 0)
+    enquiry_response_minutes: int = Field(default=60, ge=1)
+    enquiry_nudge_minutes: int = Field(default=45, ge=1)
 
     @field_validator("cadence")
     @classmethod
@@ -146,7 +151,7 @@ class Settings(BaseSettings):
             raise ValueError(f"no holiday calendar for country {value!r}")
         return value.upper()
 
-    @field_validator("partner_review_channel", "alerts_channel", "admin_channel")
+    @field_validator("partner_review_channel", "alerts_channel", "admin_channel", "intake_channel")
     @classmethod
     def _channel_id(cls, value: str | None) -> str | None:
         """Channels are given by ID (C… or G…), never by name."""
@@ -192,6 +197,15 @@ class Settings(BaseSettings):
         return value if value.endswith("/") else value + "/"
 
     @model_validator(mode="after")
+    def _working_hours(self) -> "Settings":
+        """The working day ends after it starts; the enquiry nudge comes before the deadline."""
+        if self.working_hours_end <= self.working_hours_start:
+            raise ValueError("WORKING_HOURS_END: must be after WORKING_HOURS_START")
+        if self.enquiry_nudge_minutes >= self.enquiry_response_minutes:
+            raise ValueError("ENQUIRY_NUDGE_MINUTES: must be less than ENQUIRY_RESPONSE_MINUTES")
+        return self
+
+    @model_validator(mode="after")
     def _slack_pairs(self) -> "Settings":
         """HTTP mode needs the signing secret with the bot token; Socket Mode the bot token."""
         if self.slack_bot_token and not (self.slack_signing_secret or self.slack_app_token):
@@ -206,6 +220,11 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The firm's timezone."""
         return ZoneInfo(self.firm_timezone)
+
+    @property
+    def enquiry_channel(self) -> str | None:
+        """Where new enquiries are posted: INTAKE_CHANNEL, else PARTNER_REVIEW_CHANNEL."""
+        return self.intake_channel or self.partner_review_channel
 
     @property
     def audit_witness_channel(self) -> str | None:

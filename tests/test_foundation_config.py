@@ -246,6 +246,7 @@ def test_every_message_has_both_languages_with_the_same_placeholders():
 FEATURE_PREFIXES = {
     "intake": ("intake.",), "upkeep": ("upkeep.",), "conflicts": ("conflict.",),
     "complaints": ("complaint.", "survey.", "stats.", "matter_close."),
+    "enquiries": ("enquiry.", "winback."),
 }
 
 

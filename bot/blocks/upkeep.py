@@ -10,6 +10,7 @@ from typing import Any
 from bot.blocks.common import (Block, actions, button, context, header, modal, option, plain,
                                section, static_select, text_input)
 from bot.blocks.client_edit import card_buttons
+from bot.blocks.enquiries import digest_pipeline
 from bot.flows.cadence import DIGEST_ITEMS, Digest
 from bot.flows.churn import LOST_REASONS, AlertView
 from bot.flows.clients import ClientCard, ClientMatch
@@ -26,6 +27,7 @@ from storage.models.enums import ContactChannel
 
 MAX_DIGEST_ITEMS = DIGEST_ITEMS
 ALERTS_PER_MESSAGE = 20
+MAX_MESSAGE_BLOCKS = 50
 
 
 def _label(prefix: str, value: str, locale: str | None, **params: Any) -> Mrkdwn:
@@ -131,7 +133,7 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
         header(card.name),
         section(t("upkeep.card.summary", loc, tier=_label("upkeep.tier", card.tier, loc),
                   status=_label("upkeep.status", card.status, loc))),
-    ]
+    ] + ([context(t("winback.card.key_attention", loc))] if card.key_attention else [])
     if card.team:
         team = join(", ", (markup("{who} ({role})", who=mention(u),
                                   role=_label("upkeep.team_role", r, loc)) for u, r in card.team))
@@ -248,16 +250,24 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                          client=name(d.client_id), label=label)
             blocks.append(section(text, accessory=button(
                 t("upkeep.button.log", loc), action_id=A.LOG_CONTACT, value=str(d.client_id))))
-    if total > shown:
-        blocks.append(context(t("upkeep.digest.more", loc, count=total - shown)))
-    if digest.filings:
-        blocks.append(section(t("archive.digest.section", loc)))
-        for f in digest.filings[:MAX_DIGEST_ITEMS]:
+    if digest.filings:  # before the pipeline: a filing has a 3-working-day clock
+        room = MAX_MESSAGE_BLOCKS - 2 - len(blocks)  # its heading, and the "more" line
+        filings = digest.filings[:max(0, min(MAX_DIGEST_ITEMS, room))]
+        if filings:
+            blocks.append(section(t("archive.digest.section", loc)))
+        for f in filings:
             key = ("archive.digest.item_returned" if f.returned else
                    "archive.digest.item_late" if f.due_on < today else "archive.digest.item")
             blocks.append(section(t(key, loc, number=f.number, due=f.due_on.isoformat()), accessory=button(
                 t("archive.button.file", loc), action_id=ArchiveAction.FILE_OPEN, value=str(f.filing_id))))
-    return t("upkeep.digest.text", loc, count=total + len(digest.filings)), blocks
+        total, shown = total + len(digest.filings), shown + len(filings)
+    pipeline, pipeline_total, pipeline_shown = digest_pipeline(digest, names=names, locale=loc,
+                                                               room=MAX_MESSAGE_BLOCKS - 1 - len(blocks))
+    blocks.extend(pipeline)
+    total, shown = total + pipeline_total, shown + pipeline_shown
+    if total > shown:
+        blocks.append(context(t("upkeep.digest.more", loc, count=total - shown)))
+    return t("upkeep.digest.text", loc, count=total), blocks
 
 
 def replace_item(blocks: list[Block], *, block_id: str, text: str) -> list[Block]:

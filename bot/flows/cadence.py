@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from bot.flows.archive.filing import open_tasks
 from bot.flows.clients import next_occurrence
+from bot.flows.enquiries.stages import Prospect, weekly_due
+from bot.flows.winback import StepDue, due_steps
 from bot.flows.workdays import WorkCalendar
 from storage.db import is_postgres
 from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
@@ -107,11 +109,14 @@ class Digest:
     dates: list[DateItem] = field(default_factory=list)
     cadence_more: int = 0
     filings: list[FilingDue] = field(default_factory=list)
+    prospects: list[Prospect] = field(default_factory=list)
+    winback: list[StepDue] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """Nothing to tell."""
-        return not (self.follow_ups or self.cadence or self.dates or self.filings)
+        return not (self.follow_ups or self.cadence or self.dates or self.filings or self.prospects
+                    or self.winback)
 
 
 @dataclass(frozen=True)
@@ -369,8 +374,18 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
         if d is not None:
             d.filings.append(FilingDue(task.filing_id, task.number, cal.local_date(task.due_at), task.returned))
 
+    # --- prospects due their weekly contact, win-back actions due (issue 12) -------------------
+    prospect_days = min((int(r["every_days"]) for r in rules.tiers.get(Tier.POTENTIAL.value, [])), default=7)
+    for sid, prospects in weekly_due(session, today=today, cal=cal, every_days=prospect_days).items():
+        if (d := digest_of(sid)) is not None:
+            d.prospects = prospects[:DIGEST_ITEMS]
+    for sid, steps in due_steps(session, today=today).items():
+        if (d := digest_of(sid)) is not None:
+            d.winback = steps[:DIGEST_ITEMS]
+
     wanted = {i.client_id for d in digests.values()
-              for i in (*d.follow_ups[:DIGEST_ITEMS], *d.cadence[:DIGEST_ITEMS], *d.dates[:DIGEST_ITEMS])}
+              for i in (*d.follow_ups[:DIGEST_ITEMS], *d.cadence[:DIGEST_ITEMS], *d.dates[:DIGEST_ITEMS],
+                        *d.winback)}
     names = _names(session, wanted)
     return DuePlan(day=today, digests={k: v for k, v in digests.items() if not v.empty},
                    churn=churn, lost=lost, client_names=names)

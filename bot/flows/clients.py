@@ -18,6 +18,7 @@ from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.errors import NotFound
 from bot.flows.matching.normalize import DOTTED, Normalizer
+from bot.flows.winback import key_attention
 from storage import audit
 from storage.models import (Client, ClientTeamMember, ContactNote, FollowUp, ImportantDate, Matter,
                             Staff)
@@ -178,6 +179,7 @@ class ClientCard:
     next_follow_up: tuple[date, str] | None = None
     open_matters: list[tuple[str, str]] = field(default_factory=list)
     dates: list[DateLine] = field(default_factory=list)
+    key_attention: bool = False
 
 
 def next_occurrence(on: date, *, yearly: bool, today: date) -> date:
@@ -200,6 +202,7 @@ def client_card(session: Session, *, actor: Actor, client_id: int, today: date, 
     client = visible_client(session, actor=actor, client_id=client_id)
     card = ClientCard(client_id=client.id, name=client.name, tier=client.tier, status=client.status)
     card.team = teams_of(session, client_ids=[client.id]).get(client.id, [])
+    card.key_attention = key_attention(session, client_id=client.id, today=today, tz=tz)
     recent = session.execute(
         select(ContactNote, Staff.slack_user_id).join(Staff, Staff.id == ContactNote.author_id)
         .where(ContactNote.client_id == client.id)

@@ -11,12 +11,13 @@ MESSAGES = {
             "*/hearing* MATTER [deadline] 2026-12-15 09:30 COURT; what — add a hearing or deadline\n"
             "*/complaint* — record a client complaint (`/complaint list` for partners)\n"
             "*/archive* borrow|file|status MATTER — records and archive (`/archive help`)\n"
+            "*/enquiry* — log a new enquiry (or \"Log as enquiry\" on any message)\n"
             "*/lawcrm whoami* — your role and language\n"
             "*/lawcrm lang en|zh-CN* — change your language\n"
             "*/lawcrm interest add* relative|directorship|shareholding NAME — declare an interest for conflict checks\n"
             "*/lawcrm matter close* NUMBER — close a matter (schedules the satisfaction survey)\n"
             "*/lawcrm matter reopen* NUMBER — undo a close (partner or lead lawyer)\n"
-            "*/lawcrm stats* — client satisfaction (CSAT), for partners\n"
+            "*/lawcrm stats* — client satisfaction (CSAT), enquiry conversion and response time, for partners\n"
             "*/lawcrm handover* @PERSON — hand a leaving lawyer's clients and matters over (partners)"
         ),
         "zh-CN": (
@@ -27,12 +28,13 @@ MESSAGES = {
             "*/hearing* 案号 [deadline] 2026-12-15 09:30 法院; 事项 — 添加开庭或期限\n"
             "*/complaint* — 登记客户投诉（合伙人可用 `/complaint list`）\n"
             "*/archive* borrow|file|status 案号 — 档案管理（`/archive help`）\n"
+            "*/enquiry* — 登记新咨询（或在任意消息上使用“Log as enquiry”）\n"
             "*/lawcrm whoami* — 查看您的角色和语言\n"
             "*/lawcrm lang en|zh-CN* — 切换语言\n"
             "*/lawcrm interest add* 亲属|任职|持股 名称 — 申报利益关系（纳入利益冲突检索）\n"
             "*/lawcrm matter close* 案号 — 结案（并安排满意度回访）\n"
             "*/lawcrm matter reopen* 案号 — 撤销结案（合伙人或主办律师）\n"
-            "*/lawcrm stats* — 客户满意度统计（合伙人可见）\n"
+            "*/lawcrm stats* — 客户满意度、咨询转化率与响应时间统计（合伙人可见）\n"
             "*/lawcrm handover* @人员 — 交接离职律师的客户和案件（合伙人）"
         ),
     },

@@ -5,6 +5,7 @@ from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime, now_of, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
 from storage.models.complaints import Complaint, ComplaintEvent, ServiceReview, Survey
+from storage.models.enquiries import Enquiry, WinbackPlan, WinbackStep
 from storage.models.intake import IntakeDraft, IntakeRequest
 from storage.models.interests import StaffInterest
 from storage.models.ledger import Notification
@@ -20,8 +21,9 @@ from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, Upkee
 __all__ = [
     "ArchiveDestruction", "ArchiveDestructionItem", "ArchiveFiling", "ArchiveLoan",
     "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
-    "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
-    "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
+    "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "Enquiry", "FollowUp", "ImportantDate",
+    "IntakeDraft", "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
     "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ServiceReview", "SlackReceipt", "Staff",
-    "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "now_of", "utcnow",
+    "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "WinbackPlan",
+    "WinbackStep", "now_of", "utcnow",
 ]

@@ -1,0 +1,1 @@
+"""Enquiries: recording, the one-hour clock, the prospect stages and the pipeline metrics."""
