@@ -144,8 +144,11 @@ class ConflictEngine:
         self.loaded_from = ""           # "snapshot" or "build" once ready
         self.snapshot_path = snapshot_path
         self.saved_slots = 0
+        self.rejected = False           # the file there was not used: replace it whatever it claims
         self.saved_changes = 0
         self.saving = threading.Lock()
+        self.refresher: threading.Thread | None = None
+        self.timings: dict[str, float] = {}   # seconds of the last load and snapshot write
         self.last_party = 0
         self.last_alias = 0
         self.last_change = 0
@@ -205,6 +208,7 @@ class ConflictEngine:
             if on_progress:
                 on_progress(self.progress)
 
+        started = time.monotonic()
         with self.lock:
             if self.ready.is_set():
                 return
@@ -216,9 +220,12 @@ class ConflictEngine:
                 self._build(bind, report)
                 self.loaded_from = "build"
             report(self.loaded_from, 1.0)
+            self.timings["load"] = time.monotonic() - started
             self.ready.set()
         if self.loaded_from == "build" and self.snapshot_path and len(self.index) >= SNAPSHOT_MIN_SLOTS:
+            started = time.monotonic()
             self._save(key)
+            self.timings["save"] = time.monotonic() - started
 
     def _from_snapshot(self, bind: Engine, key: bytes, report: Callable[[str, float], None]) -> bool:
         """Load a verified snapshot and replay what changed after it; False when there is none."""
@@ -229,6 +236,7 @@ class ConflictEngine:
                                 progress=lambda done, size: report("snapshot", 0.9 * done / max(size, 1)))
         except (OSError, MemoryError):
             got = None
+        self.rejected = True
         if got is None:
             return False
         parts, stamp = got
@@ -246,6 +254,7 @@ class ConflictEngine:
             self.index, self.last_party, self.last_alias, self.last_change = \
                 index, stamp.party, stamp.alias, stamp.change
             self.saved_slots, self.saved_changes = len(index), stamp.change
+            self.rejected = False
             self._catch_up(db)
         self.loaded_from = "snapshot"
         return True
@@ -280,8 +289,10 @@ class ConflictEngine:
             due = self.snapshot_path is not None and (
                 len(self.index) - self.saved_slots >= REFRESH_SLOTS
                 or self.last_change - self.saved_changes >= REFRESH_CHANGES)
-        if due:
-            self.save(bind)
+        if due and not self.saving.locked():
+            # Written beside the checks, not in their way; not a daemon, so a CLI finishes the file.
+            self.refresher = threading.Thread(target=self.save, args=(bind,), name="conflict-index-snapshot")
+            self.refresher.start()
 
     def save(self, bind: Engine) -> bool:
         """Write the snapshot now (unless another thread of this process is writing one)."""
@@ -297,15 +308,15 @@ class ConflictEngine:
         try:
             with self.lock:
                 parts, stamp, slots = self.index.freeze(), self.stamp(), len(self.index)
-            on_disk = snapshot.read_stamp(self.snapshot_path)
+            on_disk = None if self.rejected else snapshot.read_stamp(self.snapshot_path)
             if on_disk is not None and on_disk != stamp and on_disk.covers(stamp):
-                return False
+                return False              # another process wrote a newer one meanwhile
             try:
                 snapshot.write(self.snapshot_path, parts, stamp=stamp, key=key)
             except OSError:
                 log.warning("conflict index snapshot not written (%s)", self.snapshot_path.parent)
                 return False
-            self.saved_slots, self.saved_changes = slots, stamp.change
+            self.saved_slots, self.saved_changes, self.rejected = slots, stamp.change, False
             return True
         finally:
             self.saving.release()
