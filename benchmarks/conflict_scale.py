@@ -36,6 +36,8 @@ from sqlalchemy import text
 
 from benchmarks.conflicts import names as pools
 from bot.flows.conflicts import record_party, search_conflicts
+from bot.flows.identifiers import resident_id_check_char
+from storage.crypto import generate_key_material
 from bot.flows.matching.engine import CACHE_KEY
 
 WARM_START = """
@@ -76,6 +78,14 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def resident_id(rng: random.Random) -> str:
+    """A valid 18-character resident ID (region, a real birth date, the right check character):
+    the import refuses any other, and every generated row must be imported."""
+    first17 = f"{rng.randint(110000, 659999)}{rng.randint(1940, 2005)}{rng.randint(1, 12):02d}" \
+              f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+    return first17 + resident_id_check_char(first17)
+
+
 def generate(path: Path, n: int, seed: int) -> None:
     """Write n parties as an import CSV."""
     rng = random.Random(seed)
@@ -87,8 +97,7 @@ def generate(path: Path, n: int, seed: int) -> None:
         w.writerow(["name", "role", "kind", "matter", "id_number"])
         for i in range(n):
             make, kind, _ = rng.choices(makers, weights)[0]
-            idn = "".join(rng.choice("0123456789") for _ in range(17)) + rng.choice("0123456789X") \
-                if rng.random() < 0.1 else ""
+            idn = resident_id(rng) if rng.random() < 0.1 else ""
             w.writerow([make(rng), rng.choice(ROLES), kind if rng.random() < 0.7 else "",
                         f"M-{i // 4:06d}", idn])
             if i and i % 200_000 == 0:
@@ -148,6 +157,8 @@ def main() -> None:
     url = args.db or f"sqlite:///{tmp}/scale.db"
     env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(tmp)}
     settings = Settings(_env_file=None, database_url=url, data_dir=tmp)  # type: ignore[call-arg]
+    if args.db:  # PostgreSQL never makes up keys by itself: this run's own, in its data directory
+        (tmp / "keys.json").write_text(json.dumps(generate_key_material()))
     services = build_services(settings)
     migrate.upgrade(services.engine)
     if args.db:

@@ -143,6 +143,8 @@ class ConflictEngine:
         self.progress = Progress()
         self.loaded_from = ""           # "snapshot" or "build" once ready
         self.snapshot_path = snapshot_path
+        if snapshot_path is not None:
+            snapshot.code_fingerprint()   # pinned now, to the code this process runs
         self.saved_slots = 0
         self.rejected = False           # the file there was not used: replace it whatever it claims
         self.saved_changes = 0

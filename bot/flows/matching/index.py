@@ -282,9 +282,14 @@ class NameIndex:
             return set()
         counts = sorted((self.chars.count(key_hash(ch)), ch) for ch in set(q.core))
         slots: set[int] = set()
-        for size, ch in counts[:2]:
-            if 0 < size <= ANCHOR_CAP:
-                slots.update(self.chars.get(key_hash(ch)))
+        if len(counts) >= 3 and counts[2][0] <= ANCHOR_CAP:
+            # One edit loses at most one of three distinct characters: a slot holds two of the rarest three.
+            a, b, c = (set(self.chars.get(key_hash(ch))) for _size, ch in counts[:3])
+            slots = (a & b) | (a & c) | (b & c)
+        else:
+            for size, ch in counts[:2]:
+                if 0 < size <= ANCHOR_CAP:
+                    slots.update(self.chars.get(key_hash(ch)))
         ordered = sorted(slots)
         choices = [self.hancore[s] or "" for s in ordered]
         return {ordered[i] for _c, _d, i in process.extract(q.core, choices, scorer=Levenshtein.distance,

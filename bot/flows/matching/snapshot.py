@@ -9,6 +9,7 @@ format, code fingerprint or byte order does not match is ignored, never trusted.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import os
@@ -48,8 +49,13 @@ class Stamp:
         return self.party >= other.party and self.alias >= other.alias and self.change >= other.change
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """A digest of the matcher's code and library versions (a different build files differently)."""
+    """A digest of the matcher's code and library versions (a different build files differently).
+
+    Read once per process (the engine asks at start): code replaced on disk under a running process
+    must not lend its fingerprint to what the old code built.
+    """
     h = blake2b(digest_size=16)
     h.update(f"format {FORMAT}\n".encode())
     here = Path(__file__).parent
