@@ -394,3 +394,26 @@ def test_cli_check_shows_a_progress_line_while_the_index_loads(db_url: str, tmp_
     assert "checking… loading the conflict index (build) 50%" in result.stderr
     assert "loading the conflict index (build) 100%" in result.stderr
     assert "Gazprom PJSC" in result.stdout and "checking" not in result.stdout
+
+
+def test_cli_index_writes_the_snapshot_the_next_check_uses(db_url: str, tmp_path: Path, test_keyring) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import build_cli
+    from bot.services import build_services
+    from bot.settings import Settings
+
+    write_key_file(tmp_path / "keys.json", test_keyring)
+    services = build_services(Settings(_env_file=None, database_url=db_url, data_dir=tmp_path))  # type: ignore[call-arg]
+    try:
+        _record_all(services)
+    finally:
+        services.engine.dispose()
+    env = {"DATABASE_URL": db_url, "DATA_DIR": str(tmp_path)}
+    built = CliRunner().invoke(build_cli(), ["conflicts", "index"], env=env, catch_exceptions=False)
+    assert built.exit_code == 0, built.output
+    assert "names, build in" in built.stdout and "snapshot written to" in built.stdout
+    again = CliRunner().invoke(build_cli(), ["conflicts", "index"], env=env, catch_exceptions=False)
+    assert "names, snapshot in" in again.stdout
+    rebuilt = CliRunner().invoke(build_cli(), ["conflicts", "index", "--rebuild"], env=env, catch_exceptions=False)
+    assert "names, build in" in rebuilt.stdout and "snapshot written to" in rebuilt.stdout

@@ -15,7 +15,7 @@ from bot.flows.actor import SYSTEM_CLI
 from bot.flows.conflict_import import ImportReport, import_file
 from bot.flows.conflicts import QueryResult, search_conflicts, warm_up
 from bot.flows.errors import DomainError
-from bot.flows.matching.engine import Progress
+from bot.flows.matching.engine import Progress, engine_for
 from bot.flows.tabular import Table, is_table, read_lines
 from bot.flows.text_rules import text_problem
 from bot.flows.workdays import calendar_of
@@ -132,6 +132,23 @@ def register(main: click.Group) -> None:
         if len(report.refused) > 1000:
             click.echo(f"... and {len(report.refused) - 1000} more refused rows", err=True)
         _summary(report)
+
+    @conflicts.command("index")
+    @click.option("--rebuild", is_flag=True, help="Build from the database even when a snapshot is there.")
+    @pass_state
+    def index(state: CliState, rebuild: bool) -> None:
+        """Load (or build) the conflict index and write its snapshot to DATA_DIR, e.g. after an import."""
+        services = state.services()
+        engine = engine_for(services.cache, services.engine)
+        if engine.snapshot_path is None:
+            raise click.ClickException("no data directory for the snapshot")
+        if rebuild:
+            engine.snapshot_path.unlink(missing_ok=True)
+        _load_index(services)
+        written = "save" in engine.timings or engine.save(services.engine)
+        click.echo(f"conflict index: {len(engine.index)} names, {engine.loaded_from} in "
+                   f"{engine.timings.get('load', 0.0):.1f} s; snapshot "
+                   f"{'written to' if written else 'left as it was at'} {engine.snapshot_path}")
 
     @conflicts.command("check")
     @click.argument("names", nargs=-1)

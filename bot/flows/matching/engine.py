@@ -226,8 +226,8 @@ class ConflictEngine:
             self.ready.set()
         if self.loaded_from == "build" and self.snapshot_path and len(self.index) >= SNAPSHOT_MIN_SLOTS:
             started = time.monotonic()
-            self._save(key)
-            self.timings["save"] = time.monotonic() - started
+            if self._save(key):
+                self.timings["save"] = time.monotonic() - started
 
     def _from_snapshot(self, bind: Engine, key: bytes, report: Callable[[str, float], None]) -> bool:
         """Load a verified snapshot and replay what changed after it; False when there is none."""
