@@ -316,6 +316,24 @@ def test_slack_conflict_says_checking_while_the_index_loads_then_answers(service
     assert "Gazprom PJSC" in json.dumps(answer["blocks"], ensure_ascii=False)
 
 
+def test_slack_conflict_that_must_load_a_large_index_itself_says_checking_first(
+        services, slack, fake_slack, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.ids import Command
+    from tests.support import make_staff
+
+    _record_all(services)
+    make_staff(services, "U0LAWYER", "lawyer", "Li Lei")
+    monkeypatch.setattr(flows, "LOAD_NOTICE_MIN", len(PARTIES))
+    slack.command("U0LAWYER", Command.CONFLICT, "Gazprom PJSC")
+    replies = fake_slack.wait_for("response_url", 2)
+    fake_slack.settle()
+    assert "Checking… the conflict index is still loading" in replies[0].params["text"]
+    assert "Gazprom PJSC" in json.dumps(replies[1].params["blocks"], ensure_ascii=False)
+    slack.command("U0LAWYER", Command.CONFLICT, "Hicks Ltd")         # loaded: the answer at once
+    third = fake_slack.wait_for("response_url", 3)[2].params
+    assert "Hicks Ltd" in json.dumps(third["blocks"], ensure_ascii=False)
+
+
 def test_slack_conflict_says_when_to_retry_when_the_load_takes_too_long(services, slack, fake_slack,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.handlers import conflicts as handler

@@ -11,6 +11,7 @@ with `t("conflict.role.<role>")`. Hits come in bands (`Hit.band`: 0 identical, 1
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -56,6 +57,8 @@ PARTIES_LOCK = AUDIT_LOCK
 DEFAULT_MAX_HITS = 25
 # `max_hits=None` ("show all") still stops somewhere: this many candidates are scored.
 ALL_FETCH = 1000
+# A check that has to load an index of this many parties itself says "checking…" first.
+LOAD_NOTICE_MIN = 20_000
 
 
 def why_text(reasons: Sequence[str], locale: str = "en") -> str:
@@ -77,7 +80,16 @@ def index_loading(bind: Engine, *, cache: dict | None) -> Progress | None:
     if cache is None:
         return None
     engine = engine_for(cache, bind)
-    return None if engine.loaded or not engine.loading else engine.progress
+    if engine.loaded:
+        return None
+    if engine.loading:
+        return engine.progress
+    with Reader(bind) as db:       # nobody has started: this check will load, is that long?
+        names = list(db.rows("SELECT MAX(id) FROM parties"))[0][0] or 0
+    if names < LOAD_NOTICE_MIN:
+        return None
+    has_file = engine.snapshot_path is not None and engine.snapshot_path.exists()
+    return Progress(phase="snapshot" if has_file else "build", started=time.monotonic())
 
 
 def record_party(session: Session, *, name: str, role: str, kind: str | None = None,
