@@ -313,12 +313,15 @@ class ConflictEngine:
             on_disk = None if self.rejected else snapshot.read_stamp(self.snapshot_path)
             if on_disk is not None and on_disk != stamp and on_disk.covers(stamp):
                 return False              # another process wrote a newer one meanwhile
+            # Counted as done either way: an unwritable directory is retried at the next refresh, not
+            # at every check.
+            self.saved_slots, self.saved_changes = slots, stamp.change
             try:
                 snapshot.write(self.snapshot_path, parts, stamp=stamp, key=key)
             except OSError:
                 log.warning("conflict index snapshot not written (%s)", self.snapshot_path.parent)
                 return False
-            self.saved_slots, self.saved_changes, self.rejected = slots, stamp.change, False
+            self.rejected = False
             return True
         finally:
             self.saving.release()
