@@ -141,7 +141,8 @@ class NameIndex:
         for key in exact_keys(f) | trade_keys(f):
             self._file(self.exact, key_hash(key), slot)
         if not f.han:
-            for word in sorted(set(f.core.split()) | set(f.latin.split())):  # ids in word order, not hash order
+            # Vocabulary ids in word order, never hash order: every process builds the same index.
+            for word in sorted(set(f.core.split()) | set(f.latin.split())):
                 self._word_id(word)
                 self._file(self.words, key_hash(word), slot)
         elif long_han:
