@@ -60,4 +60,4 @@ class ConfidentialChannelRefused(DomainError):
 class IndexLoading(DomainError):
     """The conflict index is still loading; params: seconds (when to try again)."""
 
-    key = "error.conflict_index_loading"
+    key = "conflict.index_loading"

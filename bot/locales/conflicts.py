@@ -59,6 +59,6 @@ MESSAGES = {
                          "zh-CN": ":hourglass_flowing_sand: 检索中……系统刚重启，冲突索引仍在加载（约 {seconds} 秒）。索引完整加载后，结果会显示在这里。"},
     "conflict.check.loading": {"en": "checking… loading the conflict index ({phase}) {percent}%",
                                "zh-CN": "检索中……正在加载冲突索引（{phase}）{percent}%"},
-    "error.conflict_index_loading": {"en": "The conflict index is still loading after a restart, so no check was run. Please try again in about {seconds} s.",
+    "conflict.index_loading": {"en": "The conflict index is still loading after a restart, so no check was run. Please try again in about {seconds} s.",
                                      "zh-CN": "系统刚重启，冲突索引仍在加载，本次未执行检索。请约 {seconds} 秒后重试。"},
 }
