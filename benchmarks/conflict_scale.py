@@ -145,7 +145,9 @@ def main() -> None:
     parser.add_argument("--parties", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--baseline-queries", type=int, default=30)
-    parser.add_argument("--db", default=None, help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--db", default=None,
+                        help="database URL (default: a temporary SQLite file); use a freshly created "
+                             "database: a reused one's million deleted rows slow PostgreSQL until vacuumed")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
