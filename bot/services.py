@@ -68,8 +68,10 @@ def build_services(settings: Settings, *, create_keys: bool = True,
                              pool_size=max(5, settings.listener_threads))
     except OSError as exc:
         raise _unusable_path("DATABASE_URL" if settings.database_url else "DATA_DIR", exc) from None
-    return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
-                    keyring=keyring, clock=clock)
+    services = Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
+                        keyring=keyring, clock=clock)
+    services.cache["conflicts.snapshot_dir"] = settings.data_dir  # the conflict index's snapshot
+    return services
 
 
 def _unusable_path(name: str, exc: OSError) -> SettingsError:

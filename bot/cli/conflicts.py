@@ -13,8 +13,9 @@ import click
 from bot.cli import CliState, pass_services, pass_state
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.conflict_import import ImportReport, import_file
-from bot.flows.conflicts import QueryResult, search_conflicts
+from bot.flows.conflicts import QueryResult, search_conflicts, warm_up
 from bot.flows.errors import DomainError
+from bot.flows.matching.engine import Progress, engine_for
 from bot.flows.tabular import Table, is_table, read_lines
 from bot.flows.text_rules import text_problem
 from bot.flows.workdays import calendar_of
@@ -78,6 +79,24 @@ def _names_from_file(path: Path, encoding: str | None) -> list[tuple[str, str]]:
     return found
 
 
+def _load_index(services: Services) -> None:
+    """Load the conflict index before the first name; a load that lasts shows a progress line
+    (stderr) each second and when done."""
+    last = [time.monotonic()]
+    shown = [False]
+
+    def show(progress: Progress) -> None:
+        """At most one line a second, after the first second (and the last one)."""
+        now = time.monotonic()
+        if (now - last[0] < 1.0 and progress.fraction < 1.0) or (progress.fraction >= 1.0 and not shown[0]):
+            return
+        last[0], shown[0] = now, True
+        click.echo(t("conflict.check.loading", "en", phase=progress.phase,
+                     percent=int(progress.fraction * 100)), err=True)
+
+    warm_up(services.engine, cache=services.cache, on_progress=show)
+
+
 def register(main: click.Group) -> None:
     """Attach the `conflicts` group."""
 
@@ -114,6 +133,23 @@ def register(main: click.Group) -> None:
             click.echo(f"... and {len(report.refused) - 1000} more refused rows", err=True)
         _summary(report)
 
+    @conflicts.command("index")
+    @click.option("--rebuild", is_flag=True, help="Build from the database even when a snapshot is there.")
+    @pass_state
+    def index(state: CliState, rebuild: bool) -> None:
+        """Load (or build) the conflict index and write its snapshot to DATA_DIR, e.g. after an import."""
+        services = state.services()
+        engine = engine_for(services.cache, services.engine)
+        if engine.snapshot_path is None:
+            raise click.ClickException("no data directory for the snapshot")
+        if rebuild:
+            engine.snapshot_path.unlink(missing_ok=True)
+        _load_index(services)
+        written = "save" in engine.timings or engine.save(services.engine)
+        click.echo(f"conflict index: {len(engine.index)} names, {engine.loaded_from} in "
+                   f"{engine.timings.get('load', 0.0):.1f} s; snapshot "
+                   f"{'written to' if written else 'left as it was at'} {engine.snapshot_path}")
+
     @conflicts.command("check")
     @click.argument("names", nargs=-1)
     @click.option("--file", "file", type=click.Path(path_type=Path), default=None,
@@ -140,6 +176,7 @@ def register(main: click.Group) -> None:
             if problem := text_problem(name, name=True) or text_problem(id_number):
                 raise click.UsageError(f"name {number}: {t(problem, 'en')}")
         services = state.services()
+        _load_index(services)
         for start in range(0, len(queries), CHECK_CHUNK):
             chunk = queries[start:start + CHECK_CHUNK]
             with services.session() as session:

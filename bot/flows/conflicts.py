@@ -11,13 +11,15 @@ with `t("conflict.role.<role>")`. Hits come in bands (`Hit.band`: 0 identical, 1
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.flows.matching.engine import ConflictEngine, Found, Reader, engine_for
+from bot.flows.errors import IndexLoading
+from bot.flows.matching.engine import ConflictEngine, Found, IndexNotReady, Progress, Reader, engine_for
 from bot.i18n import t
 from storage.audit import AUDIT_LOCK
 from storage.db import advisory_xact_lock
@@ -55,6 +57,8 @@ PARTIES_LOCK = AUDIT_LOCK
 DEFAULT_MAX_HITS = 25
 # `max_hits=None` ("show all") still stops somewhere: this many candidates are scored.
 ALL_FETCH = 1000
+# A check that has to load an index of this many parties itself says "checking…" first.
+LOAD_NOTICE_MIN = 20_000
 
 
 def why_text(reasons: Sequence[str], locale: str = "en") -> str:
@@ -62,9 +66,30 @@ def why_text(reasons: Sequence[str], locale: str = "en") -> str:
     return "; ".join(t(f"conflict.why.{code}", locale) for code in reasons)
 
 
-def warm_up(bind: Engine, *, cache: dict) -> None:
-    """Build this process's index now (start-up) instead of on the first check."""
-    engine_for(cache).catch_up(bind)
+def warm_up(bind: Engine, *, cache: dict, on_progress: Callable[[Progress], None] | None = None) -> None:
+    """Load this process's index now (start-up) instead of on the first check."""
+    engine_for(cache, bind).ensure_ready(bind, on_progress=on_progress)
+
+
+def index_loading(bind: Engine, *, cache: dict | None) -> Progress | None:
+    """How far the index load has come while it is loading; None when a check can run at once.
+
+    A check arriving meanwhile waits for the whole index (never a partial one): callers show
+    "checking…" with this estimate first.
+    """
+    if cache is None:
+        return None
+    engine = engine_for(cache, bind)
+    if engine.loaded:
+        return None
+    if engine.loading:
+        return engine.progress
+    with Reader(bind) as db:       # nobody has started: this check will load, is that long?
+        names = list(db.rows("SELECT MAX(id) FROM parties"))[0][0] or 0
+    if names < LOAD_NOTICE_MIN:
+        return None
+    has_file = engine.snapshot_path is not None and engine.snapshot_path.exists()
+    return Progress(phase="snapshot" if has_file else "build", started=time.monotonic())
 
 
 def record_party(session: Session, *, name: str, role: str, kind: str | None = None,
@@ -129,7 +154,8 @@ def _firm_hits(engine: ConflictEngine, query: str, people: Sequence[tuple[str, i
 
 def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequence[str] = (),
                      cache: dict | None = None, locale: str | None = "en",
-                     max_hits: int | None = DEFAULT_MAX_HITS, interests: bool = False) -> list[QueryResult]:
+                     max_hits: int | None = DEFAULT_MAX_HITS, interests: bool = False,
+                     wait: float | None = None) -> list[QueryResult]:
     """For each name (in order), the recorded parties it may conflict with.
 
     `id_numbers` are searched exactly (blind index) and their hits added to every query
@@ -140,9 +166,14 @@ def search_conflicts(session: Session, *, names: Sequence[str], id_numbers: Sequ
     band; the cap (`max_hits`, None for all) cuts the weakest first and `QueryResult.more` counts them.
     The firm's own people are searched too: active staff (role "staff") always, the interests staff
     declared (role "interest_<kind>") only when `interests` is set, which callers do for partners only.
+    While another thread loads the index the check waits for all of it (at most `wait` seconds, then
+    `IndexLoading` says when to retry); it never searches a partial index.
     """
-    engine = engine_for(cache)
-    engine.catch_up(session.get_bind())
+    engine = engine_for(cache, session.get_bind())
+    try:
+        engine.catch_up(session.get_bind(), wait=wait)
+    except IndexNotReady as exc:
+        raise IndexLoading(seconds=exc.seconds) from None
     keyring = keyring_of(session.get_bind().dialect)
     people = _firm_people(session.get_bind(), interests=interests)
     results = []

@@ -55,3 +55,9 @@ class ConfidentialChannelRefused(DomainError):
     """A confidential post to a channel shared with another organisation was refused."""
 
     key = "error.external_channel"
+
+
+class IndexLoading(DomainError):
+    """The conflict index is still loading; params: seconds (when to try again)."""
+
+    key = "conflict.index_loading"

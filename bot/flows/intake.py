@@ -82,13 +82,14 @@ def results_json(results: Sequence[QueryResult], groups: Sequence[str]) -> list[
 
 
 def check_names(session: Session, *, actor: Actor, names: Sequence[str],
-                cache: dict[str, Any] | None, show_all: bool = False) -> list[dict[str, Any]]:
+                cache: dict[str, Any] | None, show_all: bool = False,
+                wait: float | None = None) -> list[dict[str, Any]]:
     """`/conflict`: search names for conflicts (partners, lawyers and assistants only)."""
     if not policy.can_check_conflicts(actor):
         raise PermissionDenied()
     results = search_conflicts(session, names=list(names), cache=cache, locale=None,
                                max_hits=None if show_all else DEFAULT_MAX_HITS,
-                               interests=policy.can_see_staff_interests(actor))
+                               interests=policy.can_see_staff_interests(actor), wait=wait)
     audit.record(session, actor=actor.audit_name, action="conflict_search", entity="conflict",
                  fields=["names"])
     return results_json(results, ["name"] * len(names))

@@ -10,6 +10,7 @@ from bot.blocks import intake as ui
 from bot.deps import AppDeps, SubcommandCall
 from bot.errors import require_actor
 from bot.flows import intake, policy, staff_interests
+from bot.flows.conflicts import index_loading
 from bot.flows.errors import PermissionDenied
 from bot.flows.intake_form import split_names
 from bot.i18n import t
@@ -17,6 +18,9 @@ from bot.ids import Command
 from bot.slack_text import escape
 
 MAX_NAMES = 20
+# A check arriving while the index loads waits this long (after a "checking…" reply), then says
+# when to retry.
+LOADING_WAIT = 120.0
 ALL_FLAG = "--all"
 # Kinds of interest as typed (English code or Chinese word).
 INTEREST_KINDS = {"relative": "relative", "亲属": "relative", "directorship": "directorship", "任职": "directorship",
@@ -46,9 +50,12 @@ def register(app: App, deps: AppDeps) -> None:
             respond(text=t("intake.conflict.too_many", actor.locale, max=MAX_NAMES),
                     response_type="ephemeral")
             return
+        loading = index_loading(services.engine, cache=services.cache)
+        if loading is not None:
+            respond(text=t("conflict.loading", actor.locale, seconds=loading.eta()), response_type="ephemeral")
         with services.session() as session:
             results = intake.check_names(session, actor=actor, names=names, cache=services.cache,
-                                         show_all=show_all)
+                                         show_all=show_all, wait=LOADING_WAIT)
         reply, blocks = ui.conflict_reply(results, actor.locale, show_all=show_all)
         respond(text=reply, blocks=blocks, response_type="ephemeral")
 

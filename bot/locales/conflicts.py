@@ -55,4 +55,10 @@ MESSAGES = {
     "conflict.import.bad_resident_id": {"en": "id_number is an 18-character resident ID with a wrong check character or birth date (ISO 7064 MOD 11-2)", "zh-CN": "证件号码为 18 位身份证号，但校验码或出生日期有误（ISO 7064 MOD 11-2）"},
     "conflict.import.bad_text": {"en": "column {column} holds a control character (such as NUL), a broken character, or (in a name) a text-direction override", "zh-CN": "{column} 列含有控制字符（如 NUL）、损坏的字符，或（名称中）文字方向控制字符"},
     "conflict.check.no_names": {"en": "give at least one name (arguments or --file)", "zh-CN": "请至少提供一个名称（参数或 --file）"},
+    "conflict.loading": {"en": ":hourglass_flowing_sand: Checking… the conflict index is still loading after a restart (about {seconds} s). The answer follows here once the whole index is ready.",
+                         "zh-CN": ":hourglass_flowing_sand: 检索中……系统刚重启，冲突索引仍在加载（约 {seconds} 秒）。索引完整加载后，结果会显示在这里。"},
+    "conflict.check.loading": {"en": "checking… loading the conflict index ({phase}) {percent}%",
+                               "zh-CN": "检索中……正在加载冲突索引（{phase}）{percent}%"},
+    "conflict.index_loading": {"en": "The conflict index is still loading after a restart, so no check was run. Please try again in about {seconds} s.",
+                                     "zh-CN": "系统刚重启，冲突索引仍在加载，本次未执行检索。请约 {seconds} 秒后重试。"},
 }

@@ -141,7 +141,8 @@ class NameIndex:
         for key in exact_keys(f) | trade_keys(f):
             self._file(self.exact, key_hash(key), slot)
         if not f.han:
-            for word in set(f.core.split()) | set(f.latin.split()):
+            # Vocabulary ids in word order, never hash order: every process builds the same index.
+            for word in sorted(set(f.core.split()) | set(f.latin.split())):
                 self._word_id(word)
                 self._file(self.words, key_hash(word), slot)
         elif long_han:
@@ -163,6 +164,52 @@ class NameIndex:
         """Whether a slot still describes its party."""
         limit = self.dead_before.get(self.party[slot])
         return limit is None or slot >= limit
+
+    # ---- persisting ----------------------------------------------------------------------------
+    MAPS = ("exact", "words", "chars", "variants")
+
+    def freeze(self) -> dict[str, array | bytes | list[str]]:
+        """A consistent copy of everything the index holds, as named arrays and string lists.
+
+        Cheap enough to take under the engine's lock: the static map parts are replaced, never
+        changed, by `MultiMap.build`; the rest is copied.
+        """
+        if self.bulk:
+            raise RuntimeError("the index is still bulk loading")
+        n = len(self.party)
+        out: dict[str, array | bytes | list[str]] = {}
+        for name in self.MAPS:
+            mm: MultiMap = getattr(self, name)
+            out[f"{name}.keys"], out[f"{name}.vals"] = mm.keys, mm.vals
+            out[f"{name}.dkeys"], out[f"{name}.dvals"] = mm.delta_pairs()
+        dead = sorted(self.dead_before.items())
+        out.update({
+            "party": self.party[:n], "alias": self.alias[:n], "flags": bytes(self.flags[:n]),
+            "latin": [x or "" for x in self.latin[:n]], "hancore": [x or "" for x in self.hancore[:n]],
+            "vocab": self.vocab[:], "dead.party": array("i", (p for p, _ in dead)),
+            "dead.slot": array("i", (s for _, s in dead)),
+        })
+        return out
+
+    @classmethod
+    def thaw(cls, normalizer: Normalizer, parts: dict[str, array | bytes | list[str]]) -> NameIndex:
+        """An index from what `freeze` returned (read back from a verified snapshot)."""
+        index = cls(normalizer)
+        for name in cls.MAPS:
+            setattr(index, name, MultiMap.restored(parts[f"{name}.keys"], parts[f"{name}.vals"],  # type: ignore[arg-type]
+                                                   parts[f"{name}.dkeys"], parts[f"{name}.dvals"]))  # type: ignore[arg-type]
+        index.party, index.alias = parts["party"], parts["alias"]  # type: ignore[assignment]
+        index.flags = bytearray(parts["flags"])  # type: ignore[arg-type]
+        index.latin = [x or None for x in parts["latin"]]  # type: ignore[union-attr]
+        index.hancore = [x or None for x in parts["hancore"]]  # type: ignore[union-attr]
+        index.vocab = list(parts["vocab"])  # type: ignore[arg-type]
+        index.vocab_ids = {w: i for i, w in enumerate(index.vocab)}
+        index.dead_before = dict(zip(parts["dead.party"], parts["dead.slot"], strict=True))  # type: ignore[arg-type]
+        n = len(index.party)
+        if not (len(index.alias) == len(index.flags) == len(index.latin) == len(index.hancore) == n):
+            raise ValueError("inconsistent snapshot")
+        index.bulk = False
+        return index
 
     # ---- finding -----------------------------------------------------------------------------
     def expansions(self, word: str) -> set[str]:
@@ -236,9 +283,14 @@ class NameIndex:
             return set()
         counts = sorted((self.chars.count(key_hash(ch)), ch) for ch in set(q.core))
         slots: set[int] = set()
-        for size, ch in counts[:2]:
-            if 0 < size <= ANCHOR_CAP:
-                slots.update(self.chars.get(key_hash(ch)))
+        if len(counts) >= 3 and counts[2][0] <= ANCHOR_CAP:
+            # One edit loses at most one of three distinct characters: a slot holds two of the rarest three.
+            a, b, c = (set(self.chars.get(key_hash(ch))) for _size, ch in counts[:3])
+            slots = (a & b) | (a & c) | (b & c)
+        else:
+            for size, ch in counts[:2]:
+                if 0 < size <= ANCHOR_CAP:
+                    slots.update(self.chars.get(key_hash(ch)))
         ordered = sorted(slots)
         choices = [self.hancore[s] or "" for s in ordered]
         return {ordered[i] for _c, _d, i in process.extract(q.core, choices, scorer=Levenshtein.distance,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from hashlib import blake2b
 
 SLOT_BITS = 27
 SLOT_MASK = (1 << SLOT_BITS) - 1
@@ -12,8 +13,13 @@ MERGE_AFTER = 200_000
 
 
 def key_hash(text: str) -> int:
-    """A 36-bit in-process hash of a key (collisions only cost a wasted comparison)."""
-    return hash(text) & HASH_MASK
+    """A 36-bit hash of a key, the same in every process (collisions only cost a wasted comparison).
+
+    Never Python's `hash()`: it changes with PYTHONHASHSEED, and a persisted index must mean the
+    same thing in every process that loads it.
+    """
+    return int.from_bytes(blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "little") & HASH_MASK
 
 
 class MultiMap:
@@ -68,6 +74,26 @@ class MultiMap:
         if extra:
             return list(self.vals[lo:hi]) + extra
         return self.vals[lo:hi]
+
+    def delta_pairs(self) -> tuple[array[int], array[int]]:
+        """The recent additions as parallel (hash, value) arrays (for a snapshot)."""
+        hs, vs = array("q"), array("i")
+        for h, values in self.delta.items():
+            for v in values:
+                hs.append(h)
+                vs.append(v)
+        return hs, vs
+
+    @classmethod
+    def restored(cls, keys: array[int], vals: array[int], delta_keys: array[int],
+                 delta_vals: array[int]) -> MultiMap:
+        """A map from a snapshot's sorted static part and its recent additions."""
+        mm = cls()
+        mm.keys, mm.vals, mm._staged = keys, vals, None
+        for h, v in zip(delta_keys, delta_vals, strict=True):
+            mm.delta.setdefault(h, []).append(v)
+        mm.delta_size = len(delta_vals)
+        return mm
 
     def nbytes(self) -> int:
         """Approximate memory of the static part."""
