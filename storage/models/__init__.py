@@ -5,6 +5,7 @@ from storage.models.audit import AuditEvent
 from storage.models.base import Base, UTCDateTime, now_of, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
 from storage.models.complaints import Complaint, ComplaintEvent, ServiceReview, Survey
+from storage.models.improvements import MatterMoment, ServiceImprovement
 from storage.models.intake import IntakeDraft, IntakeRequest
 from storage.models.interests import StaffInterest
 from storage.models.ledger import Notification
@@ -21,7 +22,7 @@ __all__ = [
     "ArchiveDestruction", "ArchiveDestructionItem", "ArchiveFiling", "ArchiveLoan",
     "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
     "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
-    "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
-    "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ServiceReview", "SlackReceipt", "Staff",
+    "IntakeRequest", "Matter", "MatterMoment", "MatterCounter", "MatterTeamMember", "Notification", "Party",
+    "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ServiceImprovement", "ServiceReview", "SlackReceipt", "Staff",
     "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "now_of", "utcnow",
 ]
