@@ -395,3 +395,27 @@ class ClientEditBlock(StrEnum):
     AUTHORITY = "ce-authority"
     WHAT = "ce-what"
     RECONFIRM_PREFIX = "ce-reconfirm-"
+
+
+class ImprovementAction(StrEnum):
+    """Buttons and inputs of the service-improvement list."""
+
+    DONE = "improve-done"
+    TOLD_CLIENT = "improve-told-client"
+    OWNER = "improve-owner-input"
+    ACTION = "improve-action-input"
+    DUE = "improve-due-input"
+
+
+class ImprovementView(StrEnum):
+    """Modals of the service-improvement list."""
+
+    ADD = "improve-add"
+
+
+class ImprovementBlock(StrEnum):
+    """Blocks of the improvement form."""
+
+    OWNER = "improve-owner"
+    ACTION = "improve-action"
+    DUE = "improve-due"

@@ -250,6 +250,14 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                 t("upkeep.button.log", loc), action_id=A.LOG_CONTACT, value=str(d.client_id))))
     if total > shown:
         blocks.append(context(t("upkeep.digest.more", loc, count=total - shown)))
+    if digest.moments:
+        blocks.append(section(t("moments.digest.section", loc)))
+        for m in digest.moments[:MAX_DIGEST_ITEMS]:
+            blocks.append(section(t(f"moments.digest.{m.kind}", loc, client=name(m.client_id),
+                                    number=escape(m.matter_number), on=m.event_on.isoformat(),
+                                    at=f" {m.at_time}" if m.at_time else ""),
+                                  accessory=button(t("upkeep.button.log", loc), action_id=A.LOG_CONTACT,
+                                                   value=str(m.client_id))))
     if digest.filings:
         blocks.append(section(t("archive.digest.section", loc)))
         for f in digest.filings[:MAX_DIGEST_ITEMS]:
@@ -257,7 +265,7 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                    "archive.digest.item_late" if f.due_on < today else "archive.digest.item")
             blocks.append(section(t(key, loc, number=f.number, due=f.due_on.isoformat()), accessory=button(
                 t("archive.button.file", loc), action_id=ArchiveAction.FILE_OPEN, value=str(f.filing_id))))
-    return t("upkeep.digest.text", loc, count=total + len(digest.filings)), blocks
+    return t("upkeep.digest.text", loc, count=total + len(digest.filings) + len(digest.moments)), blocks
 
 
 def replace_item(blocks: list[Block], *, block_id: str, text: str) -> list[Block]:

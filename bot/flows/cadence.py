@@ -107,11 +107,12 @@ class Digest:
     dates: list[DateItem] = field(default_factory=list)
     cadence_more: int = 0
     filings: list[FilingDue] = field(default_factory=list)
+    moments: list[Any] = field(default_factory=list)  # bot.flows.matter_moments.MomentItem
 
     @property
     def empty(self) -> bool:
         """Nothing to tell."""
-        return not (self.follow_ups or self.cadence or self.dates or self.filings)
+        return not (self.follow_ups or self.cadence or self.dates or self.filings or self.moments)
 
 
 @dataclass(frozen=True)

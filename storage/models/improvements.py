@@ -23,7 +23,7 @@ class ServiceImprovement(Base):
     detail: Mapped[str | None] = mapped_column(String(40))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    action: Mapped[str] = mapped_column(EncryptedText)
+    action: Mapped[str | None] = mapped_column(EncryptedText)
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     created_by: Mapped[str] = mapped_column(String(64))

@@ -22,7 +22,7 @@ def upgrade() -> None:
     sa.Column('detail', sa.String(length=40), nullable=True),
     sa.Column('client_id', sa.Integer(), nullable=True),
     sa.Column('owner_id', sa.Integer(), nullable=True),
-    sa.Column('action', sa.Text(), nullable=False),
+    sa.Column('action', sa.Text(), nullable=True),
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('created_by', sa.String(length=64), nullable=False),
