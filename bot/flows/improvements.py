@@ -18,7 +18,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.flows import policy
 from bot.flows.actor import SYSTEM_JOBS, Actor
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.flows.text_rules import text_problem
@@ -114,7 +113,8 @@ class NewItem:
 
 def add_item(session: Session, *, actor: Actor, item: NewItem, today: date) -> int:
     """A partner adds an item (owner defaults to the partner); InvalidInput names the field."""
-    policy.require_role(actor, Role.PARTNER)
+    if actor.role != Role.PARTNER:
+        raise PermissionDenied("improve.error.partners_only")
     action = " ".join(item.action.split())
     problem = text_problem(action)
     if problem or not action or len(action) > MAX_ACTION:

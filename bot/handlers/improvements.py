@@ -64,7 +64,7 @@ def register(app: App, deps: AppDeps) -> None:
             show_list(call)
         elif verb == "add" and not rest:
             if call.actor.role != "partner":
-                call.respond(text=t("error.permission_denied", locale), response_type="ephemeral")
+                call.respond(text=t("improve.error.partners_only", locale), response_type="ephemeral")
                 return
             call.client.views_open(trigger_id=call.body["trigger_id"],
                                    view=blocks.add_modal(locale=locale, today=local_today(services)))

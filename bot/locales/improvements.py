@@ -55,6 +55,8 @@ MESSAGES = {
     "improve.error.due": {"en": "Give a due date.", "zh-CN": "请填写截止日期。"},
     "improve.error.past_due": {"en": "The due date is in the past.", "zh-CN": "截止日期早于今天。"},
     "improve.error.owner": {"en": "That owner is not an active staff member.", "zh-CN": "该负责人不是在职员工。"},
+    "improve.error.partners_only": {"en": "Only partners add improvement items.",
+                                    "zh-CN": "只有合伙人可以添加改进事项。"},
     "improve.error.not_allowed": {"en": "Only the item's owner or a partner can do that.",
                                   "zh-CN": "只有该事项的负责人或合伙人可以操作。"},
     "improve.error.done_already": {"en": "That item is already done.", "zh-CN": "该事项已完成。"},
