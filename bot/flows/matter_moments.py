@@ -90,7 +90,7 @@ def _candidates(session: Session, *, today: date, days_before: int, days_after: 
         if mid not in judged:
             judged.add(mid)
             out.append(_Candidate(AFTER_JUDGMENT, "matter", mid, mid, on, None))
-    return out
+    return sorted(out, key=lambda c: (c.event_on, c.kind, c.source_id))
 
 
 def _responsible(session: Session, *, matter: Matter, active: set[int]) -> int | None:
