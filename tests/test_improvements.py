@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.flows import churn, client_edit, complaints
 from bot.flows.directory import find_actor
@@ -129,6 +129,32 @@ def test_lost_clients_and_closed_complaints_add_one_item_each(services, clock):
         complaints.close_complaint(session, actor=partner, complaint_id=cid, now=NOW, evaluation="fixed",
                                    root_cause="timeliness")
     assert [(i.cause, i.detail, i.source_id) for i in _items(services)][1:] == [("complaint", "timeliness", cid)]
+
+
+def _low_score_review(services, slack, fake_slack):
+    """Close the matter and record a low survey score; the review's id."""
+    _reply(slack, fake_slack, "U0LAWYER", "matter close 2026-LIT-0001")
+    with services.session() as session:
+        survey_id = session.execute(select(Survey.id)).scalar_one()
+    click_and_wait(slack, "U0LAWYER", SurveyAction.OPEN, str(survey_id), channel="D0LAWYER")
+    view = slack.opened_view()
+    slack.submit("U0LAWYER", view["id"], {SurveyBlock.ABILITY: "5", SurveyBlock.COMMUNICATION: "2",
+                                          SurveyBlock.ATTITUDE: "3", SurveyBlock.RESULT: "5",
+                                          SurveyBlock.COMMENT: "slow"})
+    fake_slack.settle()
+    with services.session() as session:
+        return session.execute(select(ServiceReview.id)).scalar_one()
+
+
+def test_a_review_opened_before_the_list_existed_gets_its_item_when_told(services, slack, fake_slack, clock):
+    clock.set(NOW)
+    _setup(services)
+    review_id = _low_score_review(services, slack, fake_slack)
+    with services.session() as session:
+        session.execute(delete(ServiceImprovement))
+    click_and_wait(slack, "U0PARTNER", ImprovementAction.TOLD_CLIENT, str(review_id))
+    [item] = _items(services)
+    assert (item.cause, item.source_id, item.told_client_at) == ("survey", review_id, NOW)
 
 
 def test_a_low_score_item_is_told_back_to_the_client_from_the_review(services, slack, fake_slack, clock):

@@ -5,6 +5,7 @@ service review opened) each add one item automatically (`cause` + `source_id` un
 repeated step never adds a second); partners add their own. Each item has an owner, an action,
 a due date and a status (open / done). A low score's item records when the improvement was
 told back to the client. Once a quarter partners get the summary (new, done, overdue; by cause).
+Automatic items are due DEFAULT_DUE_DAYS after the (UTC) day they were opened.
 """
 
 from __future__ import annotations
@@ -165,6 +166,8 @@ def told_client(session: Session, *, actor: Actor, review_id: int, now: datetime
     """Record that the improvement of a low-score review was told back to the client."""
     item_id = session.execute(select(ServiceImprovement.id).where(
         ServiceImprovement.cause == "survey", ServiceImprovement.source_id == review_id)).scalar_one_or_none()
+    if item_id is None:  # a review opened before the list existed gets its item now
+        item_id = from_review(session, review_id=review_id, today=now.date(), now=now)
     if item_id is None:
         raise NotFound()
     row = _editable(session, actor=actor, item_id=item_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -32,15 +32,15 @@ def parse_add(text: str, *, today: date) -> flow.NewItem:
     """`[@owner] [YYYY-MM-DD] action`; without a date the item is due in the default period."""
     words = text.split()
     owner = None
-    if words and _MENTION.match(words[0]):
-        owner = _MENTION.match(words.pop(0)).group(1)  # type: ignore[union-attr]
-    due = None
-    if words:
-        due = parse_date_word(words[0])
-        if due is not None:
-            words.pop(0)
-    if due is None:
-        due = date.fromordinal(today.toordinal() + flow.DEFAULT_DUE_DAYS)
+    mentioned = _MENTION.match(words[0]) if words else None
+    if mentioned:
+        owner = mentioned.group(1)
+        words.pop(0)
+    due = parse_date_word(words[0]) if words else None
+    if due is not None:
+        words.pop(0)
+    else:
+        due = today + timedelta(days=flow.DEFAULT_DUE_DAYS)
     return flow.NewItem(owner_slack_id=owner, due_on=due, action=" ".join(words))
 
 
