@@ -456,3 +456,27 @@ class WinbackBlock(StrEnum):
 
     OWNER = "winback-owner"
     DUE_PREFIX = "winback-due-"
+
+
+class ImprovementAction(StrEnum):
+    """Buttons and inputs of the service-improvement list."""
+
+    DONE = "improve-done"
+    TOLD_CLIENT = "improve-told-client"
+    OWNER = "improve-owner-input"
+    ACTION = "improve-action-input"
+    DUE = "improve-due-input"
+
+
+class ImprovementView(StrEnum):
+    """Modals of the service-improvement list."""
+
+    ADD = "improve-add"
+
+
+class ImprovementBlock(StrEnum):
+    """Blocks of the improvement form."""
+
+    OWNER = "improve-owner"
+    ACTION = "improve-action"
+    DUE = "improve-due"

@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     working_hours_end: time = time(18, 0)
     enquiry_response_minutes: int = Field(default=60, ge=1)
     enquiry_nudge_minutes: int = Field(default=45, ge=1)
+    # 004's "ordinary" clients: contact follows the matter (tiers without a cadence rule count too)
+    matter_moment_tiers: list[str] = Field(default_factory=lambda: [Tier.POTENTIAL.value])
+    matter_moment_days_before: int = Field(default=3, ge=0)
+    matter_moment_days_after: int = Field(default=7, ge=0)
 
     @field_validator("cadence")
     @classmethod
@@ -121,6 +125,15 @@ class Settings(BaseSettings):
                         or not all(isinstance(c, str) and c in CONTACT_CHANNELS for c in channels):
                     raise ValueError(f"tier {tier!r} rule {r['rule']!r}: channels must be some of "
                                      f"{', '.join(CONTACT_CHANNELS)}")
+        return value
+
+    @field_validator("matter_moment_tiers")
+    @classmethod
+    def _moment_tiers(cls, value: list[str]) -> list[str]:
+        """Only tiers that can have contact (not lost)."""
+        for tier in value:
+            if tier not in CADENCE_TIERS:
+                raise ValueError(f"unknown tier {tier!r}: tiers are {', '.join(CADENCE_TIERS)}")
         return value
 
     @field_validator("archive_permanent_tiers")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.improvements import told_button
 from bot.blocks.common import (Block, actions, button, confirm_dialog, context, modal, plain, section,
                                text_input)
 from bot.flows.surveys import CsatReport, CsatRow, SurveyInfo
@@ -25,8 +26,9 @@ def ask_blocks(info: SurveyInfo, *, key: str, locale: str, due: str) -> tuple[st
 
 
 def review_blocks(text: str, *, review_id: int, locale: str) -> list[Block]:
-    """The service-review item with its "reviewed" button."""
-    return [section(text), actions(button(t("survey.button.reviewed", locale), action_id=SurveyAction.REVIEWED,
+    """The service-review item with its "told the client" and "reviewed" buttons."""
+    return [section(text), actions(told_button(review_id, locale=locale),
+                                   button(t("survey.button.reviewed", locale), action_id=SurveyAction.REVIEWED,
                                           value=str(review_id)))]
 
 

@@ -250,6 +250,18 @@ def digest_blocks(*, locale: str | None, digest: Digest, names: dict[int, str], 
                          client=name(d.client_id), label=label)
             blocks.append(section(text, accessory=button(
                 t("upkeep.button.log", loc), action_id=A.LOG_CONTACT, value=str(d.client_id))))
+    if digest.moments:  # matter events: contact before filing, before a hearing, after the judgment
+        room = MAX_MESSAGE_BLOCKS - 2 - len(blocks)  # its heading, and the "more" line
+        moments = digest.moments[:max(0, min(MAX_DIGEST_ITEMS, room))]
+        if moments:
+            blocks.append(section(t("moments.digest.section", loc)))
+        for m in moments:
+            blocks.append(section(t(f"moments.digest.{m.kind}", loc, client=name(m.client_id),
+                                    number=escape(m.matter_number), on=m.event_on.isoformat(),
+                                    at=f" {m.at_time}" if m.at_time else ""),
+                                  accessory=button(t("upkeep.button.log", loc), action_id=A.LOG_CONTACT,
+                                                   value=str(m.client_id))))
+        total, shown = total + len(digest.moments), shown + len(moments)
     if digest.filings:  # before the pipeline: a filing has a 3-working-day clock
         room = MAX_MESSAGE_BLOCKS - 2 - len(blocks)  # its heading, and the "more" line
         filings = digest.filings[:max(0, min(MAX_DIGEST_ITEMS, room))]

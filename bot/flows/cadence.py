@@ -111,12 +111,13 @@ class Digest:
     filings: list[FilingDue] = field(default_factory=list)
     prospects: list[Prospect] = field(default_factory=list)
     winback: list[StepDue] = field(default_factory=list)
+    moments: list[Any] = field(default_factory=list)  # bot.flows.matter_moments.MomentItem
 
     @property
     def empty(self) -> bool:
         """Nothing to tell."""
         return not (self.follow_ups or self.cadence or self.dates or self.filings or self.prospects
-                    or self.winback)
+                    or self.winback or self.moments)
 
 
 @dataclass(frozen=True)

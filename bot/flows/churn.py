@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.flows import policy
+from bot.flows import improvements, policy
 from bot.flows.actor import Actor
 from bot.flows.cadence import Quiet
 from bot.flows.clients import teams_of
@@ -94,6 +94,7 @@ def _set_lost(session: Session, *, actor: Actor, client_id: int, reason: str, no
                                               UpkeepAlert.status == OPEN).values(status="closed"))
     audit.record(session, actor=actor.audit_name, action="mark_lost", entity="client",
                  entity_id=client_id, fields=["tier", "status", "lost_reason", "lost_at"])
+    improvements.from_lost(session, client_id=client_id, reason=reason, today=now.date(), now=now)
 
 
 def mark_lost(session: Session, *, actor: Actor, alert_id: int, reason: str | None,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.flows import policy
+from bot.flows import improvements, policy
 from bot.flows.actor import Actor
 from bot.flows.clients import EXACT, normalize_name, search_clients
 from bot.flows.conflicts import record_party
@@ -637,6 +637,8 @@ def change_tier(session: Session, *, actor: Actor, client_id: int, tier: str, re
             client.status, client.lost_at = ClientStatus.LOST.value, now
             client.lost_reason = client.lost_reason or "other"
             fields += ["status", "lost_at", "lost_reason"]
+            improvements.from_lost(session, client_id=client.id, reason=client.lost_reason, today=now.date(),
+                                   now=now)
     elif client.status == ClientStatus.LOST.value:
         client.status, client.lost_at, client.lost_reason = ClientStatus.ACTIVE.value, None, None
         fields += ["status", "lost_at", "lost_reason"]

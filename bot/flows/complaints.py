@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.flows import policy
+from bot.flows import improvements, policy
 from bot.flows.actor import Actor
 from bot.flows.complaint_clocks import ComplaintClocks, clocks_for, next_deadline
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -421,6 +421,7 @@ def close_complaint(session: Session, *, actor: Actor, complaint_id: int, now: d
     _step(session, actor=actor, complaint_id=complaint_id, step="close", now=now,
           fields={"evaluation": evaluation.strip(), "root_cause": root_cause, "closed_at": now},
           note=evaluation.strip())
+    improvements.from_complaint(session, complaint_id=complaint_id, today=now.date(), now=now)
 
 
 def extend(session: Session, *, actor: Actor, complaint_id: int, now: datetime, until: date | None,

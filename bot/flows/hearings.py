@@ -19,7 +19,8 @@ from storage import audit
 from storage.models import ImportantDate, Matter
 from storage.models.enums import MatterStatus
 
-HEARING_KINDS = ("hearing", "deadline")
+HEARING_KINDS = ("hearing", "deadline", "filing", "judgment")
+PAST_ALLOWED = ("judgment",)  # a judgment is recorded once it is given
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
 
 
@@ -41,7 +42,8 @@ class Hearing:
 
 
 KIND_WORDS = {"hearing": "hearing", "开庭": "hearing", "庭审": "hearing", "deadline": "deadline",
-              "期限": "deadline", "截止": "deadline"}
+              "期限": "deadline", "截止": "deadline", "filing": "filing", "立案": "filing", "起诉": "filing",
+              "judgment": "judgment", "judgement": "judgment", "判决": "judgment"}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
@@ -120,7 +122,7 @@ def add_hearing(session: Session, *, actor: Actor, hearing: Hearing, today: date
     client = editable_client(session, actor=actor, client_id=matter.client_id)
     if hearing.kind not in HEARING_KINDS:
         raise InvalidInput("intake.error.choice", field="kind")
-    if hearing.on < today:
+    if hearing.on < today and hearing.kind not in PAST_ALLOWED:
         raise InvalidInput("client_edit.error.past_date", field="on")
     for name, value in (("authority", hearing.authority), ("what", hearing.what)):
         problem = text_problem(value, name=name == "authority") if value else None

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.flows import policy
+from bot.flows import improvements, policy
 from bot.flows.actor import SYSTEM_JOBS, Actor
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.settings import Settings
@@ -192,6 +192,7 @@ def record_answers(session: Session, *, actor: Actor, survey_id: int, scores: di
         review_id = review.id
         audit.record(session, actor=actor.audit_name, action="open", entity="service_review",
                      entity_id=review.id, fields=["survey_id", "low_dimensions"])
+        improvements.from_review(session, review_id=review.id, today=now.date(), now=now)
     return Recorded(matter_number=info.matter_number, average=sum(values) / len(values), review_id=review_id)
 
 

@@ -94,9 +94,9 @@ MESSAGES = {
     "client_edit.hearing_added": {"en": "Added a {kind} on {when} to `{matter}` (*{client}*).",
                                   "zh-CN": "已为 `{matter}`（*{client}*）添加{kind}：{when}。"},
     "client_edit.hearing_usage": {
-        "en": "Write `/hearing MATTER [deadline] 2026-12-15 09:30 COURT; what`, e.g. "
+        "en": "Write `/hearing MATTER [deadline|filing|judgment] 2026-12-15 09:30 COURT; what`, e.g. "
               "`/hearing 2026-LIT-0001 2026-12-15 09:30 Haidian Court; first hearing`.",
-        "zh-CN": "格式：`/hearing 案号 [期限] 2026-12-15 09:30 法院; 事项`，例如 "
+        "zh-CN": "格式：`/hearing 案号 [期限|立案|判决] 2026-12-15 09:30 法院; 事项`，例如 "
                  "`/hearing 2026-LIT-0001 2026-12-15 09:30 海淀法院; 第一次开庭`。"},
     "client_edit.reconfirm.title": {"en": "Re-confirm client details — {quarter}",
                                     "zh-CN": "客户信息季度确认 — {quarter}"},

@@ -8,7 +8,7 @@ MESSAGES = {
             "*/conflict* NAME[; NAME…] — private conflict check (`--all` lists every hit)\n"
             "*/note* CLIENT: text — record a contact (`next: … fri` adds a follow-up)\n"
             "*/client* NAME — the client's profile card (Edit, hearings, tier; `/client` alone: list, search, export)\n"
-            "*/hearing* MATTER [deadline] 2026-12-15 09:30 COURT; what — add a hearing or deadline\n"
+            "*/hearing* MATTER [deadline|filing|judgment] 2026-12-15 09:30 COURT; what — add a hearing or deadline\n"
             "*/complaint* — record a client complaint (`/complaint list` for partners)\n"
             "*/archive* borrow|file|status MATTER — records and archive (`/archive help`)\n"
             "*/enquiry* — log a new enquiry (or \"Log as enquiry\" on any message)\n"
@@ -18,14 +18,15 @@ MESSAGES = {
             "*/lawcrm matter close* NUMBER — close a matter (schedules the satisfaction survey)\n"
             "*/lawcrm matter reopen* NUMBER — undo a close (partner or lead lawyer)\n"
             "*/lawcrm stats* — client satisfaction (CSAT), enquiry conversion and response time, for partners\n"
-            "*/lawcrm handover* @PERSON — hand a leaving lawyer's clients and matters over (partners)"
+            "*/lawcrm handover* @PERSON — hand a leaving lawyer's clients and matters over (partners)\n"
+            "*/lawcrm improve* list|add|done — the service-improvement list (partners add items)"
         ),
         "zh-CN": (
             "*/intake* — 新客户或新案件：利益冲突检索，然后提交合伙人审批\n"
             "*/conflict* 名称[; 名称…] — 私下进行利益冲突检索（`--all` 列出全部命中）\n"
             "*/note* 客户: 内容 — 记录一次联系（`next: … 周五` 可添加跟进任务）\n"
             "*/client* 名称 — 查看客户档案（编辑、开庭、客户等级；只输入 `/client`：列表、搜索、导出）\n"
-            "*/hearing* 案号 [deadline] 2026-12-15 09:30 法院; 事项 — 添加开庭或期限\n"
+            "*/hearing* 案号 [deadline|filing|judgment] 2026-12-15 09:30 法院; 事项 — 添加开庭或期限\n"
             "*/complaint* — 登记客户投诉（合伙人可用 `/complaint list`）\n"
             "*/archive* borrow|file|status 案号 — 档案管理（`/archive help`）\n"
             "*/enquiry* — 登记新咨询（或在任意消息上使用“Log as enquiry”）\n"
@@ -35,7 +36,8 @@ MESSAGES = {
             "*/lawcrm matter close* 案号 — 结案（并安排满意度回访）\n"
             "*/lawcrm matter reopen* 案号 — 撤销结案（合伙人或主办律师）\n"
             "*/lawcrm stats* — 客户满意度、咨询转化率与响应时间统计（合伙人可见）\n"
-            "*/lawcrm handover* @人员 — 交接离职律师的客户和案件（合伙人）"
+            "*/lawcrm handover* @人员 — 交接离职律师的客户和案件（合伙人）\n"
+            "*/lawcrm improve* list|add|done — 服务改进清单（合伙人添加事项）"
         ),
     },
     "help.unknown_subcommand": {

@@ -104,6 +104,8 @@ MESSAGES = {
     "upkeep.kind.anniversary": {"en": "company anniversary", "zh-CN": "成立纪念日"},
     "upkeep.kind.hearing": {"en": "hearing", "zh-CN": "开庭"},
     "upkeep.kind.deadline": {"en": "deadline", "zh-CN": "期限"},
+    "upkeep.kind.filing": {"en": "filing", "zh-CN": "立案"},
+    "upkeep.kind.judgment": {"en": "judgment", "zh-CN": "判决"},
     # --- digest ---
     "upkeep.digest.title": {"en": "Your day — {day}", "zh-CN": "今日提醒 — {day}"},
     "upkeep.digest.text": {"en": "Your morning digest: {count} items.", "zh-CN": "今日提醒：共 {count} 项。"},

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.client_edit import reconfirm_blocks
 from bot.blocks.upkeep import ALERTS_PER_MESSAGE, alert_blocks, digest_blocks
-from bot.flows import churn, notes, reconfirm
+from bot.flows import churn, matter_moments, notes, reconfirm
 from bot.flows.cadence import DuePlan, Rules, compute_due
 from bot.flows.actor import SYSTEM_JOBS
 from bot.flows.workdays import WorkCalendar
@@ -165,6 +165,7 @@ def plan_daily(ctx: JobContext) -> DailyReport:
         if not claim_day(session, key=f"daily:{today.isoformat()}", now=now):
             return DailyReport(day=today, skipped="already_done")
         plan = compute_due(session, today=today, cal=cal, rules=rules_from(settings))
+        matter_moments.add_to_plan(session, plan=plan, settings=settings)
         report = enqueue_plan(session, plan=plan, settings=settings, cal=cal, now=now)
         report.reconfirm_lists = enqueue_reconfirm(session, today=today, settings=settings, cal=cal,
                                                    now=now)

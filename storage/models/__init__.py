@@ -6,6 +6,7 @@ from storage.models.base import Base, UTCDateTime, now_of, utcnow
 from storage.models.clients import Client, ClientContact, ClientTeamMember, ImportantDate
 from storage.models.complaints import Complaint, ComplaintEvent, ServiceReview, Survey
 from storage.models.enquiries import Enquiry, WinbackPlan, WinbackStep
+from storage.models.improvements import MatterMoment, ServiceImprovement
 from storage.models.intake import IntakeDraft, IntakeRequest
 from storage.models.interests import StaffInterest
 from storage.models.ledger import Notification
@@ -22,8 +23,8 @@ __all__ = [
     "ArchiveDestruction", "ArchiveDestructionItem", "ArchiveFiling", "ArchiveLoan",
     "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
     "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "Enquiry", "FollowUp", "ImportantDate",
-    "IntakeDraft", "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
-    "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ServiceReview", "SlackReceipt", "Staff",
-    "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "WinbackPlan",
-    "WinbackStep", "now_of", "utcnow",
+    "IntakeDraft", "IntakeRequest", "Matter", "MatterCounter", "MatterMoment", "MatterTeamMember",
+    "Notification", "Party", "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest",
+    "ServiceImprovement", "ServiceReview", "SlackReceipt", "Staff", "StaffAssistant", "StaffInterest",
+    "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "WinbackPlan", "WinbackStep", "now_of", "utcnow",
 ]
