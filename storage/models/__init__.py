@@ -13,6 +13,7 @@ from storage.models.matters import Matter, MatterCounter, MatterTeamMember
 from storage.models.notes import ContactNote, FollowUp
 from storage.models.parties import Party, PartyAlias
 from storage.models.privacy import ConsentRecord, PrivacyRequest
+from storage.models.reports import ProgressReport
 from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
@@ -22,6 +23,6 @@ __all__ = [
     "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
     "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
     "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
-    "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ServiceReview", "SlackReceipt", "Staff",
+    "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ProgressReport", "ServiceReview", "SlackReceipt", "Staff",
     "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "now_of", "utcnow",
 ]
