@@ -395,3 +395,15 @@ class ClientEditBlock(StrEnum):
     AUTHORITY = "ce-authority"
     WHAT = "ce-what"
     RECONFIRM_PREFIX = "ce-reconfirm-"
+
+
+class ProgressReportAction(StrEnum):
+    """Buttons of the progress-report DM."""
+
+    SENT = "progress-report-sent"
+
+
+class ProgressReportBlock(StrEnum):
+    """Block ids of the progress-report DM."""
+
+    ACTIONS = "progress-report-actions"
