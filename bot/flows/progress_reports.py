@@ -29,6 +29,9 @@ from storage.once import insert_once
 LANGUAGES = ("en", "zh-CN")
 MONTHLY_TIERS = (Tier.STRATEGIC.value, Tier.CORE.value)
 EVENT_TIERS = (Tier.POTENTIAL.value,)
+# After downtime the month's reports still go out this many days after its first working day
+# (and not later: a client who became core mid-month gets next month's report).
+MONTHLY_CATCH_UP = timedelta(days=7)
 # A key event older than this when first seen (downtime, a back-dated hearing) gets no report.
 EVENT_LOOKBACK = timedelta(days=14)
 # An event report covers this many days up to the event.
@@ -132,8 +135,9 @@ def due_reports(session: Session, *, today: date, cal: WorkCalendar) -> list[Due
 
 
 def _monthly_due(session: Session, *, today: date, cal: WorkCalendar) -> list[DueReport]:
-    """Strategic and core clients with an open matter, from the month's first working day on."""
-    if today < first_working_day(cal, today.year, today.month):
+    """Strategic and core clients with an open matter, on the month's first working day (or a week after)."""
+    first = first_working_day(cal, today.year, today.month)
+    if not first <= today <= first + MONTHLY_CATCH_UP:
         return []
     end = today.replace(day=1) - timedelta(days=1)
     start = end.replace(day=1)
