@@ -380,6 +380,7 @@ class ClientEditBlock(StrEnum):
     REFERRER_CLIENT = "ce-referrer-client"
     REFERRER_STAFF = "ce-referrer-staff"
     CHANNEL = "ce-channel"
+    LANGUAGE = "ce-language"
     VALUES = "ce-values"
     TAGS = "ce-tags"
     ALIASES = "ce-aliases"

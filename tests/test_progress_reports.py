@@ -207,3 +207,22 @@ def test_a_lawyer_who_does_not_serve_the_client_cannot_mark_it_sent(services, sl
     with services.session() as session:
         assert session.get(ProgressReport, report_id).sent_to_client_at is None
         assert session.execute(select(ContactNote)).scalars().all() == []
+
+
+def test_the_client_edit_form_sets_the_language_of_reports(services, slack, fake_slack):
+    from bot.ids import ClientEditAction as CE
+    from bot.ids import ClientEditBlock as CB
+
+    make_staff(services, "U0LEAD", "lawyer")
+    core = make_client(services, "Core Ltd", tier="core", team={"U0LEAD": "lead_lawyer"})
+    slack.click("U0LEAD", CE.EDIT, str(core))
+    view_id = fake_slack.wait_for("views.update")[0].answer["view"]["id"]
+    view = fake_slack.views[view_id]
+    assert CB.LANGUAGE in {b.get("block_id") for b in view["blocks"]}
+    sent = slack.submit("U0LEAD", view_id, {CB.NAME: "Core Ltd", CB.LANGUAGE: "fr"})
+    assert set(sent.json["errors"]) == {CB.LANGUAGE}
+    sent = slack.submit("U0LEAD", view_id, {CB.NAME: "Core Ltd", CB.LANGUAGE: "zh-CN"})
+    assert "response_action" not in sent.json, sent.json
+    fake_slack.settle()
+    with services.session() as session:
+        assert session.get(Client, core).language == "zh-CN"
