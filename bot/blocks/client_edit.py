@@ -24,8 +24,8 @@ FIELD_BLOCKS = {
     "phone": B.PHONE, "email": B.EMAIL, "address": B.ADDRESS, "legal_representative": B.LEGAL_REP,
     "industry": B.INDUSTRY, "company_size": B.SIZE, "decision_maker": B.DECISION_MAKER,
     "source_channel": B.SOURCE, "referrer": B.REFERRER, "referrer_client_id": B.REFERRER_CLIENT,
-    "referrer_staff_id": B.REFERRER_STAFF, "preferred_channel": B.CHANNEL, "language": B.LANGUAGE, "values": B.VALUES,
-    "tags": B.TAGS, "aliases": B.ALIASES,
+    "referrer_staff_id": B.REFERRER_STAFF, "preferred_channel": B.CHANNEL, "values": B.VALUES,
+    "tags": B.TAGS, "aliases": B.ALIASES, "language": B.LANGUAGE,
 }
 HEARING_BLOCKS = {"kind": B.KIND, "on": B.ON, "at": B.AT, "authority": B.AUTHORITY, "what": B.WHAT,
                   "matter": B.MATTER}

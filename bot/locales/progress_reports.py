@@ -34,8 +34,8 @@ MESSAGES = {
     "progress.dm.file_comment": {"en": "Draft progress report for {client} ({period}).",
                                  "zh-CN": "{client} 的进展报告草稿（{period}）。"},
     "progress.dm.text": {
-        "en": "A progress report for *{client}* is due ({period}): its draft ({language}) is the DOCX file in this conversation. "
-              "Edit it, send it to the client, then press *Sent to the client*.",
+        "en": "A progress report for *{client}* is due ({period}): its draft ({language}) is the DOCX "
+              "file in this conversation. Edit it, send it to the client, then press *Sent to the client*.",
         "zh-CN": "*{client}* 的进展报告已到期（{period}）：草稿为本对话中的 DOCX 文件，语言为{language}。"
                  "请修改后发送给客户，然后点击“已发送给客户”。"},
     "progress.dm.sent_button": {"en": "Sent to the client", "zh-CN": "已发送给客户"},

@@ -23,6 +23,7 @@ __all__ = [
     "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
     "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "FollowUp", "ImportantDate", "IntakeDraft",
     "IntakeRequest", "Matter", "MatterCounter", "MatterTeamMember", "Notification", "Party",
-    "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ProgressReport", "ServiceReview", "SlackReceipt", "Staff",
+    "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest", "ProgressReport", "ServiceReview",
+    "SlackReceipt", "Staff",
     "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "now_of", "utcnow",
 ]
