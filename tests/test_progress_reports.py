@@ -226,3 +226,21 @@ def test_the_client_edit_form_sets_the_language_of_reports(services, slack, fake
     fake_slack.settle()
     with services.session() as session:
         assert session.get(Client, core).language == "zh-CN"
+
+
+def test_a_failed_upload_is_retried_by_the_ledger_and_shared_once(services, fake_slack, clock):
+    clock.set(DEC_1)
+    make_staff(services, "U0LEAD", "lawyer")
+    core = make_client(services, "Core Ltd", tier="core", team={"U0LEAD": "lead_lawyer"})
+    make_matter(services, core, lead="U0LEAD")
+    fake_slack.fail("files.completeUploadExternal", error="internal_error")
+    assert _run(services) == (1, 1)                          # the DM went out, the file did not
+    assert fake_slack.files_shared("D0LEAD") == []
+    clock.advance(minutes=5)
+    assert _run(services) == (0, 1)                          # the ledger retries the upload
+    clock.advance(minutes=5)
+    assert _run(services) == (0, 0)
+    assert len(fake_slack.files_shared("D0LEAD")) == 1 and len(fake_slack.messages_to("U0LEAD")) == 1
+    with services.session() as session:
+        statuses = dict(session.execute(select(Notification.kind, Notification.status)).all())
+    assert statuses == {"progress_report_file": "sent", "progress_report": "sent"}

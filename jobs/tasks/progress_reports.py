@@ -18,6 +18,7 @@ from bot.blocks.progress_report_docx import progress_report_docx
 from bot.blocks.progress_reports import enqueue_report_dm
 from bot.flows import progress_reports as flow
 from bot.flows.actor import Actor
+from bot.flows.errors import DomainError
 from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
 from jobs.registry import JobContext, PeriodicJob
@@ -38,9 +39,12 @@ def plan_progress_reports(ctx: JobContext) -> int:
     for item in due:
         if item.key in done:
             continue
-        with ctx.services.session() as session:  # one report and its notices per transaction
-            if _draft(session, item=item, settings=settings, now=now, cal=cal):
-                drafted += 1
+        try:
+            with ctx.services.session() as session:  # one report and its notices per transaction
+                if _draft(session, item=item, settings=settings, now=now, cal=cal):
+                    drafted += 1
+        except DomainError as exc:  # e.g. the lead no longer serves the client: the next pass tries again
+            log.warning("progress report not drafted", extra={"client_id": item.client_id, "error": exc.key})
     return drafted
 
 
