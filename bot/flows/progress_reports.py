@@ -130,7 +130,7 @@ def lead_lawyer_of(session: Session, *, client_id: int, matter_id: int | None = 
 
 
 def due_reports(session: Session, *, today: date, cal: WorkCalendar) -> list[DueReport]:
-    """Every report due today by the tiers' rules (already drafted ones included: the key decides)."""
+    """The reports due today by the tiers' rules (a drafted one may still be listed: the key decides)."""
     return _monthly_due(session, today=today, cal=cal) + _events_due(session, today=today, cal=cal)
 
 
@@ -142,9 +142,13 @@ def _monthly_due(session: Session, *, today: date, cal: WorkCalendar) -> list[Du
     end = today.replace(day=1) - timedelta(days=1)
     start = end.replace(day=1)
     open_clients = select(Matter.client_id).where(Matter.status == MatterStatus.OPEN.value)
+    prefix = f"progress:%:month:{start:%Y-%m}"
+    drafted = set(session.execute(select(ProgressReport.client_id).where(ProgressReport.key.like(prefix))).scalars())
     due = []
     for cid in session.execute(select(Client.id).where(Client.tier.in_(MONTHLY_TIERS),
                                                        Client.id.in_(open_clients)).order_by(Client.id)).scalars():
+        if cid in drafted:  # drafted already: no need to look up its lawyer every pass of the week
+            continue
         lawyer = lead_lawyer_of(session, client_id=cid)
         if lawyer is not None:
             due.append(DueReport(key=f"progress:{cid}:month:{start:%Y-%m}", client_id=cid, lawyer_id=lawyer,
