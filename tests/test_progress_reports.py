@@ -244,3 +244,25 @@ def test_a_failed_upload_is_retried_by_the_ledger_and_shared_once(services, fake
     with services.session() as session:
         statuses = dict(session.execute(select(Notification.kind, Notification.status)).all())
     assert statuses == {"progress_report_file": "sent", "progress_report": "sent"}
+
+
+def test_sending_one_report_is_not_news_in_the_next(services, slack, fake_slack, clock):
+    make_staff(services, "U0LEAD", "lawyer")
+    small = make_client(services, "Small Co", tier="potential", team={"U0LEAD": "lead_lawyer"})
+    matter = make_matter(services, small, lead="U0LEAD")
+    add_date(services, kind="hearing", on=date(2026, 11, 20), matter_id=matter)
+    add_date(services, kind="hearing", on=date(2026, 11, 25), matter_id=matter)
+    add_note(services, small, "U0LEAD", datetime(2026, 11, 24, 2, 0, tzinfo=UTC), text="explained the ruling")
+    _run(services)                                             # Monday 23 November: after the 20th
+    with services.session() as session:
+        report_id = session.execute(select(ProgressReport.id)).scalar_one()
+    slack.click("U0LEAD", A.SENT, str(report_id), block_id=PB.ACTIONS,
+                message={"channel": "D0LEAD", "ts": "1700000001.000100", "blocks": []})
+    fake_slack.settle()
+    clock.set(datetime(2026, 11, 26, 1, 0, tzinfo=UTC))
+    assert _run(services)[0] == 1                              # after the 25th
+    body = _text(_docs(fake_slack, "D0LEAD")[-1])
+    assert "explained the ruling" in body and "progress report sent" not in body
+    with services.session() as session:
+        assert session.execute(select(ContactNote.text).where(ContactNote.channel == "email")).scalars().all() \
+            == ["progress report sent"]

@@ -238,7 +238,11 @@ def gather(session: Session, *, report_id: int, lawyer: Actor, cal: WorkCalendar
         _read(session, "matter", m.id, "title")
     for note in session.execute(
             select(ContactNote).where(ContactNote.client_id == client.id, ContactNote.occurred_at >= start,
-                                      ContactNote.occurred_at < end)
+                                      ContactNote.occurred_at < end,
+                                      # sending an earlier report is a contact, not news for the client
+                                      ContactNote.id.not_in(select(ProgressReport.contact_note_id).where(
+                                          ProgressReport.client_id == client.id,
+                                          ProgressReport.contact_note_id.is_not(None))))
             .order_by(ContactNote.occurred_at, ContactNote.id)).scalars():
         content.notes.append(NoteLine(on=cal.local_date(note.occurred_at), channel=note.channel, text=note.text))
         _read(session, "contact_note", note.id, "text")
