@@ -379,6 +379,7 @@ class ClientEditBlock(StrEnum):
     REFERRER_CLIENT = "ce-referrer-client"
     REFERRER_STAFF = "ce-referrer-staff"
     CHANNEL = "ce-channel"
+    LANGUAGE = "ce-language"
     VALUES = "ce-values"
     TAGS = "ce-tags"
     ALIASES = "ce-aliases"
@@ -480,3 +481,15 @@ class ImprovementBlock(StrEnum):
     OWNER = "improve-owner"
     ACTION = "improve-action"
     DUE = "improve-due"
+
+
+class ProgressReportAction(StrEnum):
+    """Buttons of the progress-report DM."""
+
+    SENT = "progress-report-sent"
+
+
+class ProgressReportBlock(StrEnum):
+    """Block ids of the progress-report DM."""
+
+    ACTIONS = "progress-report-actions"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -40,6 +41,8 @@ class SlackSender:
         """chat.postMessage tagged with `key` (or chat.update when the payload names a ts to replace)."""
         if channel in self.external_channels:
             raise PermanentFailure("external_channel_refused")
+        if payload.get("file"):
+            return self._upload(channel=channel, payload=payload)
         with _classified():
             if payload.get("update_ts"):  # the message keeps the metadata it was posted with
                 resp = self.client.chat_update(channel=channel, ts=payload["update_ts"],
@@ -52,10 +55,28 @@ class SlackSender:
                 )
         return str(resp["channel"]), str(resp["ts"])
 
+    def _upload(self, *, channel: str, payload: dict[str, Any]) -> tuple[str, str]:
+        """A file payload (`{"text", "file": {"filename", "title", "content_b64"}}`) via files.uploadV2.
+
+        Returns (conversation, file id): the upload has no message ts of its own.
+        """
+        spec = payload["file"]
+        conversation = self._conversation(channel)
+        with _classified():
+            resp = self.client.files_upload_v2(
+                channel=conversation, filename=spec["filename"], title=spec.get("title") or spec["filename"],
+                content=base64.b64decode(spec["content_b64"]), initial_comment=payload.get("text") or None)
+        files = resp.get("files") or [resp.get("file") or {}]
+        return conversation, str(files[0].get("id") or "")
+
     def find_sent(self, *, channel: str, payload: dict[str, Any], key: str,
                   since: datetime) -> tuple[str, str] | None:
-        """(channel, ts) of our message tagged with `key` posted since `since` (its thread for replies)."""
-        if channel in self.external_channels:
+        """(channel, ts) of our message tagged with `key` posted since `since` (its thread for replies).
+
+        A file upload carries no metadata to find it by: an upload whose outcome was lost is
+        uploaded again (a duplicate file, never a lost one).
+        """
+        if channel in self.external_channels or payload.get("file"):
             return None
         conversation = self._conversation(channel)
         for message in self.tagged_messages(conversation, since=since - CLOCK_MARGIN,

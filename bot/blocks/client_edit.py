@@ -25,7 +25,7 @@ FIELD_BLOCKS = {
     "industry": B.INDUSTRY, "company_size": B.SIZE, "decision_maker": B.DECISION_MAKER,
     "source_channel": B.SOURCE, "referrer": B.REFERRER, "referrer_client_id": B.REFERRER_CLIENT,
     "referrer_staff_id": B.REFERRER_STAFF, "preferred_channel": B.CHANNEL, "values": B.VALUES,
-    "tags": B.TAGS, "aliases": B.ALIASES,
+    "tags": B.TAGS, "aliases": B.ALIASES, "language": B.LANGUAGE,
 }
 HEARING_BLOCKS = {"kind": B.KIND, "on": B.ON, "at": B.AT, "authority": B.AUTHORITY, "what": B.WHAT,
                   "matter": B.MATTER}
@@ -128,6 +128,8 @@ def edit_modal(*, locale: str | None, form: ce.EditForm) -> dict[str, Any]:
          "label": plain(t("client_edit.field.referrer_staff", loc)), "element": ref_staff},
         _select(loc, "client_edit.field.channel", block_id=B.CHANNEL, prefix="client_edit.channel",
                 values=ce.CHANNELS, initial=d.preferred_channel),
+        _select(loc, "client_edit.field.language", block_id=B.LANGUAGE, prefix="client_edit.language",
+                values=ce.LANGUAGES, initial=d.language),
         _checkboxes(t("client_edit.field.values", loc), block_id=B.VALUES,
                     options=[option(t(f"client_edit.value.{v}", loc), v) for v in ce.VALUES],
                     chosen=d.values),

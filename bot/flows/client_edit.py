@@ -33,6 +33,7 @@ from storage.types import keyring_of
 GENDERS = ("male", "female", "other")
 SIZES = ("micro", "small", "medium", "large")
 CHANNELS = ("call", "email", "wechat", "meeting")
+LANGUAGES = ("en", "zh-CN")  # of the client's reports (none: the firm default)
 VALUES = ("speed", "cost", "updates")
 MAX_TEXT = 300
 MAX_TAGS = 20
@@ -90,6 +91,7 @@ class Details:
     referrer_client_id: int | None = None
     referrer_staff_id: int | None = None
     preferred_channel: str | None = None
+    language: str | None = None
     values: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
@@ -130,7 +132,7 @@ def load_form(session: Session, *, actor: Actor, client_id: int) -> EditForm:
         company_size=client.company_size, decision_maker=client.decision_maker,
         source_channel=client.source_channel, referrer=client.referrer,
         referrer_client_id=client.referrer_client_id, referrer_staff_id=client.referrer_staff_id,
-        preferred_channel=client.preferred_channel,
+        preferred_channel=client.preferred_channel, language=client.language,
         values=tuple(v for v in prefs.get("values", []) if v in VALUES),
         tags=tuple(client.tags or ()), aliases=tuple(aliases_of(session, client.id)))
     read = [n for n in ("phone", "email", "address", "legal_representative", "decision_maker",
@@ -193,7 +195,7 @@ def parse_details(raw: dict[str, Any], *, kind: str,
         if len(_clean(raw.get(key))) > MAX_TEXT:
             errors[key] = "client_edit.error.too_long"
     choices = (("gender", GENDERS), ("company_size", SIZES), ("source_channel", SOURCES),
-               ("preferred_channel", CHANNELS))
+               ("preferred_channel", CHANNELS), ("language", LANGUAGES))
     for key, allowed in choices:
         if raw.get(key) and raw.get(key) not in allowed:
             errors[key] = "intake.error.choice"
@@ -241,13 +243,14 @@ def parse_details(raw: dict[str, Any], *, kind: str,
         source_channel=source, referrer=referrer,
         referrer_client_id=int(ref_client) if ref_client else None,
         referrer_staff_id=int(ref_staff) if ref_staff else None,
-        preferred_channel=raw.get("preferred_channel") or None, values=values,
+        preferred_channel=raw.get("preferred_channel") or None, language=raw.get("language") or None,
+        values=values,
         tags=tuple(tags), aliases=tuple(aliases)), {}
 
 
 PLAIN_FIELDS = ("name", "gender", "phone", "email", "address", "legal_representative", "industry",
                 "company_size", "decision_maker", "source_channel", "referrer", "referrer_client_id",
-                "referrer_staff_id", "preferred_channel")
+                "referrer_staff_id", "preferred_channel", "language")
 
 
 def kind_of(session: Session, *, client_id: int) -> str:

@@ -15,6 +15,7 @@ from storage.models.matters import Matter, MatterCounter, MatterTeamMember
 from storage.models.notes import ContactNote, FollowUp
 from storage.models.parties import Party, PartyAlias
 from storage.models.privacy import ConsentRecord, PrivacyRequest
+from storage.models.reports import ProgressReport
 from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
@@ -25,6 +26,6 @@ __all__ = [
     "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "Enquiry", "FollowUp", "ImportantDate",
     "IntakeDraft", "IntakeRequest", "Matter", "MatterCounter", "MatterMoment", "MatterTeamMember",
     "Notification", "Party", "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest",
-    "ServiceImprovement", "ServiceReview", "SlackReceipt", "Staff", "StaffAssistant", "StaffInterest",
+    "ProgressReport", "ServiceImprovement", "ServiceReview", "SlackReceipt", "Staff", "StaffAssistant", "StaffInterest",
     "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "WinbackPlan", "WinbackStep", "now_of", "utcnow",
 ]

@@ -49,6 +49,7 @@ class Client(Base):
     tier_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     details_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     details_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(String(10))  # 'en' / 'zh-CN'; None: the firm default
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)
 
