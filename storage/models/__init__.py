@@ -21,11 +21,12 @@ from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
 
 __all__ = [
-    "ArchiveDestruction", "ArchiveDestructionItem", "ArchiveFiling", "ArchiveLoan",
-    "AuditEvent", "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember",
-    "Complaint", "ComplaintEvent", "ConsentRecord", "ContactNote", "Enquiry", "FollowUp", "ImportantDate",
+    "ArchiveDestruction", "ArchiveDestructionItem", "ArchiveFiling", "ArchiveLoan", "AuditEvent",
+    "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember", "Complaint",
+    "ComplaintEvent", "ConsentRecord", "ContactNote", "Enquiry", "FollowUp", "ImportantDate",
     "IntakeDraft", "IntakeRequest", "Matter", "MatterCounter", "MatterMoment", "MatterTeamMember",
     "Notification", "Party", "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest",
-    "ProgressReport", "ServiceImprovement", "ServiceReview", "SlackReceipt", "Staff", "StaffAssistant", "StaffInterest",
-    "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun", "WinbackPlan", "WinbackStep", "now_of", "utcnow",
+    "ProgressReport", "ServiceImprovement", "ServiceReview", "SlackReceipt", "Staff",
+    "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun",
+    "WinbackPlan", "WinbackStep", "now_of", "utcnow",
 ]
