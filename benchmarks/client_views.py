@@ -36,8 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from bot.blocks.client_list import list_modal  # noqa: E402
 from bot.blocks.home import home_section_blocks  # noqa: E402
@@ -49,9 +48,9 @@ from bot.flows.intake_form import AREAS  # noqa: E402
 from bot.flows.workdays import calendar_of  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from storage import migrate  # noqa: E402
-from storage.crypto import Keyring, _decode_index_key, generate_key_material  # noqa: E402
-from storage.db import make_engine, make_session_factory  # noqa: E402
+from benchmarks.bench_db import prepare_database  # noqa: E402
+from storage.crypto import Keyring  # noqa: E402
+from storage.db import make_session_factory  # noqa: E402
 from storage.models import Client  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)      # Monday 09:00 Asia/Shanghai
@@ -214,28 +213,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--reuse", action="store_true", help="keep the generated data from a previous run")
     args = ap.parse_args()
-    url = make_url(args.url)
-    key_file = Path(f"/tmp/lawcrm_views_bench_{url.get_backend_name()}.keys.json")
-    if args.reuse and key_file.exists():
-        material = json.loads(key_file.read_text())
-    else:
-        material = generate_key_material()
-        key_file.write_text(json.dumps(material))
-    keyring = Keyring(fernet_keys=tuple(material["encryption_keys"]),  # type: ignore[arg-type]
-                      index_key=_decode_index_key(str(material["blind_index_key"])))
+    engine, keyring = prepare_database(args.url, tag="views", reuse=args.reuse)
     if not args.reuse:
-        if url.get_backend_name() == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{url.database}{suffix}").unlink(missing_ok=True)
-        else:
-            admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-                c.execute(text(f'CREATE DATABASE "{url.database}"'))
-            admin.dispose()
-    engine = make_engine(args.url, keyring=keyring)
-    if not args.reuse:
-        migrate.upgrade(engine)
         say(f"generating {args.clients:,} clients and {args.notes:,} notes on {engine.dialect.name}…")
         generate(engine, keyring, clients=args.clients, notes=args.notes)
     settings = Settings(_env_file=None, database_url=args.url, alerts_channel="C0ALERTS",  # type: ignore[call-arg]

@@ -266,7 +266,7 @@ def main() -> None:
     print(f"warm start, fresh process: first check {warm['first_check']:.2f} s after imports "
           f"({warm['total']:.2f} s from process start; snapshot load + replay {warm['load']:.2f} s; "
           f"peak RSS {warm['peak_mb']:.0f} MB; loaded from {warm['loaded_from']})")
-    print(f"`lawcrm conflicts check NAME` wall: " + ", ".join(f"{w:.2f} s" for w in cli_walls))
+    print("`lawcrm conflicts check NAME` wall: " + ", ".join(f"{w:.2f} s" for w in cli_walls))
     print(f"RSS before index:       {base_rss:7.0f} MB")
     print(f"RSS after index:        {after_build_rss:7.0f} MB")
     print(f"peak RSS (ours):        {peak_ours:7.0f} MB   (after queries RSS {rss_ours:.0f} MB)")

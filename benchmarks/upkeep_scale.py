@@ -19,7 +19,6 @@ state: only newly quiet clients), then a re-run of the same day (must do nothing
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import time
@@ -28,17 +27,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from bot.services import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from jobs.registry import JobContext  # noqa: E402
 from bot.flows.cadence import compute_due  # noqa: E402
 from jobs.tasks.upkeep import plan_daily, rules_from  # noqa: E402
-from storage import migrate  # noqa: E402
-from storage.crypto import Keyring, _decode_index_key, generate_key_material  # noqa: E402
-from storage.db import make_engine, make_session_factory  # noqa: E402
+from benchmarks.bench_db import prepare_database  # noqa: E402
+from storage.crypto import Keyring  # noqa: E402
+from storage.db import make_session_factory  # noqa: E402
 from storage.models import ContactNote, Notification  # noqa: E402
 
 DAY1 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)      # Monday 09:00 Asia/Shanghai
@@ -179,28 +177,8 @@ def main() -> None:
     ap.add_argument("--notes", type=int, default=2_000_000)
     ap.add_argument("--reuse", action="store_true", help="keep the generated data from a previous run")
     args = ap.parse_args()
-    key_file = Path(f"/tmp/lawcrm_upkeep_bench_{make_url(args.url).get_backend_name()}.keys.json")
-    if args.reuse and key_file.exists():
-        material = json.loads(key_file.read_text())
-    else:
-        material = generate_key_material()
-        key_file.write_text(json.dumps(material))
-    keyring = Keyring(fernet_keys=tuple(material["encryption_keys"]),  # type: ignore[arg-type]
-                      index_key=_decode_index_key(str(material["blind_index_key"])))
-    url = make_url(args.url)
+    engine, keyring = prepare_database(args.url, tag="upkeep", reuse=args.reuse)
     if not args.reuse:
-        if url.get_backend_name() == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{url.database}{suffix}").unlink(missing_ok=True)
-        else:
-            admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-                c.execute(text(f'CREATE DATABASE "{url.database}"'))
-            admin.dispose()
-    engine = make_engine(args.url, keyring=keyring)
-    if not args.reuse:
-        migrate.upgrade(engine)
         say(f"generating {args.clients:,} clients and {args.notes:,} notes on {engine.dialect.name}…")
         generate(engine, keyring, clients=args.clients, notes=args.notes)
     with engine.connect() as c:

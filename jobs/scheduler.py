@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from datetime import UTC, datetime
+from datetime import UTC
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 

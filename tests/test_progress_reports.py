@@ -65,7 +65,7 @@ def _seed_strategic(services):
     add_date(services, kind="birthday", on=date(1970, 11, 12), client_id=hua, yearly=True,
              label="BIRTHDAY-PRIVATE")
     add_follow_up(services, hua, "U0LEAD", date(2026, 12, 8), title="提交答辩状")
-    add_follow_up(services, hua, "U0OTHER", date(2026, 12, 9), title="OTHER-LAWYER-TODO")
+    add_follow_up(services, hua, "U0OTHER", date(2026, 12, 9), title="OTHER-LAWYER-TASK")
     other = make_client(services, "Acme Holdings", tier="strategic", team={"U0OTHER": "lead_lawyer"})
     make_matter(services, other, lead="U0OTHER")
     add_note(services, other, "U0OTHER", datetime(2026, 11, 12, 3, 0, tzinfo=UTC), text="OTHER-CLIENT-SECRET")
@@ -85,7 +85,7 @@ def test_monthly_report_in_chinese_with_only_what_the_lead_may_see_sent_once(ser
     assert "与法务总监讨论了和解方案" in body and "会议" in body       # the client's content as written
     assert "一审开庭" in body and "二次开庭" in body and "提交答辩状" in body and "股权纠纷案" in body
     assert "报告期间：2026-11-01 至 2026-11-30" in body
-    for private in ("OCTOBER-NOTE", "OTHER-LAWYER-TODO", "OTHER-CLIENT-SECRET", "BIRTHDAY-PRIVATE"):
+    for private in ("OCTOBER-NOTE", "OTHER-LAWYER-TASK", "OTHER-CLIENT-SECRET", "BIRTHDAY-PRIVATE"):
         assert private not in body
     [dm] = fake_slack.messages_to("U0LEAD")
     [button] = [el for b in dm["blocks"] if b["type"] == "actions" for el in b["elements"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.blocks.common import Block, actions, button, context, modal, plain, section, text_input
+from bot.blocks.common import Block, button, context, modal, plain, section, text_input
 from bot.flows.improvements import CAUSES, Listed, QuarterSummary
 from bot.i18n import t
 from bot.ids import ImprovementAction as A

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -31,7 +31,7 @@ from bot.slack_text import escape, mention
 TIER_BLOCKS = {"tier": B.TIER, "reason": B.REASON}
 
 
-def _meta(view: dict[str, Any]) -> dict[str, Any]:
+def view_meta(view: dict[str, Any]) -> dict[str, Any]:
     """The view's private metadata."""
     return json.loads(view.get("private_metadata") or "{}")
 
@@ -62,8 +62,11 @@ def confirm_dm(client: WebClient, actor: Actor, text: str) -> None:
     client.chat_postMessage(channel=actor.slack_user_id, text=text)
 
 
-def refuse(ack: Ack, exc: DomainError, locale: str) -> None:
-    """Answer a submission the flow refused outright with a notice in place of the form."""
+def refuse(ack: Ack, exc: DomainError, locale: str, *, blocks: Mapping[str, str] | None = None) -> None:
+    """Answer a refused submission: beside the field when it is one of `blocks`, else a notice."""
+    if isinstance(exc, InvalidInput) and blocks and exc.field in blocks:
+        ack(response_action="errors", errors={blocks[exc.field]: t(exc.key, locale, **exc.params)})
+        return
     ack(response_action="update", view=notice_modal(locale=locale, text=t(exc.key, locale, **exc.params)))
 
 
@@ -141,7 +144,7 @@ def register(app: App, deps: AppDeps) -> None:
                                view: dict[str, Any], client: WebClient) -> None:
         actor = require_actor(context)
         locale = actor.locale
-        values, meta = view_values(view), _meta(view)
+        values, meta = view_values(view), view_meta(view)
         raw: dict[str, Any] = {name: values.get(block) for name, block in FIELD_BLOCKS.items()}
         raw["consent"] = "yes" in (values.get(B.CONSENT) or [])
         raw["values"] = values.get(B.VALUES) or []
@@ -164,14 +167,8 @@ def register(app: App, deps: AppDeps) -> None:
             with services.session() as session:
                 changed = ce.save_details(session, actor=actor, client_id=int(meta["client_id"]),
                                           details=details, now=services.now())
-        except InvalidInput as exc:
-            if exc.field in FIELD_BLOCKS:
-                ack(response_action="errors", errors={FIELD_BLOCKS[exc.field]: t(exc.key, locale, **exc.params)})
-            else:
-                refuse(ack, exc, locale)
-            return
         except DomainError as exc:
-            refuse(ack, exc, locale)
+            refuse(ack, exc, locale, blocks=FIELD_BLOCKS)
             return
         ack()
         key = "client_edit.saved" if changed else "client_edit.confirmed"
@@ -182,7 +179,7 @@ def register(app: App, deps: AppDeps) -> None:
                                    view: dict[str, Any], client: WebClient) -> None:
         actor = require_actor(context)
         locale = actor.locale
-        values, meta = view_values(view), _meta(view)
+        values, meta = view_values(view), view_meta(view)
         ids = [int(i) for i in meta.get("ids") or []]
         slots = [{name: values.get(contact_block(i, name)) for name in ce.CONTACT_FIELDS}
                  for i in range(ce.MAX_CONTACTS)]
@@ -206,7 +203,7 @@ def register(app: App, deps: AppDeps) -> None:
                                 view: dict[str, Any], client: WebClient) -> None:
         actor = require_actor(context)
         locale = actor.locale
-        values, meta = view_values(view), _meta(view)
+        values, meta = view_values(view), view_meta(view)
         others = [(values.get(date_block(i, "on")), values.get(date_block(i, "label")))
                   for i in range(ce.MAX_OTHER_DATES)]
         parsed, problems = ce.parse_dates(main=values.get(B.YEARLY), others=others, today=local_today(services))
@@ -230,20 +227,14 @@ def register(app: App, deps: AppDeps) -> None:
                                view: dict[str, Any], client: WebClient) -> None:
         actor = require_actor(context)
         locale = actor.locale
-        values, meta = view_values(view), _meta(view)
+        values, meta = view_values(view), view_meta(view)
         tier = str(values.get(B.TIER) or "")
         try:
             with services.session() as session:
                 name = ce.change_tier(session, actor=actor, client_id=int(meta["client_id"]), tier=tier,
                                       reason=str(values.get(B.REASON) or ""), now=services.now())
-        except InvalidInput as exc:
-            if exc.field in TIER_BLOCKS:
-                ack(response_action="errors", errors={TIER_BLOCKS[exc.field]: t(exc.key, locale)})
-            else:
-                refuse(ack, exc, locale)
-            return
         except DomainError as exc:
-            refuse(ack, exc, locale)
+            refuse(ack, exc, locale, blocks=TIER_BLOCKS)
             return
         ack()
         confirm_dm(client, actor, t("client_edit.tier_changed", locale, client=escape(name),

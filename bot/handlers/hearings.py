@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -17,7 +16,7 @@ from bot.errors import require_actor
 from bot.flows import client_edit as ce
 from bot.flows import hearings
 from bot.flows.errors import DomainError, InvalidInput
-from bot.handlers.client_edit import confirm_dm, open_then_fill, refuse
+from bot.handlers.client_edit import confirm_dm, open_then_fill, refuse, view_meta
 from bot.handlers.notes import local_today
 from bot.i18n import t
 from bot.ids import ClientEditAction as A
@@ -58,7 +57,7 @@ def register(app: App, deps: AppDeps) -> None:
                                   view: dict[str, Any], client: WebClient) -> None:
         actor = require_actor(context)
         locale = actor.locale
-        values, meta = view_values(view), json.loads(view.get("private_metadata") or "{}")
+        values, meta = view_values(view), view_meta(view)
         try:
             on = date.fromisoformat(values[B.ON]) if values.get(B.ON) else None
             if on is None:
@@ -71,14 +70,8 @@ def register(app: App, deps: AppDeps) -> None:
             with services.session() as session:
                 _, name = hearings.add_hearing(session, actor=actor, hearing=hearing,
                                                today=local_today(services), client_id=int(meta["client_id"]))
-        except InvalidInput as exc:
-            if exc.field in HEARING_BLOCKS:
-                ack(response_action="errors", errors={HEARING_BLOCKS[exc.field]: t(exc.key, locale)})
-            else:
-                refuse(ack, exc, locale)
-            return
         except DomainError as exc:
-            refuse(ack, exc, locale)
+            refuse(ack, exc, locale, blocks=HEARING_BLOCKS)
             return
         ack()
         confirm_dm(client, actor, hearing_text(hearing, name, locale))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows.actor import Actor
-from bot.flows.archive import Notice, latest_filing, matter_by_number, person, records_officers
+from bot.flows.archive import Notice, latest_filing, person, records_officers
 from bot.flows.archive.retention import why_not_destroyable
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from bot.settings import Settings
