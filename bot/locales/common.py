@@ -1,6 +1,13 @@
 """Messages shared by every feature: errors, roles, generic words."""
 
 MESSAGES = {
+    "quarter.bad": {"en": "“{text}” is not a quarter: write it like 2026-Q4.",
+                    "zh-CN": "“{text}”不是有效的季度，请写成 2026-Q4 的形式。"},
+    "amount.bad": {"en": "“{text}” is not an amount: write digits, like 120000 or 12万.",
+                   "zh-CN": "“{text}”不是有效金额，请写数字，例如 120000 或 12万。"},
+    "amount.too_large": {"en": "“{text}” is too large to be an amount: check the digits.",
+                         "zh-CN": "“{text}”金额过大，请检查数字。"},
+    "amount.zero": {"en": "The amount must be more than zero.", "zh-CN": "金额必须大于零。"},
     "error.generic": {
         "en": "Something went wrong.",
         "zh-CN": "出现了问题。",

@@ -89,6 +89,8 @@ MESSAGES = {
     "upkeep.tier.core": {"en": "Core client", "zh-CN": "核心客户"},
     "upkeep.tier.potential": {"en": "Potential client", "zh-CN": "潜在客户"},
     "upkeep.tier.lost": {"en": "Lost client", "zh-CN": "流失客户"},
+    "upkeep.tier.key": {"en": "Key client", "zh-CN": "重点客户"},
+    "upkeep.tier.ordinary": {"en": "Ordinary client", "zh-CN": "普通客户"},
     "upkeep.status.prospect": {"en": "Prospect", "zh-CN": "潜在"},
     "upkeep.status.active": {"en": "Active", "zh-CN": "活跃"},
     "upkeep.status.dormant": {"en": "Dormant", "zh-CN": "休眠"},

@@ -19,14 +19,17 @@ from storage.models.reports import ProgressReport
 from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
+from storage.models.value import FeeEntry, TierReview, TierReviewItem
 
 __all__ = [
     "ArchiveDestruction", "ArchiveDestructionItem", "ArchiveFiling", "ArchiveLoan", "AuditEvent",
     "Base", "CadenceSnooze", "Client", "ClientContact", "ClientTeamMember", "Complaint",
-    "ComplaintEvent", "ConsentRecord", "ContactNote", "Enquiry", "FollowUp", "ImportantDate",
+    "ComplaintEvent", "ConsentRecord", "ContactNote", "Enquiry", "FeeEntry", "FollowUp",
+    "ImportantDate",
     "IntakeDraft", "IntakeRequest", "Matter", "MatterCounter", "MatterMoment", "MatterTeamMember",
     "Notification", "Party", "PartyAlias", "PartyChange", "PendingNote", "PrivacyRequest",
     "ProgressReport", "ServiceImprovement", "ServiceReview", "SlackReceipt", "Staff",
-    "StaffAssistant", "StaffInterest", "Survey", "UTCDateTime", "UpkeepAlert", "UpkeepRun",
+    "StaffAssistant", "StaffInterest", "Survey", "TierReview", "TierReviewItem", "UTCDateTime",
+    "UpkeepAlert", "UpkeepRun",
     "WinbackPlan", "WinbackStep", "now_of", "utcnow",
 ]

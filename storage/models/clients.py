@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, UTCDateTime, clock_now
@@ -49,6 +49,13 @@ class Client(Base):
     tier_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     details_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     details_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    strategic_marked: Mapped[bool] = mapped_column(Boolean, default=False)  # a partner's call, with tier_reason
+    strategic_marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    strategic_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    high_net_worth: Mapped[bool] = mapped_column(Boolean, default=False)
+    value_score: Mapped[float | None] = mapped_column(Float)
+    value_label: Mapped[str | None] = mapped_column(String(20))  # golden / big
+    value_scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     language: Mapped[str | None] = mapped_column(String(10))  # 'en' / 'zh-CN'; None: the firm default
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now, onupdate=clock_now)

@@ -22,12 +22,37 @@ class ClientKind(StrEnum):
 
 
 class Tier(StrEnum):
-    """Client tiers (000): strategic / core / potential / lost."""
+    """Client tiers: strategic / core / potential / lost (000), or strategic / key / ordinary (004)."""
 
     STRATEGIC = "strategic"
     CORE = "core"
     POTENTIAL = "potential"
     LOST = "lost"
+    KEY = "key"
+    ORDINARY = "ordinary"
+
+
+class FeeArrangement(StrEnum):
+    """How a matter is charged."""
+
+    FIXED = "fixed"
+    HOURLY = "hourly"
+    CONTINGENCY = "contingency"
+    RETAINER = "retainer"
+
+
+class FeeKind(StrEnum):
+    """A fee entry is an invoice sent or a payment received."""
+
+    INVOICED = "invoiced"
+    COLLECTED = "collected"
+
+
+class ValueLabel(StrEnum):
+    """Seed 001's labels: golden (frequent and profitable), big (rare, large matters)."""
+
+    GOLDEN = "golden"
+    BIG = "big"
 
 
 class ClientStatus(StrEnum):

@@ -26,6 +26,11 @@ class Matter(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     import_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    fee_arrangement: Mapped[str | None] = mapped_column(String(20))  # FeeArrangement
+    agreed_amount: Mapped[str | None] = mapped_column(EncryptedText)  # a decimal string, the firm's currency
+    complexity: Mapped[int | None] = mapped_column(Integer)  # the partner's 1-5 rating
+    fees_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    fees_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MatterTeamMember(Base):
