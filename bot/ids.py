@@ -493,3 +493,35 @@ class ProgressReportBlock(StrEnum):
     """Block ids of the progress-report DM."""
 
     ACTIONS = "progress-report-actions"
+
+
+# --- fees on matters (value, tiers and the partners' reports) ---
+
+
+class FeeView(StrEnum):
+    """Modal callback ids of fees."""
+
+    TERMS = "fee-terms"
+    ENTRY = "fee-entry"
+    NOTICE = "fee-notice"
+
+
+class FeeAction(StrEnum):
+    """Buttons of the fee summary and the approved intake, and the modal inputs."""
+
+    SET_TERMS = "fee-set-terms"
+    RECORD_INVOICE = "fee-record-invoice"
+    RECORD_PAYMENT = "fee-record-payment"
+    INPUT = "fee-input"
+
+
+class FeeBlock(StrEnum):
+    """Block ids of the fee modals (validation errors are keyed by these)."""
+
+    ARRANGEMENT = "fee-arrangement"
+    AGREED = "fee-agreed"
+    COMPLEXITY = "fee-complexity"
+    AMOUNT = "fee-amount"
+    ON_DATE = "fee-on-date"
+    REFERENCE = "fee-reference"
+    SUMMARY = "fee-summary"

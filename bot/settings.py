@@ -20,6 +20,7 @@ from storage.models.enums import ContactChannel, Tier
 
 Locale = Literal["en", "zh-CN"]
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 NAMED_MESSAGE = re.compile(r"^([A-Z][A-Z0-9_]+): (.*)$", re.S)
 SOURCE_FIELD = re.compile(r'field "([^"]+)"')
 ENV_FILE = ".env"
@@ -105,6 +106,8 @@ class Settings(BaseSettings):
     matter_moment_tiers: list[str] = Field(default_factory=lambda: [Tier.POTENTIAL.value])
     matter_moment_days_before: int = Field(default=3, ge=0)
     matter_moment_days_after: int = Field(default=7, ge=0)
+    # fees on matters: the currency amounts are entered, imported and shown in (ISO 4217 code)
+    currency: str = "CNY"
 
     @field_validator("cadence")
     @classmethod
@@ -126,6 +129,15 @@ class Settings(BaseSettings):
                     raise ValueError(f"tier {tier!r} rule {r['rule']!r}: channels must be some of "
                                      f"{', '.join(CONTACT_CHANNELS)}")
         return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        """An ISO 4217 code: three letters (upper-cased)."""
+        code = value.strip().upper()
+        if not CURRENCY_CODE.match(code):
+            raise ValueError(f"{value!r} is not a currency code (three letters, like CNY)")
+        return code
 
     @field_validator("matter_moment_tiers")
     @classmethod

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from bot.blocks import fees
 from bot.blocks.common import (Block, actions, button, context, divider, header, modal, option, plain,
                                section, static_select, text_input)
 from bot.flows.conflicts import why_text
@@ -237,6 +238,8 @@ def decided_message(view: RequestView, locale: str) -> tuple[Mrkdwn, list[Block]
         flag = "declined" if view.decision == "declined" else "approved"
         line += "\n" + t(f"intake.review.self_{flag}", locale, who=mention(view.decided_by_slack_id or ""))
     blocks = _review_body(view, locale) + [divider(), section(line)]
+    if view.decision != "declined" and view.matter_number:
+        blocks.append(fees.approval_block(number=view.matter_number, locale=locale))
     title = t("intake.review.text", locale, id=view.id, client=view.form.name)
     return join(" — ", [title, line]), blocks
 

@@ -265,3 +265,15 @@ def can_edit_client(session: Session, actor: Actor, client_id: int) -> bool:
 def can_change_tier(actor: Actor) -> bool:
     """Only partners change a client's tier."""
     return actor.role == Role.PARTNER
+
+
+# --- fees on matters (issue "Value, tiers and the partners' reports") ---------------------------
+
+def can_see_fees(session: Session, actor: Actor, client_id: int) -> bool:
+    """Fees are confidential: partners and the client's team see and record them."""
+    return can_edit_client(session, actor, client_id)
+
+
+def can_set_fee_terms(actor: Actor) -> bool:
+    """Only partners set a matter's fee arrangement, agreed amount and complexity."""
+    return actor.role == Role.PARTNER
