@@ -26,6 +26,8 @@ UNITS = {"万": Decimal(10_000), "萬": Decimal(10_000), "亿": Decimal(100_000_
          "k": Decimal(1_000), "m": Decimal(1_000_000)}
 NOISE = re.compile(r"[\s,，_'’]|^(?:cny|rmb|usd|eur|hkd)|(?:cny|rmb|usd|eur|hkd|元|圆|人民币)$|^[¥￥$€£]")
 NUMBER = re.compile(r"^(\d+(?:\.\d+)?)([万萬亿億km]?)$")
+GROUPED = re.compile(r"\d[\d,，]*")  # digits with thousands separators, as written
+THOUSANDS = re.compile(r"^\d{1,3}(?:[,，]\d{3})+$")
 
 
 class BadAmount(DomainError):
@@ -35,6 +37,9 @@ class BadAmount(DomainError):
 def parse_amount(text: str, *, allow_zero: bool = True) -> Decimal:
     """'1,200,000', '¥1 200 000.50', '120万', '1.2亿', 'CNY 3k' -> Decimal rounded to cents."""
     raw = (text or "").strip()
+    for digits in GROUPED.findall(raw):  # '12,5' is a decimal comma or a typo, never 125
+        if ("," in digits or "，" in digits) and not THOUSANDS.match(digits.rstrip(",，")):
+            raise BadAmount("amount.bad", text=raw[:40])
     cleaned = raw.lower()
     for _ in range(3):  # currency words and symbols on either side, in any order
         cleaned = NOISE.sub("", cleaned)
