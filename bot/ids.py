@@ -493,3 +493,12 @@ class ProgressReportBlock(StrEnum):
     """Block ids of the progress-report DM."""
 
     ACTIONS = "progress-report-actions"
+
+
+class ReportBlock(StrEnum):
+    """Block ids of the quarterly report (the KPI table, the dashboard, one image per chart)."""
+
+    KPIS = "report-kpis"
+    DASHBOARD = "report-dashboard"
+    CHART = "report-chart"  # + "-<chart>"
+    NO_DATA = "report-no-data"

@@ -18,6 +18,7 @@ MESSAGES = {
             "*/lawcrm matter close* NUMBER — close a matter (schedules the satisfaction survey)\n"
             "*/lawcrm matter reopen* NUMBER — undo a close (partner or lead lawyer)\n"
             "*/lawcrm stats* — client satisfaction (CSAT), enquiry conversion and response time, for partners\n"
+            "*/lawcrm report* [2026-Q4] [here] — the quarterly report: KPIs and charts (partners)\n"
             "*/lawcrm handover* @PERSON — hand a leaving lawyer's clients and matters over (partners)\n"
             "*/lawcrm improve* list|add|done — the service-improvement list (partners add items)"
         ),
@@ -36,6 +37,7 @@ MESSAGES = {
             "*/lawcrm matter close* 案号 — 结案（并安排满意度回访）\n"
             "*/lawcrm matter reopen* 案号 — 撤销结案（合伙人或主办律师）\n"
             "*/lawcrm stats* — 客户满意度、咨询转化率与响应时间统计（合伙人可见）\n"
+            "*/lawcrm report* [2026-Q4] [here] — 季度报告：关键指标与图表（合伙人）\n"
             "*/lawcrm handover* @人员 — 交接离职律师的客户和案件（合伙人）\n"
             "*/lawcrm improve* list|add|done — 服务改进清单（合伙人添加事项）"
         ),
