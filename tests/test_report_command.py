@@ -17,10 +17,11 @@ NOV_10 = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)   # inside 2026-Q4 (the clock:
 Q4, Q3 = Quarter(2026, 4), Quarter(2026, 3)
 
 
-def _command(slack, fake, user: str, text: str, *, channel: str = "C0GENERAL") -> list[dict]:
-    """Run `/lawcrm <text>`; every response_url answer, once the listener is done."""
+def _command(slack, fake, user: str, text: str, *, answers: int, channel: str = "C0GENERAL") -> list[dict]:
+    """Run `/lawcrm <text>`; the response_url answers, once `answers` came (rendering takes a while)."""
     before = len(fake.of("response_url"))
     slack.command(user, "/lawcrm", text, channel=channel)
+    fake.wait_for("response_url", before + answers, timeout=60)
     fake.settle()
     return [c.params for c in fake.of("response_url")[before:]]
 
@@ -29,7 +30,7 @@ def _open_home(slack, fake, user: str) -> dict:
     mark = fake.mark()
     slack.event({"type": "app_home_opened", "user": user, "channel": "D" + user[1:], "tab": "home",
                  "event_ts": f"{time.time():.6f}"})
-    fake.wait_for_since("views.publish", mark, timeout=20)
+    fake.wait_for_since("views.publish", mark, timeout=60)
     fake.settle()
     return fake.home_of(user)
 
@@ -40,7 +41,7 @@ def _kpi_text(blocks: list[dict]) -> str:
 
 def test_a_partner_gets_the_kpi_table_and_the_charts_in_a_dm(services, slack, fake_slack):
     seed_firm(services, survey_at=NOV_10)
-    answers = _command(slack, fake_slack, "U0PART", "report")
+    answers = _command(slack, fake_slack, "U0PART", "report", answers=2)
     table = next(a for a in answers if a.get("blocks"))
     assert table["blocks"][0]["text"]["text"] == "Quarterly report — 2026-Q4"
     kpis = _kpi_text(table["blocks"])
@@ -65,7 +66,7 @@ def test_a_partner_gets_the_kpi_table_and_the_charts_in_a_dm(services, slack, fa
 
 def test_a_chinese_partner_asks_for_a_past_quarter_in_chinese(services, slack, fake_slack):
     seed_firm(services, survey_at=datetime(2026, 8, 10, 3, 0, tzinfo=UTC))
-    answers = _command(slack, fake_slack, "U0ZHPART", "report 2026年第三季度")
+    answers = _command(slack, fake_slack, "U0ZHPART", "report 2026年第三季度", answers=2)
     table = next(a for a in answers if a.get("blocks"))
     assert table["blocks"][0]["text"]["text"] == "季度报告 — 2026-Q3"
     assert "满意度 — 沟通及时性" in _kpi_text(table["blocks"])
@@ -76,7 +77,7 @@ def test_a_chinese_partner_asks_for_a_past_quarter_in_chinese(services, slack, f
 
 def test_a_lawyer_is_refused_and_nothing_is_uploaded(services, slack, fake_slack):
     seed_firm(services, survey_at=NOV_10)
-    answers = _command(slack, fake_slack, "U0LAW", "report")
+    answers = _command(slack, fake_slack, "U0LAW", "report", answers=1)
     assert [a["text"] for a in answers] == ["The quarterly report is for partners."]
     assert fake_slack.of("files.getUploadURLExternal") == []
     with services.session() as session:
@@ -85,7 +86,7 @@ def test_a_lawyer_is_refused_and_nothing_is_uploaded(services, slack, fake_slack
 
 def test_a_bad_quarter_gets_a_clear_message(services, slack, fake_slack):
     seed_firm(services, survey_at=NOV_10)
-    answers = _command(slack, fake_slack, "U0PART", "report 2026-Q9")
+    answers = _command(slack, fake_slack, "U0PART", "report 2026-Q9", answers=1)
     assert len(answers) == 1 and "is not a quarter" in answers[0]["text"] and "2026-Q4" in answers[0]["text"]
     assert fake_slack.of("files.getUploadURLExternal") == []
 
@@ -93,14 +94,14 @@ def test_a_bad_quarter_gets_a_clear_message(services, slack, fake_slack):
 def test_here_posts_in_the_channel_when_the_bot_is_in_it_else_in_the_dm(services, slack, fake_slack):
     seed_firm(services, survey_at=NOV_10)
     fake_slack.channels["C0PARTNERS"] = {"is_member": True}
-    answers = _command(slack, fake_slack, "U0PART", "report here", channel="C0PARTNERS")
+    answers = _command(slack, fake_slack, "U0PART", "report here", answers=1, channel="C0PARTNERS")
     [posted] = fake_slack.messages_to("C0PARTNERS")
     assert posted["blocks"][0]["text"]["text"] == "Quarterly report — 2026-Q4"
     assert len(fake_slack.files_shared("C0PARTNERS")) == len(expected_charts(services, Q4))
     assert fake_slack.files_shared("D0PART") == []
     assert "posted in this channel" in answers[-1]["text"]
 
-    answers = _command(slack, fake_slack, "U0PART", "report here", channel="C0ELSEWHERE")
+    answers = _command(slack, fake_slack, "U0PART", "report here", answers=2, channel="C0ELSEWHERE")
     assert fake_slack.messages_to("C0ELSEWHERE") == [] and fake_slack.files_shared("C0ELSEWHERE") == []
     assert len(fake_slack.files_shared("D0PART")) == len(expected_charts(services, Q4))
     assert "I'm not in this channel" in answers[-1]["text"]

@@ -1,7 +1,8 @@
 """The report's charts as PNG images, titled and labelled in the reader's language.
 
 matplotlib draws on its Agg canvas through `matplotlib.figure.Figure` (never pyplot, so no
-figure state is shared between threads); rendering is serialised by a lock, since matplotlib
+figure state is shared between threads, and no backend is chosen for the process; imported with
+this module, so a process pays the import once at start, not at a partner's first Home); rendering is serialised by a lock, since matplotlib
 does not promise thread safety. Chinese renders with Noto Sans CJK SC from the `mplfonts`
 package: its font file is registered with matplotlib's font manager at the first render, in
 memory only (nothing is copied or written to a home or configuration directory).
@@ -19,6 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from bot.flows.quarters import Quarter
 from bot.flows.report.figures import Chart, QuarterReport, Series, Unit
@@ -267,9 +271,6 @@ def chart_digest(report: QuarterReport, chart: Chart, locale: str) -> str:
 
 def render_chart(report: QuarterReport, chart: Chart, *, locale: str) -> bytes:
     """The chart as PNG bytes (a 'no data this quarter' picture when there is nothing to draw)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     with _render_lock:
         family = font_family()
         figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
@@ -281,8 +282,9 @@ def render_chart(report: QuarterReport, chart: Chart, *, locale: str) -> bytes:
         else:
             DRAW[chart](figure, axes, report, locale, family)
         figure.suptitle(title, fontfamily=family, fontsize=13)
-        if has_data(report, chart):
-            axes.set_title(headline(report, chart, locale), fontfamily=family, fontsize=10, color="#4a5568")
+        said = headline(report, chart, locale) if has_data(report, chart) else ""
+        if said and not said.startswith(title):  # a finding, not the title with the figures repeated
+            axes.set_title(said, fontfamily=family, fontsize=10, color="#4a5568")
         _use_family(figure, family)
         figure.tight_layout()
         out = io.BytesIO()
