@@ -170,3 +170,14 @@ def test_the_dashboard_shows_images_by_file_id_within_limits():
     assert [b["slack_file"] for b in shown] == [{"id": f"F{i}"} for i in range(5)]
     assert shown[1]["alt_text"] == "Strategic clients bring 61 % of revenue"
     assert len(blocks) <= 12
+
+
+def test_ragged_or_odd_figures_still_render():
+    report = full_report(charts={
+        Chart.TIERS: Series(Chart.TIERS, ["strategic", "core", "potential"], {"clients": [3, None]}),  # type: ignore[list-item]
+        Chart.DEMAND: Series(Chart.DEMAND, ["lit_civil", "nl_tax"], {"2026-Q4": [4, 2, 9], "2026-Q3": [0]}),
+        Chart.RETENTION: Series(Chart.RETENTION, [2023, 2024], {"retention": [float("nan"), 80.0]},  # type: ignore[list-item]
+                                Unit.PERCENT)})
+    images, warned = _render_quietly(report, "en")
+    assert [i.chart for i in images] == list(Chart) and all(i.png.startswith(PNG) for i in images)
+    assert charts.headline(report, Chart.RETENTION, "en").endswith("2023 0%, 2024 80%")

@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import logging
 import textwrap
 import threading
 from collections.abc import Sequence
@@ -39,6 +40,7 @@ BLUE, GREY, RED, ORANGE, GREEN = "#2b6cb0", "#a0aec0", "#c53030", "#dd6b20", "#2
 THIS_QUARTER = ("this", "current", "this_quarter", "current_quarter")
 LAST_QUARTER = ("last", "previous", "prev", "last_quarter", "previous_quarter")
 
+log = logging.getLogger(__name__)
 _render_lock = threading.Lock()
 _font_family: str | None = None
 
@@ -115,6 +117,7 @@ def chart_title(chart: Chart, quarter: Quarter, locale: str) -> str:
 
 def category_label(chart: Chart, code: str, locale: str) -> str:
     """The words for a stored code on a chart's axis."""
+    code = str(code)
     if chart in (Chart.TIERS, Chart.REVENUE_PARETO):
         return label("tier", code, locale)
     if chart is Chart.DEMAND:
@@ -174,10 +177,16 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _fitted(row: Sequence[float | None], size: int) -> list[float]:
+    """A value row as numbers, one per category (missing values are zero)."""
+    numbers = [float(v) if isinstance(v, (int, float)) and v == v else 0.0 for v in list(row)[:size]]
+    return numbers + [0.0] * (size - len(numbers))
+
+
 def _first_row(series: Series) -> tuple[str, list[float]]:
-    """The main value row (the first one given)."""
+    """The main value row (the first one given), one number per category."""
     name, row = next(iter(series.values.items()))
-    return name, [float(v or 0.0) for v in row]
+    return name, _fitted(row, len(series.categories))
 
 
 def _csat_target(report: QuarterReport) -> float:
@@ -218,7 +227,7 @@ def _changes(series: Series) -> dict[str, float]:
                      if isinstance(candidate.get(c), (int, float)) and not isinstance(candidate.get(c), bool)}
             if found:
                 return found
-    rows = list(series.values.values())
+    rows = [_fitted(row, len(series.categories)) for row in series.values.values()]
     if len(rows) == 2:
         return {c: 100.0 * (now - before) / before for c, now, before in zip(series.categories, rows[0], rows[1])
                 if before}
@@ -280,7 +289,14 @@ def render_chart(report: QuarterReport, chart: Chart, *, locale: str) -> bytes:
         if not has_data(report, chart):
             _draw_empty(axes, locale, family)
         else:
-            DRAW[chart](figure, axes, report, locale, family)
+            try:
+                DRAW[chart](figure, axes, report, locale, family)
+            except (ValueError, TypeError, KeyError, IndexError) as exc:  # malformed figures: say so, no crash
+                log.warning("a report chart could not be drawn", extra={"chart": chart.value,
+                                                                        "error": type(exc).__name__})
+                figure.clear()
+                axes = figure.add_subplot()
+                _draw_empty(axes, locale, family)
         figure.suptitle(title, fontfamily=family, fontsize=13)
         said = headline(report, chart, locale) if has_data(report, chart) else ""
         if said and not said.startswith(title):  # a finding, not the title with the figures repeated
@@ -389,21 +405,21 @@ def _draw_csat(figure: Any, axes: Any, report: QuarterReport, locale: str, famil
 def _draw_demand(figure: Any, axes: Any, report: QuarterReport, locale: str, family: str) -> None:
     """New matters per practice area: one bar per quarter side by side, the % change above."""
     series = report.charts[Chart.DEMAND]
-    rows = list(series.values.items())
+    rows = [(name, _fitted(row, len(series.categories))) for name, row in series.values.items()]
     count = len(rows)
     width = 0.8 / count
     positions = list(range(len(series.categories)))
     colours = [BLUE, GREY, ORANGE, RED]
     for index, (name, row) in enumerate(rows):
         offsets = [p - 0.4 + width * (index + 0.5) for p in positions]
-        bars = axes.bar(offsets, [float(v or 0) for v in row], width=width,
-                        color=colours[index % len(colours)], label=series_label(name, report.quarter, locale))
-        _annotate(axes, bars, [float(v or 0) for v in row], series.unit, locale, report.currency)
+        bars = axes.bar(offsets, row, width=width, color=colours[index % len(colours)],
+                        label=series_label(name, report.quarter, locale))
+        _annotate(axes, bars, row, series.unit, locale, report.currency)
     changes = _changes(series)
-    tallest = max((float(v or 0) for row in series.values.values() for v in row), default=0.0)
+    tallest = max((v for _, row in rows for v in row), default=0.0)
     for index, (position, code) in enumerate(zip(positions, series.categories)):
         if code in changes:
-            group = max(float(row[index] or 0) for row in series.values.values())
+            group = max(row[index] for _, row in rows)
             axes.annotate(f"{changes[code]:+.0f}%", (position, group + tallest * 0.09), ha="center",
                           fontsize=9, fontweight="normal", color=RED if changes[code] < 0 else GREEN)
     axes.set_xticks(positions, _labels(Chart.DEMAND, series.categories, locale), fontsize=8)
