@@ -525,3 +525,12 @@ class FeeBlock(StrEnum):
     ON_DATE = "fee-on-date"
     REFERENCE = "fee-reference"
     SUMMARY = "fee-summary"
+
+
+class ReportBlock(StrEnum):
+    """Block ids of the quarterly report (the KPI table, the dashboard, one image per chart)."""
+
+    KPIS = "report-kpis"
+    DASHBOARD = "report-dashboard"
+    CHART = "report-chart"  # + "-<chart>"
+    NO_DATA = "report-no-data"

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     admin_channel: str | None = None
     intake_channel: str | None = None
     managing_partner_user_id: str | None = None
+    partners_channel: str | None = None  # the quarterly report's channel (else PARTNER_REVIEW_CHANNEL)
 
     firm_timezone: str = "Asia/Shanghai"
     default_locale: Locale = "en"
@@ -184,6 +185,14 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a Slack channel ID (like C0123ABCD)")
         return value or None
 
+    @field_validator("partners_channel")
+    @classmethod
+    def _partners_channel_id(cls, value: str | None) -> str | None:
+        """The partners' channel is given by ID too."""
+        if value and not CHANNEL_ID.match(value):
+            raise ValueError(f"{value!r} is not a Slack channel ID (like C0123ABCD)")
+        return value or None
+
     @field_validator("matter_number_pattern")
     @classmethod
     def _pattern(cls, value: str) -> str:
@@ -250,6 +259,11 @@ class Settings(BaseSettings):
     def enquiry_channel(self) -> str | None:
         """Where new enquiries are posted: INTAKE_CHANNEL, else PARTNER_REVIEW_CHANNEL."""
         return self.intake_channel or self.partner_review_channel
+
+    @property
+    def report_channel(self) -> str | None:
+        """Where the quarterly report is posted: PARTNERS_CHANNEL, else PARTNER_REVIEW_CHANNEL."""
+        return self.partners_channel or self.partner_review_channel
 
     @property
     def audit_witness_channel(self) -> str | None:

@@ -16,6 +16,7 @@ from storage.models.notes import ContactNote, FollowUp
 from storage.models.parties import Party, PartyAlias
 from storage.models.privacy import ConsentRecord, PrivacyRequest
 from storage.models.reports import ProgressReport
+from storage.models.report_charts import ReportChartFile
 from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
@@ -31,5 +32,6 @@ __all__ = [
     "ProgressReport", "ServiceImprovement", "ServiceReview", "SlackReceipt", "Staff",
     "StaffAssistant", "StaffInterest", "Survey", "TierReview", "TierReviewItem", "UTCDateTime",
     "UpkeepAlert", "UpkeepRun",
+    "ReportChartFile",
     "WinbackPlan", "WinbackStep", "now_of", "utcnow",
 ]

@@ -1,0 +1,94 @@
+"""The quarterly report in the partners' channel, once, on the first working day of each quarter.
+
+Each tick on a working day (from `digest_time`, firm-local, on the quarter's first working day;
+make-up working days count, holidays and weekends never post), the report of the quarter just
+ended is due. The first process to insert the quarter's marker row (`upkeep_runs`, key
+`report:2026-Q3`) records, in the same transaction, the KPI message and one file notice per chart
+in the ledger (keys `report:quarterly:2026-Q3:kpis` and `…:chart:<chart>`); the `deliver` job
+sends them with the ledger's claim and lease, so each goes out once. A later tick finds the
+marker and does nothing; a missed first day is caught up at the next working day's tick. Without
+a channel (PARTNERS_CHANNEL, else PARTNER_REVIEW_CHANNEL) nothing is claimed, so the report goes
+out once one is configured.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.blocks.report import report_message
+from bot.flows.quarters import Quarter
+from bot.flows.report.charts import render_all
+from bot.flows.report.quarter import quarter_report
+from bot.flows.workdays import WorkCalendar
+from bot.settings import Settings
+from jobs.registry import JobContext, PeriodicJob
+from jobs.tasks.upkeep import claim_day
+from storage import ledger
+
+log = logging.getLogger(__name__)
+KIND = "report.quarterly"
+FILE_KIND = "report.quarterly.chart"
+
+
+@dataclass
+class ReportRun:
+    """What a tick did."""
+
+    quarter: str | None = None
+    skipped: str | None = None
+    keys: list[str] = field(default_factory=list)
+
+
+def first_working_day(quarter: Quarter, cal: WorkCalendar) -> date:
+    """The quarter's first working day (its first day when that is one)."""
+    day = quarter.first_day
+    return day if cal.is_working_day(day) else cal.next_working_day(day)
+
+
+def post_quarterly_report(ctx: JobContext) -> ReportRun:
+    """Record last quarter's report for the partners' channel if not done yet (see the module docstring)."""
+    settings, cal, now = ctx.services.settings, ctx.calendar, ctx.now()
+    local = now.astimezone(settings.tz)
+    today = local.date()
+    quarter = Quarter.of(today)
+    reported = quarter.previous()
+    if not cal.is_working_day(today):
+        return ReportRun(quarter=reported.label, skipped="not_a_working_day")
+    if today == first_working_day(quarter, cal) and local.time().replace(tzinfo=None) < settings.digest_time:
+        return ReportRun(quarter=reported.label, skipped="before_digest_time")
+    channel = settings.report_channel
+    if not channel:
+        log.warning("no partners' channel: the quarterly report waits")
+        return ReportRun(quarter=reported.label, skipped="no_channel")
+    prefix = f"report:quarterly:{reported.label}"
+    with ctx.services.session() as session:
+        if ledger.exists(session, f"{prefix}:kpis"):
+            return ReportRun(quarter=reported.label, skipped="already_done")
+    locale = settings.default_locale
+    with ctx.services.session() as session:
+        if not claim_day(session, key=f"report:{reported.label}", now=now):
+            return ReportRun(quarter=reported.label, skipped="already_done")
+        report = quarter_report(session, quarter=reported, settings=settings, now=now)
+        text, blocks = report_message(report, locale=locale, tz=settings.tz)
+        keys = []
+        if ledger.enqueue(session, key=f"{prefix}:kpis", kind=KIND, channel=channel, due_at=now,
+                          payload={"text": text, "blocks": blocks}):
+            keys.append(f"{prefix}:kpis")
+        for image in render_all(report, locale=locale):
+            key = f"{prefix}:chart:{image.chart.value}"
+            if ledger.enqueue(session, key=key, kind=FILE_KIND, channel=channel, due_at=now, payload={
+                    "text": image.alt,
+                    "file": {"filename": image.filename(reported, locale), "title": image.title,
+                             "content_b64": base64.b64encode(image.png).decode("ascii")}}):
+                keys.append(key)
+    log.info("quarterly report recorded", extra={"quarter": reported.label, "notices": len(keys)})
+    return ReportRun(quarter=reported.label, keys=keys)
+
+
+def jobs(settings: Settings) -> list[PeriodicJob]:
+    """The quarterly report checks every tick (cheap once the quarter's report is recorded)."""
+    return [PeriodicJob("report-quarterly", post_quarterly_report, settings.jobs_tick_seconds)]
+
