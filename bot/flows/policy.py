@@ -265,3 +265,8 @@ def can_edit_client(session: Session, actor: Actor, client_id: int) -> bool:
 def can_change_tier(actor: Actor) -> bool:
     """Only partners change a client's tier."""
     return actor.role == Role.PARTNER
+
+
+def can_see_quarter_report(actor: Actor) -> bool:
+    """The quarterly report (KPIs, revenue, bonuses) is for partners."""
+    return actor.role == Role.PARTNER
