@@ -241,3 +241,33 @@ def test_kpi_targets_setting_is_validated_and_merged(db_url: str, tmp_path: Path
             load_settings(_env_file=None, database_url=db_url, kpi_targets=bad)
     with pytest.raises(SettingsError, match="REFERRAL_BONUS_RATE"):
         load_settings(_env_file=None, database_url=db_url, referral_bonus_rate=1.5)
+
+
+def test_a_client_referral_is_credited_to_the_lead_without_a_partner_else_to_no_one(services: Services) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from bot.flows.value.amounts import amount_text
+    from storage.models import Client, ClientTeamMember, FeeEntry
+
+    with services.session() as session:
+        firm = build(session)
+        cl, mt = firm.clients, firm.matters
+        session.add(ClientTeamMember(client_id=cl["F"], staff_id=firm.staff["L2"], role="lead_lawyer"))
+        for referrer, key in (("F", "X"), ("B", "Y")):  # F has a lead lawyer only, B no team at all
+            client = Client(kind="individual", name=f"Client {key}", tier="potential", status="active",
+                            referrer_client_id=cl[referrer])
+            session.add(client)
+            session.flush()
+            session.add(FeeEntry(matter_id=mt["mC"], client_id=client.id, kind="collected", currency="CNY",
+                                 amount=amount_text(Decimal("3333.33")), on_date=date(2026, 9, 1)))
+            cl[key] = client.id
+    with services.session() as session:
+        report = quarter_report(session, quarter=Q3, settings=services.settings, now=NOW)
+    lines = {r["client_id"]: (r["staff_id"], r["staff"], r["bonus"]) for r in report.tables["bonus_lines"]}
+    assert lines[cl["X"]] == (firm.staff["L2"], "Staff L2", 33.33)
+    assert lines[cl["Y"]] == (None, "", 33.33)
+    unassigned = [r for r in report.tables["bonuses"] if r["staff_id"] is None]
+    assert unassigned == [{"staff_id": None, "staff": "", "referral_fees": 3333.33, "referral_bonus": 33.33,
+                           "winback_fees": 0.0, "winback_bonus": 0.0, "total": 33.33}]
+    assert report.tables["bonuses"][-1]["staff_id"] is None  # the smallest total

@@ -61,7 +61,7 @@ def kpi_lines(report: QuarterReport, locale: str) -> list[str]:
     return ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
-def bonus_lines(report: QuarterReport, locale: str, *, referral: float, winback: float) -> list[str]:
+def bonus_table_lines(report: QuarterReport, locale: str, *, referral: float, winback: float) -> list[str]:
     """Bonuses per person as plain text lines."""
     rows = report.tables.get("bonuses", [])
     head = t("kpis.cli.bonuses", locale, referral=f"{referral * 100:g}", winback=f"{winback * 100:g}")
@@ -114,7 +114,7 @@ def register(main: click.Group) -> None:
         for line in kpi_lines(figures, locale):
             click.echo(line)
         click.echo("")
-        for line in bonus_lines(figures, locale, referral=settings.referral_bonus_rate,
+        for line in bonus_table_lines(figures, locale, referral=settings.referral_bonus_rate,
                                 winback=settings.winback_bonus_rate):
             click.echo(line)
         if xlsx is not None:
