@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from datetime import time
@@ -34,6 +35,17 @@ DEFAULT_CADENCE: dict[str, list[dict[str, Any]]] = {
              {"rule": "written_summary", "channels": ["email"], "every_days": 30}],
     "potential": [{"rule": "any", "channels": list(CONTACT_CHANNELS), "every_days": 7}],
 }
+CSAT_DIMENSION_KEYS = ("csat.ability", "csat.communication", "csat.attitude", "csat.result")
+COMPLIANCE_FAMILY_KEYS = ("compliance.cadence", "compliance.complaints", "compliance.surveys",
+                          "compliance.intake")
+# The quarterly report's KPI targets (percent, or minutes for the enquiry response); a KPI
+# without a target here (complaint rate, conversion by default) shows no light.
+DEFAULT_KPI_TARGETS: dict[str, float] = {
+    "csat": 90.0, **{key: 90.0 for key in CSAT_DIMENSION_KEYS}, "retention": 80.0,
+    "referral_share": 40.0, "ltv_growth": 10.0, "enquiry_response": 60.0, "compliance": 95.0,
+    **{key: 95.0 for key in COMPLIANCE_FAMILY_KEYS}, "cross_team": 30.0,
+}
+KPI_KEYS = (*DEFAULT_KPI_TARGETS, "complaint_rate", "conversion")
 
 
 class SettingsError(Exception):
@@ -109,6 +121,9 @@ class Settings(BaseSettings):
     matter_moment_days_after: int = Field(default=7, ge=0)
     # fees on matters: the currency amounts are entered, imported and shown in (ISO 4217 code)
     currency: str = "CNY"
+    kpi_targets: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_KPI_TARGETS))
+    referral_bonus_rate: float = Field(default=0.01, ge=0, le=1)
+    winback_bonus_rate: float = Field(default=0.005, ge=0, le=1)
 
     @field_validator("cadence")
     @classmethod
@@ -139,6 +154,26 @@ class Settings(BaseSettings):
         if not CURRENCY_CODE.match(code):
             raise ValueError(f"{value!r} is not a currency code (three letters, like CNY)")
         return code
+    @field_validator("kpi_targets")
+    @classmethod
+    def _kpi_targets(cls, value: dict[str, float]) -> dict[str, float]:
+        """Known KPI keys with finite, non-negative targets, merged over the defaults.
+
+        The CSAT dimensions follow a "csat" target given without them, and the compliance
+        families follow a "compliance" target likewise.
+        """
+        unknown = sorted(set(value) - set(KPI_KEYS))
+        if unknown:
+            raise ValueError(f"unknown KPI {unknown[0]!r} (known: {', '.join(KPI_KEYS)})")
+        for key, target in value.items():
+            if not math.isfinite(target) or target < 0:
+                raise ValueError(f"the target of {key!r} must be a number of at least 0")
+        merged = dict(DEFAULT_KPI_TARGETS)
+        for parent, children in (("csat", CSAT_DIMENSION_KEYS), ("compliance", COMPLIANCE_FAMILY_KEYS)):
+            if parent in value:
+                merged.update({child: value[parent] for child in children})
+        merged.update(value)
+        return merged
 
     @field_validator("matter_moment_tiers")
     @classmethod

@@ -277,3 +277,8 @@ def can_see_fees(session: Session, actor: Actor, client_id: int) -> bool:
 def can_set_fee_terms(actor: Actor) -> bool:
     """Only partners set a matter's fee arrangement, agreed amount and complexity."""
     return actor.role == Role.PARTNER
+
+
+def can_see_quarter_report(actor: Actor) -> bool:
+    """The quarterly report (KPIs, revenue, bonuses) is for partners."""
+    return actor.role == Role.PARTNER

@@ -81,7 +81,7 @@ def register(app: App, deps: AppDeps) -> None:
         quarter = current_quarter(now=services.now(), settings=settings)
         report = compute_report(session, actor=actor, quarter=quarter, settings=settings, now=services.now())
         images, failed = dashboard_images(session, client=app.client, report=report, locale=locale)
-        record_report_read(session, actor=actor, quarter=quarter, where="app_home")  # after the uploads
+        record_report_read(session, by=actor.audit_name, quarter=quarter, where="app_home")  # after the uploads
         return blocks.dashboard_blocks(report, locale=locale, images=images, failed=failed)
 
     def dashboard_images(session: Session, *, client: WebClient, report: QuarterReport,

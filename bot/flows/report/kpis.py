@@ -1,4 +1,8 @@
-"""The quarter's KPIs against their targets (DOMAIN: CSAT, retention, referrals, LTV, compliance...)."""
+"""The quarter's KPIs against their targets (DOMAIN: CSAT, retention, referrals, LTV, compliance...).
+
+Each KPI's definition (what is counted, over which window) is in the README's "Quarterly
+report" section; the computations live one concern per module beside this one.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows.quarters import Quarter
-from bot.flows.report.figures import Kpi, Unit
+from bot.flows.report.figures import Direction, Kpi, Unit
+from bot.flows.report.window import Window
 from bot.flows.surveys import SATISFIED_AVERAGE
 from bot.settings import Settings
 from storage.models import Survey
@@ -14,20 +19,38 @@ from storage.models import Survey
 DIMENSIONS = ("ability", "communication", "attitude", "result")
 CSAT_TARGET = 90.0
 
+# the order the KPIs are shown in (the CLI table, the export, the Slack side)
+ORDER = ("csat", "csat.ability", "csat.communication", "csat.attitude", "csat.result", "retention",
+         "referral_share", "ltv_growth", "enquiry_response", "compliance", "compliance.cadence",
+         "compliance.complaints", "compliance.surveys", "compliance.intake", "cross_team",
+         "complaint_rate", "conversion")
 
-def csat_kpis(session: Session, *, quarter: Quarter, settings: Settings) -> list[Kpi]:
+
+def target(settings: Settings, key: str) -> float | None:
+    """The KPI's target from `kpi_targets` (None: no target, no light)."""
+    return settings.kpi_targets.get(key)
+
+
+def share(key: str, numerator: float, denominator: float, settings: Settings, *,
+          direction: Direction = Direction.AT_LEAST) -> Kpi:
+    """A percentage KPI; without a denominator it has no value ("no data", never 0 %)."""
+    value = 100.0 * numerator / denominator if denominator else None
+    return Kpi(key, value, target(settings, key), Unit.PERCENT, direction,
+               numerator=numerator, denominator=denominator)
+
+
+def csat_kpis(session: Session, *, quarter: Quarter, settings: Settings,
+              window: Window | None = None) -> list[Kpi]:
     """CSAT overall and per dimension over the surveys completed in the quarter (satisfied: score >= 4)."""
-    start, end = quarter.bounds(settings.tz)
+    start, end = (window.start, window.end) if window is not None else quarter.bounds(settings.tz)
     rows = session.execute(
         select(Survey.score_ability, Survey.score_communication, Survey.score_attitude, Survey.score_result)
         .where(Survey.status == "done", Survey.completed_at >= start, Survey.completed_at < end)
     ).all()
     total = len(rows)
     overall = sum(sum(r) / 4 >= SATISFIED_AVERAGE for r in rows)
-    kpis = [Kpi("csat", 100.0 * overall / total if total else None, CSAT_TARGET, Unit.PERCENT,
-                numerator=overall, denominator=total)]
+    kpis = [share("csat", overall, total, settings)]
     for i, dim in enumerate(DIMENSIONS):
         met = sum(r[i] >= SATISFIED_AVERAGE for r in rows)
-        kpis.append(Kpi(f"csat.{dim}", 100.0 * met / total if total else None, CSAT_TARGET, Unit.PERCENT,
-                        numerator=met, denominator=total))
+        kpis.append(share(f"csat.{dim}", met, total, settings))
     return kpis

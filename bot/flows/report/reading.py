@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.flows import policy
 from bot.flows.actor import Actor
 from bot.flows.errors import PermissionDenied
 from bot.flows.quarters import Quarter
@@ -19,12 +20,13 @@ from bot.settings import Settings
 from storage import audit
 from storage.db import is_postgres
 from storage.models import ReportChartFile
-from storage.models.enums import Role
+
+READ_FIELDS = ("kpis", "charts", "referrals", "bonuses", "collected_fees")
 
 
 def may_read_report(actor: Actor) -> bool:
     """Whether the actor may read the quarterly report (partners)."""
-    return actor.role == Role.PARTNER
+    return policy.can_see_quarter_report(actor)
 
 
 def current_quarter(*, now: datetime, settings: Settings) -> Quarter:
@@ -36,7 +38,7 @@ def read_report(session: Session, *, actor: Actor, quarter: Quarter, settings: S
                 where: str = "command") -> QuarterReport:
     """The quarter's report for a partner (others are refused); the read is audited."""
     report = compute_report(session, actor=actor, quarter=quarter, settings=settings, now=now)
-    record_report_read(session, actor=actor, quarter=quarter, where=where)
+    record_report_read(session, by=actor.audit_name, quarter=quarter, where=where)
     return report
 
 
@@ -48,10 +50,10 @@ def compute_report(session: Session, *, actor: Actor, quarter: Quarter, settings
     return quarter_report(session, quarter=quarter, settings=settings, now=now)
 
 
-def record_report_read(session: Session, *, actor: Actor, quarter: Quarter, where: str) -> None:
-    """Audit that the actor read the quarter's report (and where: command, app_home)."""
-    audit.record(session, actor=actor.audit_name, action="read", entity="quarter_report",
-                 entity_id=quarter.label, fields=(where,))
+def record_report_read(session: Session, *, by: str, quarter: Quarter, where: str) -> None:
+    """Audit that someone read the quarter's report (fees, bonuses) and where: command, app_home, cli."""
+    audit.record(session, actor=by, action="read", entity="quarter_report", entity_id=quarter.label,
+                 fields=(where, *READ_FIELDS))
 
 
 def known_chart_file(session: Session, *, quarter: Quarter, chart: Chart, locale: str, digest: str) -> str | None:
