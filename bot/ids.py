@@ -493,3 +493,26 @@ class ProgressReportBlock(StrEnum):
     """Block ids of the progress-report DM."""
 
     ACTIONS = "progress-report-actions"
+
+
+class RetierAction(StrEnum):
+    """Buttons of the quarterly re-tiering proposal."""
+
+    APPROVE = "retier-approve"
+    KEEP = "retier-keep"
+    APPROVE_ALL = "retier-approve-all"
+    MORE = "retier-more"
+
+
+class RetierView(StrEnum):
+    """The strategic-mark modal."""
+
+    STRATEGIC = "retier-strategic"
+
+
+class RetierBlock(StrEnum):
+    """Block ids of the proposal and of the strategic-mark modal."""
+
+    ITEM_PREFIX = "retier-item-"
+    ALL = "retier-all"
+    REASON = "retier-reason"
