@@ -467,6 +467,10 @@ def test_partners_mark_a_client_strategic_with_a_reason(services, slack, fake_sl
     slack.command("U0LAW", "/lawcrm", "strategic Leader Industries")
     fake_slack.settle()
     assert "Only partners" in fake_slack.of("response_url")[-1].params["text"]
+    slack.command("U0PART", "/lawcrm", "strategic Nobody Corp")
+    fake_slack.settle()
+    missing = slack.opened_view()
+    assert "No client named “Nobody Corp”" in str(missing["blocks"]) and "submit" not in missing
     slack.command("U0PART", "/lawcrm", "strategic Leader Industries")
     fake_slack.settle()
     view = slack.opened_view()
@@ -493,3 +497,65 @@ def test_partners_mark_a_client_strategic_with_a_reason(services, slack, fake_sl
         p = retier.propose(session, quarter=Quarter(2027, 1), settings=services.settings,
                            cal=calendar_of(services.settings))
     assert [(c.client_id, c.new_tier) for c in p.changes] == [(cid, "potential")]
+
+
+@pytest.fixture
+def cli(db_url, tmp_path, test_keyring):
+    from click.testing import CliRunner
+
+    from bot.cli import build_cli
+    from tests.support import write_key_file
+
+    write_key_file(tmp_path / "keys.json", test_keyring)
+    runner = CliRunner()
+    env = {"DATABASE_URL": db_url, "DATA_DIR": str(tmp_path)}
+    return lambda *args: runner.invoke(build_cli(), list(args), env=env, catch_exceptions=False)
+
+
+def test_the_cli_prints_the_proposal_without_writing(services, cli):
+    ids = _book_of_changes(services)
+    done = cli("tiers", "propose", "--quarter", "2026-Q4")
+    assert done.exit_code == 0, done.output
+    out = done.output
+    assert "quarter: 2026-Q4 (scheme 000, figures up to 2026-10-01)" in out
+    assert "clients scored: 5" in out and "tier changes proposed: 3" in out
+    assert "core -> strategic: 1" in out and "potential -> lost: 1" in out and "potential -> core: 1" in out
+    assert "Big Co: core -> strategic, score" in out and "time taken:" in out
+    assert "clients:" in out   # the progress lines (stderr, mixed in by the runner)
+    with services.session() as session:
+        assert session.execute(select(TierReview)).first() is None
+        assert session.get(Client, ids["big"]).value_scored_at is None
+    bad = cli("tiers", "propose", "--quarter", "2026-Q5")
+    assert bad.exit_code != 0 and "2026-Q5" in bad.output
+
+
+def test_a_decision_on_a_private_page_redraws_the_page_and_the_message(services, slack, fake_slack, clock):
+    make_staff(services, "U0PART", "partner")
+    for i in range(20):
+        _client(services, f"Quiet {i:02d}", created=AS_OF - 3 * YEAR)
+    ctx = job_context(services, fake_slack)
+    clock.set(datetime(2026, 10, 8, 2, 0, tzinfo=UTC))
+    assert propose_quarter(ctx).changes == 20
+    deliver(ctx, pacer=ChannelPacer(interval=0))
+    msg = card_message(fake_slack, REVIEW_CHANNEL)
+    msg = {**msg, "ts": msg["ts"] or "1700000000.000100"}
+    with services.session() as session:
+        last = session.execute(select(TierReviewItem).join(Client, Client.id == TierReviewItem.client_id)
+                               .where(Client.name == "Quiet 19")).scalar_one()
+    _click(slack, fake_slack, "U0PART", RetierAction.KEEP, f"{_items(services)[1].id}:0", msg)  # learns the ts
+    payload = slack._base("U0PART", "block_actions")
+    payload.update({"actions": [{"action_id": RetierAction.APPROVE, "block_id": "b", "type": "button",
+                                 "value": f"{last.id}:15", "action_ts": "1.0"}],
+                    "container": {"type": "message", "message_ts": "1.2", "channel_id": REVIEW_CHANNEL,
+                                  "is_ephemeral": True},
+                    "channel": {"id": REVIEW_CHANNEL, "name": "review"},
+                    "response_url": fake_slack.response_url()})
+    slack.interactive(payload)
+    fake_slack.settle()
+    page = fake_slack.of("response_url")[-1].params
+    assert page["replace_original"] is True and "Approved by <@U0PART>" in str(page["blocks"])
+    assert "Quiet 15" in str(page["blocks"]) and "Quiet 14" not in str(page["blocks"])
+    main = fake_slack.of("chat.update")[-1].params
+    assert main["ts"] == msg["ts"] and "approved 1 · kept 1" in str(main["blocks"])
+    with services.session() as session:
+        assert session.get(Client, last.client_id).tier == "lost"

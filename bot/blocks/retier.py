@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from bot.blocks.common import (Block, actions, button, confirm_dialog, context, header, modal, section,
                                text_input)
@@ -95,12 +96,17 @@ def review_blocks(view: ReviewView, *, as_of: date, locale: str | None, page: bo
     return text, blocks
 
 
-def strategic_modal(*, locale: str | None, client_name: str | None, query: str, metadata: str) -> dict:
-    """The strategic mark: the client named, and the reason (opened at once, then filled in)."""
+def strategic_modal(*, locale: str | None, client_name: str | None, query: str, metadata: str,
+                    problem: Mrkdwn | None = None) -> dict[str, Any]:
+    """The strategic mark: the client named, and the reason (opened at once, then filled in).
+
+    Without a client name yet it says it is looking the client up, or `problem` (not found,
+    ambiguous), and has no submit button.
+    """
     if client_name is None:
+        text = problem or t("retier.strategic.loading", locale, name=clamp(query, 80))
         return modal(title=str(t("retier.strategic.title", locale)), callback_id=V.STRATEGIC,
-                     blocks=[section(t("retier.strategic.loading", locale, name=clamp(query, 80)))],
-                     close=str(t("retier.confirm.no", locale)), private_metadata=metadata)
+                     blocks=[section(text)], close=str(t("retier.confirm.no", locale)), private_metadata=metadata)
     blocks = [section(t("retier.strategic.client", locale, client=clamp(client_name, 150))),
               text_input(str(t("retier.strategic.reason", locale)), block_id=B.REASON, action_id=B.REASON,
                          multiline=True)]

@@ -20,6 +20,7 @@ from bot.ids import RetierAction as A
 from bot.ids import RetierBlock as B
 from bot.ids import RetierView as V
 from bot.slack_text import Mrkdwn
+from storage.models.enums import Role
 
 
 def _pair(body: dict[str, Any]) -> tuple[int, int]:
@@ -112,7 +113,7 @@ def register(app: App, deps: AppDeps) -> None:
         if not words or (first.lower() == "off" and not rest.strip()):
             call.respond(text=t("retier.strategic.usage", locale), response_type="ephemeral")
             return
-        if call.actor.role != "partner":
+        if call.actor.role != Role.PARTNER:
             call.respond(text=t("retier.partners_only", locale), response_type="ephemeral")
             return
         if first.lower() == "off":
@@ -130,10 +131,8 @@ def register(app: App, deps: AppDeps) -> None:
                 cid, name = flow.find_client(session, actor=call.actor, name=words)
         except DomainError as exc:
             call.client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
-                                     view=strategic_modal(locale=locale, client_name=None, query=words,
-                                                          metadata="{}") | {
-                                         "blocks": [{"type": "section", "text": {
-                                             "type": "mrkdwn", "text": str(t(exc.key, locale, **exc.params))}}]})
+                                     view=strategic_modal(locale=locale, client_name=None, query=words, metadata="{}",
+                                                          problem=t(exc.key, locale, **exc.params)))
             return
         call.client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
                                  view=strategic_modal(locale=locale, client_name=name, query=words,

@@ -19,7 +19,8 @@ MESSAGES = {
             "*/lawcrm matter reopen* NUMBER — undo a close (partner or lead lawyer)\n"
             "*/lawcrm stats* — client satisfaction (CSAT), enquiry conversion and response time, for partners\n"
             "*/lawcrm handover* @PERSON — hand a leaving lawyer's clients and matters over (partners)\n"
-            "*/lawcrm improve* list|add|done — the service-improvement list (partners add items)"
+            "*/lawcrm improve* list|add|done — the service-improvement list (partners add items)\n"
+            "*/lawcrm strategic* [off] CLIENT — mark a client strategic, with a reason, or remove the mark (partners)"
         ),
         "zh-CN": (
             "*/intake* — 新客户或新案件：利益冲突检索，然后提交合伙人审批\n"
@@ -37,7 +38,8 @@ MESSAGES = {
             "*/lawcrm matter reopen* 案号 — 撤销结案（合伙人或主办律师）\n"
             "*/lawcrm stats* — 客户满意度、咨询转化率与响应时间统计（合伙人可见）\n"
             "*/lawcrm handover* @人员 — 交接离职律师的客户和案件（合伙人）\n"
-            "*/lawcrm improve* list|add|done — 服务改进清单（合伙人添加事项）"
+            "*/lawcrm improve* list|add|done — 服务改进清单（合伙人添加事项）\n"
+            "*/lawcrm strategic* [off] 客户名称 — 标记战略客户（需填写理由）或取消标记（合伙人）"
         ),
     },
     "help.unknown_subcommand": {
