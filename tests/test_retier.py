@@ -525,6 +525,7 @@ def test_the_cli_prints_the_proposal_without_writing(services, cli):
     with services.session() as session:
         assert session.execute(select(TierReview)).first() is None
         assert session.get(Client, ids["big"]).value_scored_at is None
+    assert audit_actions(services, "fee_entry", "retier:2026-Q4") == [("system:cli", "read", ["amount"])]
     bad = cli("tiers", "propose", "--quarter", "2026-Q5")
     assert bad.exit_code != 0 and "2026-Q5" in bad.output
 

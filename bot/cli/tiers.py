@@ -7,6 +7,7 @@ import time
 import click
 
 from bot.cli import pass_services
+from bot.flows.actor import SYSTEM_CLI
 from bot.flows.errors import DomainError
 from bot.flows.quarters import Quarter
 from bot.flows.value import retier
@@ -48,6 +49,8 @@ def register(main: click.Group) -> None:
             read_only(session)
             proposal = retier.propose(session, quarter=q, settings=settings, cal=cal, progress=progress)
             names = retier.client_names(session, ids=[c.client_id for c in proposal.changes[:TOP_SHOWN]])
+        with services.session() as session:
+            retier.record_read(session, actor=SYSTEM_CLI, quarter=q)
         click.echo(f"quarter: {q.label} (scheme {proposal.scheme}, figures up to {q.first_day.isoformat()})")
         click.echo(f"clients scored: {proposal.clients}")
         click.echo(f"tier changes proposed: {len(proposal.changes)}")

@@ -38,6 +38,7 @@ from storage.models.enums import ClientStatus, Role, Tier
 PENDING, APPROVED, KEPT = "pending", "approved", "kept"
 CHUNK = 2000
 REASON_MAX = 1000
+SYSTEM_RETIER = "system:retier"
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,12 @@ def propose(session: Session, *, quarter: Quarter, settings: Settings, cal: Work
                     changes=changes, book=book, labels=labels, seconds=clock.monotonic() - started)
 
 
+def record_read(session: Session, *, actor: str, quarter: Quarter) -> None:
+    """Audit that a proposal read (decrypted) every client's collected fees."""
+    audit.record(session, actor=actor, action="read", entity="fee_entry", entity_id=f"retier:{quarter.label}",
+                 fields=["amount"])
+
+
 def open_review(session: Session, *, proposal: Proposal, channel: str | None, now: datetime) -> int | None:
     """Store the quarter's review and every client's score and label; None if it already exists."""
     insert = pg_insert if is_postgres(session) else sqlite_insert
@@ -122,8 +129,9 @@ def open_review(session: Session, *, proposal: Proposal, channel: str | None, no
     for i in range(0, len(items), CHUNK):
         session.execute(TierReviewItem.__table__.insert(), items[i:i + CHUNK])
     record_scores(session, proposal=proposal, now=now)
-    audit.record(session, actor="system:retier", action="open_tier_review", entity="tier_review",
+    audit.record(session, actor=SYSTEM_RETIER, action="open_tier_review", entity="tier_review",
                  entity_id=review_id, fields=["quarter", "items"])
+    record_read(session, actor=SYSTEM_RETIER, quarter=proposal.quarter)
     return int(review_id)
 
 
