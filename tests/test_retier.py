@@ -22,6 +22,7 @@ from bot.ids import RetierAction
 from bot.settings import Settings, SettingsError, load_settings
 from jobs.tasks.retier import propose_quarter
 from jobs.tasks.upkeep import rules_from
+from storage import audit
 from storage.ledger import ChannelPacer
 from storage.models import (Client, ClientTeamMember, ContactNote, FeeEntry, Matter, Notification, Staff,
                             TierReview, TierReviewItem)
@@ -442,6 +443,12 @@ def test_an_approved_lost_client_is_marked_lost_with_its_reason(services, fake_s
     with services.session() as session:
         c = session.get(Client, ids["quiet"])
         assert (c.tier, c.status, c.lost_reason) == ("lost", "lost", "no_engagement")
+        assert audit.verify(session).ok        # the bulk audit events chain like single ones
+    assert [f for _, a, f in audit_actions(services, "client", ids["quiet"]) if a == "retier"] == [
+        ["lost_at", "lost_reason", "status", "tier", "tier_changed_at", "value_label", "value_score",
+         "value_scored_at"]]
+    assert [f for _, a, f in audit_actions(services, "client", ids["mid"]) if a == "retier"] == [
+        ["tier", "tier_changed_at", "value_label", "value_score", "value_scored_at"]]
 
 
 def test_cadence_follows_the_new_tiers(services, clock):
@@ -560,3 +567,23 @@ def test_a_decision_on_a_private_page_redraws_the_page_and_the_message(services,
     assert main["ts"] == msg["ts"] and "approved 1 · kept 1" in str(main["blocks"])
     with services.session() as session:
         assert session.get(Client, last.client_id).tier == "lost"
+
+
+def test_a_lost_client_back_with_a_matter_is_proposed_again_and_made_active(services, clock):
+    make_staff(services, "U0PART", "partner")
+    cid = _client(services, "Back Co", tier="lost", status="lost", created=AS_OF - 4 * YEAR)
+    with services.session() as session:
+        session.get(Client, cid).lost_reason = "price"
+    m = _matter(services, cid, opened=AS_OF - timedelta(days=20), status="open", complexity=2)
+    _fee(services, cid, m, "250000.00", date(2026, 9, 1))
+    with services.session() as session:
+        p = retier.propose(session, quarter=Q4, settings=services.settings, cal=calendar_of(services.settings))
+        assert [(c.old_tier, c.new_tier) for c in p.changes] == [("lost", "core")]
+        review_id = retier.open_review(session, proposal=p, channel=REVIEW_CHANNEL, now=clock.now)
+        assert retier.open_review(session, proposal=p, channel=REVIEW_CHANNEL, now=clock.now) is None
+    with services.session() as session:
+        partner = find_actor(session, slack_user_id="U0PART", default_locale="en")
+        assert retier.approve_all(session, actor=partner, review_id=review_id, now=clock.now) == 1
+    with services.session() as session:
+        c = session.get(Client, cid)
+        assert (c.tier, c.status, c.lost_at, c.lost_reason) == ("core", "active", None, None)

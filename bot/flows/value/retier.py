@@ -39,6 +39,7 @@ PENDING, APPROVED, KEPT = "pending", "approved", "kept"
 CHUNK = 2000
 REASON_MAX = 1000
 SYSTEM_RETIER = "system:retier"
+LOST_REASON = "no_engagement"
 
 
 @dataclass(frozen=True)
@@ -249,24 +250,38 @@ def review_of_item(session: Session, *, item_id: int) -> int:
 
 # --- decisions ----------------------------------------------------------------------------------
 
-def _apply(session: Session, *, actor: Actor, client_id: int, tier: str, score: float, label: str | None,
+def _apply(session: Session, *, actor: Actor, rows: list[tuple[int, str, float, str | None]],
            now: datetime) -> None:
-    """Give a client its new tier, score and label at once (audited); lost in or out follows."""
-    client = session.get(Client, client_id, with_for_update=True)
-    if client is None:
-        return
-    fields = ["tier", "tier_changed_at", "value_score", "value_label", "value_scored_at"]
-    client.tier, client.tier_changed_at = tier, now
-    client.value_score, client.value_label, client.value_scored_at = score, label, now
-    if tier == Tier.LOST.value and client.status != ClientStatus.LOST.value:
-        client.status, client.lost_at, client.lost_reason = ClientStatus.LOST.value, now, "no_engagement"
-        fields += ["status", "lost_at", "lost_reason"]
-        improvements.from_lost(session, client_id=client.id, reason="no_engagement", today=now.date(), now=now)
-    elif tier != Tier.LOST.value and client.status == ClientStatus.LOST.value:
-        client.status, client.lost_at, client.lost_reason = ClientStatus.ACTIVE.value, None, None
-        fields += ["status", "lost_at", "lost_reason"]
-    audit.record(session, actor=actor.audit_name, action="retier", entity="client", entity_id=client_id,
-                 fields=fields)
+    """Give clients (client id, tier, score, label) their new tier at once; lost in or out follows; audited.
+
+    Set-based (an "Approve all" may hold thousands): one executemany for the tiers, one UPDATE per
+    chunk for the status of clients going into or out of lost, one audit event per client.
+    """
+    table = Client.__table__
+    base = ["tier", "tier_changed_at", "value_score", "value_label", "value_scored_at"]
+    session.execute(update(table).where(table.c.id == bindparam("cid"))
+                    .values(tier=bindparam("tier"), tier_changed_at=now, value_score=bindparam("score"),
+                            value_label=bindparam("label"), value_scored_at=now),
+                    [{"cid": cid, "tier": tier, "score": score, "label": label} for cid, tier, score, label in rows])
+    to_lost = [cid for cid, tier, _, _ in rows if tier == Tier.LOST.value]
+    back = [cid for cid, tier, _, _ in rows if tier != Tier.LOST.value]
+    status_changed: set[int] = set()
+    for i in range(0, len(to_lost), CHUNK):
+        lost_now = session.execute(
+            update(table).where(table.c.id.in_(to_lost[i:i + CHUNK]), table.c.status != ClientStatus.LOST.value)
+            .values(status=ClientStatus.LOST.value, lost_at=now, lost_reason=LOST_REASON)
+            .returning(table.c.id)).scalars().all()
+        status_changed.update(lost_now)
+        for cid in sorted(lost_now):
+            improvements.from_lost(session, client_id=cid, reason=LOST_REASON, today=now.date(), now=now)
+    for i in range(0, len(back), CHUNK):
+        status_changed.update(session.execute(
+            update(table).where(table.c.id.in_(back[i:i + CHUNK]), table.c.status == ClientStatus.LOST.value)
+            .values(status=ClientStatus.ACTIVE.value, lost_at=None, lost_reason=None)
+            .returning(table.c.id)).scalars().all())
+    audit.record_many(session, actor=actor.audit_name, action="retier", entity="client", events=[
+        (cid, base + (["status", "lost_at", "lost_reason"] if cid in status_changed else []))
+        for cid, _, _, _ in sorted(rows)])
 
 
 def _close_if_done(session: Session, *, review_id: int, now: datetime) -> None:
@@ -293,7 +308,7 @@ def decide(session: Session, *, actor: Actor, item_id: int, approve: bool, now: 
         raise Conflict("retier.already_decided")
     review_id, client_id, new_tier, score, label = row
     if approve:
-        _apply(session, actor=actor, client_id=client_id, tier=new_tier, score=score, label=label, now=now)
+        _apply(session, actor=actor, rows=[(client_id, new_tier, score, label)], now=now)
     else:
         audit.record(session, actor=actor.audit_name, action="retier_keep", entity="client",
                      entity_id=client_id, fields=["tier"])
@@ -314,8 +329,7 @@ def approve_all(session: Session, *, actor: Actor, review_id: int, now: datetime
         .returning(table.c.client_id, table.c.new_tier, table.c.score, table.c.label)).all()
     if not rows:
         raise Conflict("retier.nothing_pending")
-    for client_id, new_tier, score, label in sorted(rows):
-        _apply(session, actor=actor, client_id=client_id, tier=new_tier, score=score, label=label, now=now)
+    _apply(session, actor=actor, rows=[tuple(r) for r in sorted(rows)], now=now)  # type: ignore[misc]
     _close_if_done(session, review_id=review_id, now=now)
     return len(rows)
 
