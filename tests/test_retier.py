@@ -282,8 +282,10 @@ def _proposals(services):
 
 
 def test_the_job_posts_once_on_the_first_working_day_and_catches_up(services, fake_slack, clock):
-    _book_of_changes(services)
     ctx, other = job_context(services, fake_slack), job_context(services, fake_slack, owner="second-process")
+    clock.set(datetime(2026, 10, 8, 2, 0, tzinfo=UTC))
+    assert propose_quarter(ctx).skipped == "no_clients"       # an empty book claims nothing
+    _book_of_changes(services)
     clock.set(datetime(2026, 10, 1, 3, 0, tzinfo=UTC))        # National Day: a holiday, before the first working day
     assert propose_quarter(ctx).skipped == "before_first_working_day"
     clock.set(datetime(2026, 10, 7, 23, 30, tzinfo=UTC))      # Oct 8, 07:30 in Shanghai: before the digest time
@@ -587,3 +589,17 @@ def test_a_lost_client_back_with_a_matter_is_proposed_again_and_made_active(serv
     with services.session() as session:
         c = session.get(Client, cid)
         assert (c.tier, c.status, c.lost_at, c.lost_reason) == ("core", "active", None, None)
+
+
+def test_without_a_review_channel_the_proposal_waits(services, fake_slack, clock, db_url, tmp_path, test_keyring):
+    from bot.services import Services
+    from tests.conftest import make_settings
+
+    _book_of_changes(services)
+    quiet = make_settings(db_url=db_url, fake=fake_slack, tmp_path=tmp_path, partner_review_channel=None)
+    other = Services(settings=quiet, engine=services.engine, session_factory=services.session_factory,
+                     keyring=test_keyring, clock=clock)
+    clock.set(datetime(2026, 10, 8, 2, 0, tzinfo=UTC))
+    assert propose_quarter(job_context(other, fake_slack)).skipped == "no_channel"
+    assert propose_quarter(job_context(services, fake_slack)).sent
+    assert _proposals(services) == [("retier:2026-Q4", REVIEW_CHANNEL)]

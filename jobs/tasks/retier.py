@@ -4,8 +4,8 @@ From `digest_time` (firm-local) on the quarter's first working day (make-up work
 the proposal is built (a read-only scan) and the review opened: inserting the quarter's tier_reviews row is the
 claim (a second process or a rerun finds it and does nothing), and the message is enqueued in the
 same transaction under the ledger key `retier:2026-Q4`. A day missed (downtime) is caught up on the
-next working day of the quarter. Without a review channel nothing is claimed, so the proposal goes
-out once one is configured.
+next working day of the quarter. Without a review channel, or without any client yet, nothing is
+claimed, so the proposal goes out once there is one.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ def propose_quarter(ctx: JobContext) -> RetierRun:
         if retier.review_exists(session, quarter=quarter.label):
             return RetierRun(quarter=quarter.label, skipped="already_done")
         proposal = retier.propose(session, quarter=quarter, settings=settings, cal=cal)
+    if not proposal.clients:   # nothing to re-tier yet (a new install): the quarter stays unclaimed
+        return RetierRun(quarter=quarter.label, skipped="no_clients")
     with ctx.services.session() as session:
         review_id = retier.open_review(session, proposal=proposal, channel=channel, now=now)
         if review_id is None:
