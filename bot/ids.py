@@ -502,6 +502,7 @@ class RetierAction(StrEnum):
     KEEP = "retier-keep"
     APPROVE_ALL = "retier-approve-all"
     MORE = "retier-more"
+    MARK = "retier-mark"          # the client card's "Mark strategic"
 
 
 class RetierView(StrEnum):

@@ -603,3 +603,26 @@ def test_without_a_review_channel_the_proposal_waits(services, fake_slack, clock
     assert propose_quarter(job_context(other, fake_slack)).skipped == "no_channel"
     assert propose_quarter(job_context(services, fake_slack)).sent
     assert _proposals(services) == [("retier:2026-Q4", REVIEW_CHANNEL)]
+
+
+def test_the_client_cards_mark_strategic_button(services, slack, fake_slack, clock):
+    from bot.blocks.client_edit import card_buttons
+
+    clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    make_staff(services, "U0PART", "partner")
+    make_staff(services, "U0LAW", "lawyer")
+    cid = _client(services, "Brand Co", team={"U0LAW": "lead_lawyer", "U0PART": "partner"})
+    assert RetierAction.MARK in [b["action_id"] for b in card_buttons(locale="en", client_id=cid)]
+    slack.click("U0LAW", RetierAction.MARK, str(cid))
+    fake_slack.settle()
+    refused = slack.opened_view()
+    assert "Only partners" in str(refused["blocks"]) and "submit" not in refused
+    slack.click("U0PART", RetierAction.MARK, str(cid))
+    fake_slack.settle()
+    view = slack.opened_view()
+    assert "*Brand Co* will be strategic" in str(view["blocks"])
+    slack.submit("U0PART", view["id"], {"retier-reason": "Industry leader"})
+    fake_slack.settle()
+    with services.session() as session:
+        c = session.get(Client, cid)
+        assert (c.strategic_marked, c.tier, c.tier_reason) == (True, "strategic", "Industry leader")

@@ -12,13 +12,15 @@ from bot.blocks.common import view_values
 from bot.blocks.retier import review_blocks, strategic_modal
 from bot.deps import AppDeps, SubcommandCall
 from bot.errors import require_actor
-from bot.flows.errors import DomainError, InvalidInput
+from bot.flows.clients import visible_client
+from bot.flows.errors import DomainError, InvalidInput, PermissionDenied
 from bot.flows.quarters import Quarter
 from bot.flows.value import retier as flow
 from bot.i18n import t
 from bot.ids import RetierAction as A
 from bot.ids import RetierBlock as B
 from bot.ids import RetierView as V
+from bot.payloads import action_id_value
 from bot.slack_text import Mrkdwn
 from storage.models.enums import Role
 
@@ -139,6 +141,28 @@ def register(app: App, deps: AppDeps) -> None:
                                                       metadata=json.dumps({"client": cid})))
 
     deps.subcommands["strategic"] = strategic_command
+
+    @app.action(A.MARK)
+    def handle_mark(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        """The client card's "Mark strategic": the reason form for that client (partners only)."""
+        ack()
+        actor = require_actor(context)
+        locale = actor.locale
+        opened = client.views_open(trigger_id=body["trigger_id"],
+                                   view=strategic_modal(locale=locale, client_name=None, query="…", metadata="{}"))
+        try:
+            if actor.role != Role.PARTNER:
+                raise PermissionDenied("retier.partners_only")
+            with services.session() as session:
+                ref = visible_client(session, actor=actor, client_id=action_id_value(body))
+        except DomainError as exc:
+            client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
+                                view=strategic_modal(locale=locale, client_name=None, query="", metadata="{}",
+                                                     problem=t(exc.key, locale, **exc.params)))
+            return
+        client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"],
+                            view=strategic_modal(locale=locale, client_name=ref.name, query=ref.name,
+                                                 metadata=json.dumps({"client": ref.id})))
 
     @app.view(V.STRATEGIC)
     def handle_strategic(ack: Ack, body: dict[str, Any], context: BoltContext, view: dict[str, Any],

@@ -24,6 +24,7 @@ MESSAGES = {
     "retier.button.keep": {"en": "Keep", "zh-CN": "保持"},
     "retier.button.approve_all": {"en": "Approve all ({count})", "zh-CN": "全部批准（{count}）"},
     "retier.button.more": {"en": "Review the rest", "zh-CN": "查看其余"},
+    "retier.button.mark": {"en": "Mark strategic", "zh-CN": "标记战略客户"},
     "retier.button.next": {"en": "Next page", "zh-CN": "下一页"},
     "retier.confirm.title": {"en": "Approve all?", "zh-CN": "全部批准？"},
     "retier.confirm.text": {"en": "Every pending change ({count}) is applied at once.",
