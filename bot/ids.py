@@ -534,3 +534,27 @@ class ReportBlock(StrEnum):
     DASHBOARD = "report-dashboard"
     CHART = "report-chart"  # + "-<chart>"
     NO_DATA = "report-no-data"
+
+
+class RetierAction(StrEnum):
+    """Buttons of the quarterly re-tiering proposal."""
+
+    APPROVE = "retier-approve"
+    KEEP = "retier-keep"
+    APPROVE_ALL = "retier-approve-all"
+    MORE = "retier-more"
+    MARK = "retier-mark"          # the client card's "Mark strategic"
+
+
+class RetierView(StrEnum):
+    """The strategic-mark modal."""
+
+    STRATEGIC = "retier-strategic"
+
+
+class RetierBlock(StrEnum):
+    """Block ids of the proposal and of the strategic-mark modal."""
+
+    ITEM_PREFIX = "retier-item-"
+    ALL = "retier-all"
+    REASON = "retier-reason"

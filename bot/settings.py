@@ -28,11 +28,15 @@ ENV_FILE = ".env"
 
 CONTACT_CHANNELS = tuple(c.value for c in ContactChannel)
 CADENCE_TIERS = tuple(tier.value for tier in Tier if tier is not Tier.LOST)
+CORE_CADENCE: list[dict[str, Any]] = [
+    {"rule": "call", "channels": ["call", "wechat", "meeting", "visit"], "every_days": 14},
+    {"rule": "written_summary", "channels": ["email"], "every_days": 30}]
 DEFAULT_CADENCE: dict[str, list[dict[str, Any]]] = {
     "strategic": [{"rule": "face_to_face", "channels": ["meeting", "visit"], "every_days": 30},
                   {"rule": "call_or_email", "channels": ["call", "email", "wechat"], "every_days": 14}],
-    "core": [{"rule": "call", "channels": ["call", "wechat", "meeting", "visit"], "every_days": 14},
-             {"rule": "written_summary", "channels": ["email"], "every_days": 30}],
+    "core": CORE_CADENCE,
+    # 004's key clients follow core's rules by default (call every 2 weeks, written summary monthly)
+    "key": [dict(rule) for rule in CORE_CADENCE],
     "potential": [{"rule": "any", "channels": list(CONTACT_CHANNELS), "every_days": 7}],
 }
 CSAT_DIMENSION_KEYS = ("csat.ability", "csat.communication", "csat.attitude", "csat.result")
@@ -46,6 +50,8 @@ DEFAULT_KPI_TARGETS: dict[str, float] = {
     **{key: 95.0 for key in COMPLIANCE_FAMILY_KEYS}, "cross_team": 30.0,
 }
 KPI_KEYS = (*DEFAULT_KPI_TARGETS, "complaint_rate", "conversion")
+VALUE_COMPONENTS = ("fees", "referrals", "complexity", "years")
+DEFAULT_VALUE_WEIGHTS = {"fees": 0.3, "referrals": 0.2, "complexity": 0.2, "years": 0.3}
 
 
 class SettingsError(Exception):
@@ -116,7 +122,7 @@ class Settings(BaseSettings):
     enquiry_response_minutes: int = Field(default=60, ge=1)
     enquiry_nudge_minutes: int = Field(default=45, ge=1)
     # 004's "ordinary" clients: contact follows the matter (tiers without a cadence rule count too)
-    matter_moment_tiers: list[str] = Field(default_factory=lambda: [Tier.POTENTIAL.value])
+    matter_moment_tiers: list[str] = Field(default_factory=lambda: [Tier.POTENTIAL.value, Tier.ORDINARY.value])
     matter_moment_days_before: int = Field(default=3, ge=0)
     matter_moment_days_after: int = Field(default=7, ge=0)
     # fees on matters: the currency amounts are entered, imported and shown in (ISO 4217 code)
@@ -124,6 +130,20 @@ class Settings(BaseSettings):
     kpi_targets: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_KPI_TARGETS))
     referral_bonus_rate: float = Field(default=0.01, ge=0, le=1)
     winback_bonus_rate: float = Field(default=0.005, ge=0, le=1)
+    # value score and quarterly re-tiering (README "Value score and tiers")
+    value_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_VALUE_WEIGHTS))
+    value_years_horizon: int = Field(default=10, ge=1, le=100)
+    value_referrals_cap: int = Field(default=5, ge=1, le=1000)
+    tier_scheme: Literal["000", "004"] = "000"
+    tier_strategic_annual_fees: float = Field(default=1_000_000, gt=0)
+    tier_core_annual_fees: float = Field(default=200_000, gt=0)
+    tier_core_score: float = Field(default=50, ge=0, le=100)
+    tier_key_annual_fees: float = Field(default=200_000, gt=0)
+    golden_min_matters: int = Field(default=3, ge=1)
+    golden_top_share: float = Field(default=0.2, gt=0, le=1)
+    big_max_matters: int = Field(default=2, ge=1)
+    big_min_average_fees: float = Field(default=500_000, gt=0)
+    retier_items_shown: int = Field(default=15, ge=1, le=20)
 
     @field_validator("cadence")
     @classmethod
@@ -154,6 +174,7 @@ class Settings(BaseSettings):
         if not CURRENCY_CODE.match(code):
             raise ValueError(f"{value!r} is not a currency code (three letters, like CNY)")
         return code
+
     @field_validator("kpi_targets")
     @classmethod
     def _kpi_targets(cls, value: dict[str, float]) -> dict[str, float]:
@@ -174,6 +195,28 @@ class Settings(BaseSettings):
                 merged.update({child: value[parent] for child in children})
         merged.update(value)
         return merged
+
+    @field_validator("value_weights")
+    @classmethod
+    def _value_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        """The four components (fees, referrals, complexity, years), non-negative, summing to 1."""
+        unknown = sorted(set(value) - set(VALUE_COMPONENTS))
+        if unknown:
+            raise ValueError(f"unknown component {unknown[0]!r}: components are {', '.join(VALUE_COMPONENTS)}")
+        if any(w < 0 for w in value.values()):
+            raise ValueError("weights must not be negative")
+        if abs(sum(value.values()) - 1) > 1e-6:
+            raise ValueError(f"weights must sum to 1 (they sum to {sum(value.values()):g})")
+        return {k: float(value.get(k, 0.0)) for k in VALUE_COMPONENTS}
+
+    @model_validator(mode="after")
+    def _tier_thresholds(self) -> "Settings":
+        """Core and key thresholds below the strategic one."""
+        for name in ("tier_core_annual_fees", "tier_key_annual_fees"):
+            if getattr(self, name) >= self.tier_strategic_annual_fees:
+                raise ValueError(f"{name.upper()}: must be below TIER_STRATEGIC_ANNUAL_FEES "
+                                 f"({self.tier_strategic_annual_fees:g})")
+        return self
 
     @field_validator("matter_moment_tiers")
     @classmethod

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from storage.db import advisory_xact_lock
@@ -51,6 +51,34 @@ def record(session: Session, *, actor: str, action: str, entity: str,
     session.add(event)
     session.flush()
     return event
+
+
+def record_many(session: Session, *, actor: str, action: str, entity: str,
+                events: Sequence[tuple[str | int | None, Iterable[str]]]) -> int:
+    """Append one event per (entity_id, fields), in order, under one lock: a bulk change, audited per row."""
+    if not events:
+        return 0
+    advisory_xact_lock(session, AUDIT_LOCK)
+    session.flush()
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq = last.seq if last else 0
+    prev = last.hash if last else GENESIS
+    at = now_of(session)
+    rows = []
+    for entity_id, fields in events:
+        seq += 1
+        names = sorted(set(fields)) or None
+        eid = None if entity_id is None else str(entity_id)
+        digest = chain_hash(prev_hash=prev, seq=seq, at=at, actor=actor, action=action, entity=entity,
+                            entity_id=eid, fields=names)
+        rows.append({"seq": seq, "at": at, "actor": actor, "action": action, "entity": entity,
+                     "entity_id": eid, "fields": names, "prev_hash": prev, "hash": digest})
+        prev = digest
+    for i in range(0, len(rows), 2000):
+        session.execute(insert(AuditEvent), rows[i:i + 2000])
+    return len(rows)
 
 
 @dataclass

@@ -79,9 +79,9 @@ def test_a_messy_flat_ledger_is_read_as_it_is(services: Services, staff: dict[st
     assert report.clients_created == 2 and report.matters_created == 3
     with services.session() as session:
         xc = session.execute(select(Client).where(Client.name == "北京星辰科技有限公司")).scalar_one()
-        assert (xc.tier, xc.kind, xc.id_number, xc.status) == ("core", "enterprise", USCC, "active")
+        assert (xc.tier, xc.kind, xc.id_number, xc.status) == ("key", "enterprise", USCC, "active")
         zw = session.execute(select(Client).where(Client.name == "张伟")).scalar_one()
-        assert zw.tier == "potential"
+        assert zw.tier == "ordinary"
         matters = {m.number: m for m in session.scalars(select(Matter))}
         assert matters["2023-LIT-0099"].status == "closed"
         assert matters["2023-LIT-0099"].closed_at.astimezone(TZ).date() == date(2024, 1, 15)
@@ -114,8 +114,9 @@ def test_what_is_not_a_date_is_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "tier"), [("战略客户", "strategic"), ("核心客户", "core"), ("潜力客户", "potential"),
-                                            ("流失客户", "lost"), ("重点客户", "core"), ("普通客户", "potential"),
-                                            ("重点", "core"), ("Key", "core"), ("ordinary", "potential")])
+                                            ("流失客户", "lost"), ("重点客户", "key"), ("普通客户", "ordinary"),
+                                            ("重点", "key"), ("Key", "key"), ("ordinary", "ordinary"),
+                                            ("一般", "ordinary")])
 def test_tiers_in_either_scheme(text: str, tier: str) -> None:
     assert parse_tier(text) == tier
 

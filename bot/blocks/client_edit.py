@@ -15,6 +15,7 @@ from bot.i18n import t
 from bot.ids import ClientEditAction as A
 from bot.ids import ClientEditBlock as B
 from bot.ids import ClientEditView as V
+from bot.ids import RetierAction
 from bot.ids import UpkeepAction
 from bot.labels import label
 from bot.slack_text import clamp, escape, markup
@@ -33,11 +34,12 @@ RECONFIRM_SHOWN = 20
 
 
 def card_buttons(*, locale: str | None, client_id: int) -> list[dict[str, Any]]:
-    """The card's Edit, Hearing and Tier buttons (who may use them is checked on click)."""
+    """The card's Edit, Hearing, Tier and Mark strategic buttons (who may use them is checked on click)."""
     value = str(client_id)
     return [button(t("client_edit.button.edit", locale), action_id=A.EDIT, value=value),
             button(t("client_edit.button.hearing", locale), action_id=A.HEARING, value=value),
-            button(t("client_edit.button.tier", locale), action_id=A.TIER, value=value)]
+            button(t("client_edit.button.tier", locale), action_id=A.TIER, value=value),
+            button(t("retier.button.mark", locale), action_id=RetierAction.MARK, value=value)]
 
 
 def notice_modal(*, locale: str | None, text: str) -> dict[str, Any]:

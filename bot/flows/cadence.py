@@ -151,6 +151,11 @@ def _rule_keys(rules: Rules) -> list[tuple[frozenset[str], int]]:
     return keys
 
 
+def lost_cutoff(*, today: date, cal: WorkCalendar, lost_days: int) -> datetime:
+    """Lost = no open matter, and no contact, matter opened or closed, or creation since this instant."""
+    return cal.at_local(today - timedelta(days=lost_days - 1), MIDNIGHT)
+
+
 def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rules) -> DuePlan:
     """What is due today: digests per person, churn alerts and lost proposals."""
     today_start = cal.at_local(today, MIDNIGHT)
@@ -186,7 +191,7 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
              .where(Client.tier != Tier.LOST.value, Client.status != ClientStatus.LOST.value)
              .cte("due_clients").prefix_with("MATERIALIZED", dialect="postgresql"))
     churn_at = cal.at_local(today - timedelta(days=rules.churn_days - 1), MIDNIGHT)
-    lost_at = cal.at_local(today - timedelta(days=rules.lost_days - 1), MIDNIGHT)
+    lost_at = lost_cutoff(today=today, cal=cal, lost_days=rules.lost_days)
     quiet_since = func.coalesce(inner.c.last_at, inner.c.created_at)
     # A matter opened or closed is engagement too: a client back through intake is not "quiet".
     engaged_since = case((and_(inner.c.m_at.is_not(None),

@@ -25,7 +25,8 @@ from storage.models.enums import ClientStatus, FollowUpStatus, Role, Tier
 
 T = TypeVar("T")
 
-TIER_ORDER = (Tier.STRATEGIC.value, Tier.CORE.value, Tier.POTENTIAL.value, Tier.LOST.value)
+TIER_ORDER = (Tier.STRATEGIC.value, Tier.CORE.value, Tier.KEY.value, Tier.POTENTIAL.value, Tier.ORDINARY.value,
+              Tier.LOST.value)
 SECTIONS = ("follow_ups", "quiet", "dates", "intake", "complaints", "clients")
 PAGE_SIZES = {"follow_ups": 5, "quiet": 10, "dates": 10, "intake": 8, "complaints": 8, "clients": 20}
 FOLLOW_UP_DAYS = 7
@@ -197,7 +198,7 @@ def _tiers(session: Session, *, mine: object) -> dict[str, int]:
 
 
 def tier_rank(column: object) -> object:
-    """Strategic, core, potential, lost, then anything else."""
+    """Strategic, core, key, potential, ordinary, lost, then anything else."""
     return case({tier: i for i, tier in enumerate(TIER_ORDER)}, value=column, else_=len(TIER_ORDER))
 
 

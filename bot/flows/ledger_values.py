@@ -16,15 +16,16 @@ _SERIAL = re.compile(r"\d{1,7}(?:\.\d+)?")
 _LIST = re.compile(r"[,，;；、\n]+")
 
 # Both tier schemes: 000 (strategic / core / potential / lost) and 004 (strategic / key / ordinary).
-# The code's vocabulary is the 000 scheme: key (重点) is its core tier; ordinary (普通, 一般) clients are
-# the ones not yet deeply engaged, its potential tier.
+# Each word maps to its own tier; key clients follow core's cadence and ordinary ones are contacted on
+# matter events (settings CADENCE and MATTER_MOMENT_TIERS).
 TIERS = {
     "strategic": Tier.STRATEGIC, "战略": Tier.STRATEGIC, "战略客户": Tier.STRATEGIC, "a": Tier.STRATEGIC,
-    "core": Tier.CORE, "核心": Tier.CORE, "核心客户": Tier.CORE, "key": Tier.CORE, "重点": Tier.CORE,
-    "重点客户": Tier.CORE, "vip": Tier.CORE, "b": Tier.CORE,
+    "core": Tier.CORE, "核心": Tier.CORE, "核心客户": Tier.CORE, "vip": Tier.CORE, "b": Tier.CORE,
+    "key": Tier.KEY, "重点": Tier.KEY, "重点客户": Tier.KEY,
     "potential": Tier.POTENTIAL, "潜力": Tier.POTENTIAL, "潜力客户": Tier.POTENTIAL, "潜在": Tier.POTENTIAL,
-    "潜在客户": Tier.POTENTIAL, "ordinary": Tier.POTENTIAL, "普通": Tier.POTENTIAL, "普通客户": Tier.POTENTIAL,
-    "一般": Tier.POTENTIAL, "一般客户": Tier.POTENTIAL, "c": Tier.POTENTIAL,
+    "潜在客户": Tier.POTENTIAL, "c": Tier.POTENTIAL,
+    "ordinary": Tier.ORDINARY, "普通": Tier.ORDINARY, "普通客户": Tier.ORDINARY,
+    "一般": Tier.ORDINARY, "一般客户": Tier.ORDINARY,
     "lost": Tier.LOST, "流失": Tier.LOST, "流失客户": Tier.LOST, "已流失": Tier.LOST,
 }
 KINDS = {

@@ -27,8 +27,8 @@ from storage.models.enums import ContactChannel, FollowUpStatus, MatterStatus, T
 from storage.once import insert_once
 
 LANGUAGES = ("en", "zh-CN")
-MONTHLY_TIERS = (Tier.STRATEGIC.value, Tier.CORE.value)
-EVENT_TIERS = (Tier.POTENTIAL.value,)
+MONTHLY_TIERS = (Tier.STRATEGIC.value, Tier.CORE.value, Tier.KEY.value)
+EVENT_TIERS = (Tier.POTENTIAL.value, Tier.ORDINARY.value)
 # After downtime the month's reports still go out this many days after its first working day
 # (and not later: a client who became core mid-month gets next month's report).
 MONTHLY_CATCH_UP = timedelta(days=7)

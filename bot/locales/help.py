@@ -21,7 +21,8 @@ MESSAGES = {
             "*/lawcrm report* [2026-Q4] [here] — the quarterly report: KPIs and charts (partners)\n"
             "*/lawcrm handover* @PERSON — hand a leaving lawyer's clients and matters over (partners)\n"
             "*/lawcrm improve* list|add|done — the service-improvement list (partners add items)\n"
-            "*/lawcrm fees* NUMBER — a matter's fees: terms, invoiced, collected, outstanding (partners and the client's team)"
+            "*/lawcrm fees* NUMBER — a matter's fees: terms, invoiced, collected, outstanding (partners and the client's team)\n"
+            "*/lawcrm strategic* [off] CLIENT — mark a client strategic, with a reason, or remove the mark (partners)"
         ),
         "zh-CN": (
             "*/intake* — 新客户或新案件：利益冲突检索，然后提交合伙人审批\n"
@@ -41,7 +42,8 @@ MESSAGES = {
             "*/lawcrm report* [2026-Q4] [here] — 季度报告：关键指标与图表（合伙人）\n"
             "*/lawcrm handover* @人员 — 交接离职律师的客户和案件（合伙人）\n"
             "*/lawcrm improve* list|add|done — 服务改进清单（合伙人添加事项）\n"
-            "*/lawcrm fees* 案号 — 案件收费：收费条件、已开票、已收款、未收（合伙人和客户团队）"
+            "*/lawcrm fees* 案号 — 案件收费：收费条件、已开票、已收款、未收（合伙人和客户团队）\n"
+            "*/lawcrm strategic* [off] 客户名称 — 标记战略客户（需填写理由）或取消标记（合伙人）"
         ),
     },
     "help.unknown_subcommand": {
