@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -38,3 +40,17 @@ def prepare_database(url_text: str, *, tag: str, reuse: bool) -> tuple[Engine, K
     if not reuse:
         migrate.upgrade(engine)
     return engine, keyring
+
+
+def reset_sequences(raw: Any, tables: Iterable[str]) -> None:
+    """PostgreSQL: move each table's id sequence past the ids written by hand."""
+    cur = raw.cursor()
+    for table in tables:
+        cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    cur.close()
+
+
+def analyze(engine: Engine) -> None:
+    """Fresh planner statistics after a bulk load (VACUUM ANALYZE on PostgreSQL)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))

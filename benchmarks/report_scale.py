@@ -29,11 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
-from benchmarks.bench_db import prepare_database  # noqa: E402
+from benchmarks.bench_db import analyze, prepare_database, reset_sequences  # noqa: E402
 from benchmarks.upkeep_scale import _bulk, _ts, say  # noqa: E402
 from bot.flows.quarters import Quarter  # noqa: E402
+from bot.flows.report import charts  # noqa: E402
 from bot.flows.report.export import write_workbook  # noqa: E402
 from bot.flows.report.quarter import quarter_report  # noqa: E402
 from bot.settings import Settings  # noqa: E402
@@ -172,16 +173,12 @@ def generate(engine, keyring: Keyring, *, clients: int, matters: int, notes: int
         _bulk(raw, pg, "winback_plans", ["id", "client_id", "owner_id", "reason", "opened_at", "outcome",
                                          "outcome_at", "won_back_by_id"], plans)
         if pg:
-            cur = raw.cursor()
-            for table in ("staff", "clients", "client_team", "matters", "matter_team", "fee_entries", "surveys",
-                          "intake_requests", "contact_notes", "complaints", "enquiries", "winback_plans"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            cur.close()
+            reset_sequences(raw, ("staff", "clients", "client_team", "matters", "matter_team", "fee_entries", "surveys",
+                          "intake_requests", "contact_notes", "complaints", "enquiries", "winback_plans"))
         conn.commit()
     finally:
         conn.close()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-        c.execute(text("VACUUM ANALYZE" if pg else "ANALYZE"))
+    analyze(engine)
     say(f"generated in {time.perf_counter() - t0:.1f}s")
 
 
@@ -215,10 +212,13 @@ def main() -> None:
             report = quarter_report(session, quarter=QUARTER, settings=settings, now=NOW,
                                     progress=lambda step, s: (steps.append(f"{step} {s:.2f}s"),
                                                               args.verbose and say(f"    {step} {s:.2f}s")))
-            took, cpu = time.perf_counter() - t0, time.process_time() - c0
+            took = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            images = charts.render_all(report, locale="zh-CN" if run % 2 == 0 else "en")
+            drawn, cpu = time.perf_counter() - t1, time.process_time() - c0
         load = os.getloadavg()[0]
-        say(f"run {run}: quarter_report {QUARTER} in {took:.2f}s, this process's CPU {cpu:.2f}s, "
-            f"load {load:.1f} ({', '.join(steps)})")
+        say(f"run {run}: quarter_report {QUARTER} in {took:.2f}s + {len(images)} charts in {drawn:.2f}s "
+            f"= {took + drawn:.2f}s, this process's CPU {cpu:.2f}s, load {load:.1f} ({', '.join(steps)})")
     assert report is not None
     for kpi in report.kpis:
         value = "no data" if kpi.value is None else f"{kpi.value:.1f}"

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from benchmarks.bench_db import prepare_database  # noqa: E402
+from benchmarks.bench_db import analyze, prepare_database, reset_sequences  # noqa: E402
 from benchmarks.upkeep_scale import _bulk, _ts, say  # noqa: E402
 from bot.flows.quarters import Quarter  # noqa: E402
 from bot.flows.value import retier  # noqa: E402
@@ -105,15 +105,11 @@ def generate(engine, keyring: Keyring, *, clients: int, matters: int, notes: int
                 batch = []
         say(f"  notes: {nid:,} ({time.perf_counter() - t0:.1f}s)")
         if pg:
-            cur = raw.cursor()
-            for table in ("staff", "clients", "matters", "fee_entries", "contact_notes"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            cur.close()
+            reset_sequences(raw, ("staff", "clients", "matters", "fee_entries", "contact_notes"))
         conn.commit()
     finally:
         conn.close()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-        c.execute(text("VACUUM ANALYZE" if pg else "ANALYZE"))
+    analyze(engine)
     say(f"generated in {time.perf_counter() - t0:.1f}s")
 
 

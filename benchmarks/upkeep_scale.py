@@ -34,7 +34,7 @@ from bot.settings import Settings  # noqa: E402
 from jobs.registry import JobContext  # noqa: E402
 from bot.flows.cadence import compute_due  # noqa: E402
 from jobs.tasks.upkeep import plan_daily, rules_from  # noqa: E402
-from benchmarks.bench_db import prepare_database  # noqa: E402
+from benchmarks.bench_db import analyze, prepare_database, reset_sequences  # noqa: E402
 from storage.crypto import Keyring  # noqa: E402
 from storage.db import make_session_factory  # noqa: E402
 from storage.models import ContactNote, Notification  # noqa: E402
@@ -155,17 +155,12 @@ def generate(engine, keyring: Keyring, *, clients: int, notes: int, seed: int = 
         _bulk(raw, pg, "important_dates", ["id", "client_id", "matter_id", "kind", "on_date", "label",
                                            "yearly", "created_at"], dates)
         if pg:
-            cur = raw.cursor()
-            for table in ("staff", "staff_assistants", "clients", "client_team", "contact_notes",
-                          "follow_ups", "matters", "important_dates"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                            f"(SELECT max(id) FROM {table}))")
-            cur.close()
+            reset_sequences(raw, ("staff", "staff_assistants", "clients", "client_team", "contact_notes",
+                          "follow_ups", "matters", "important_dates"))
         conn.commit()
     finally:
         conn.close()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-        c.execute(text("VACUUM ANALYZE" if pg else "ANALYZE"))
+    analyze(engine)
     say(f"generated in {time.perf_counter() - t0:.1f}s")
 
 
