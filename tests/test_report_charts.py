@@ -36,7 +36,7 @@ def full_report(**changes: object) -> QuarterReport:
     }
     series.update(changes.pop("charts", {}))  # type: ignore[arg-type]
     kpis = changes.pop("kpis", [Kpi("csat", 85.0, 90.0), Kpi("retention", 82.0, 80.0),
-                                Kpi("response_time", 75.0, 60.0, Unit.MINUTES, Direction.AT_MOST),
+                                Kpi("enquiry_response", 75.0, 60.0, Unit.MINUTES, Direction.AT_MOST),
                                 Kpi("referral_share", None, 40.0)])
     return QuarterReport(quarter=Q4, currency="CNY", computed_at=datetime(2026, 12, 3, 2, 0, tzinfo=UTC),
                          kpis=kpis,  # type: ignore[arg-type]
@@ -107,6 +107,16 @@ def test_headlines_without_notes_come_from_the_values():
     assert charts.series_label("this", Q4, "en") == "2026-Q4" and charts.series_label("last", Q4, "en") == "2026-Q3"
 
 
+def test_when_no_area_rose_the_headline_names_the_largest_fall():
+    report = full_report(charts={
+        Chart.DEMAND: Series(Chart.DEMAND, ["lit_civil", "nl_tax", "nl_mna"],
+                             {"current": [2, 3, 0], "previous": [4, 3, 1]})})
+    assert charts.headline(report, Chart.DEMAND, "en") == "Largest fall: Non-litigation — M&A (-100 %)"
+    assert charts.headline(report, Chart.DEMAND, "zh-CN").startswith("下降最多：")
+    flat = full_report(charts={Chart.DEMAND: Series(Chart.DEMAND, ["nl_tax"], {"current": [3], "previous": [3]})})
+    assert "Largest" not in charts.headline(flat, Chart.DEMAND, "en")
+
+
 def test_charts_without_data_are_skipped_and_named_and_an_empty_chart_renders_clearly():
     report = full_report(charts={Chart.DEMAND: None, Chart.RETENTION: None,
                                  Chart.REVENUE_PARETO: Series(Chart.REVENUE_PARETO, ["strategic", "core"],
@@ -151,12 +161,12 @@ def test_rendering_from_several_threads_gives_the_same_pictures():
 
 def test_the_kpi_table_shows_lights_targets_and_no_data():
     text = "\n".join(b["text"]["text"] for b in kpi_table(full_report(), locale="en"))
-    assert "🟡 *Client satisfaction (CSAT)* — 85.0 % · target ≥ 90.0 %" in text
-    assert "🟢 *1-year client retention* — 82.0 % · target ≥ 80.0 %" in text
-    assert "🔴 *Response to enquiries* — 75 min · target ≤ 60 min" in text
+    assert "🟡 *CSAT (overall)* — 85.0 % · target ≥ 90.0 %" in text
+    assert "🟢 *1-year retention* — 82.0 % · target ≥ 80.0 %" in text
+    assert "🔴 *Enquiry response (median, working minutes)* — 75 min · target ≤ 60 min" in text
     assert "⚪ *Referral share of new clients* — no data · target ≥ 40.0 %" in text
     zh = "\n".join(b["text"]["text"] for b in kpi_table(full_report(), locale="zh-CN"))
-    assert "客户满意度（CSAT）" in zh and "暂无数据" in zh and "目标 ≥ 90.0 %" in zh
+    assert "客户满意度（总体）" in zh and "暂无数据" in zh and "目标 ≥ 90.0 %" in zh
     unknown = kpi_table(full_report(kpis=[Kpi("bonus_paid", 3.0, None, Unit.COUNT)]), locale="en")
     assert unknown[0]["text"]["text"] == "⚪ *bonus paid* — 3"
 
@@ -181,3 +191,13 @@ def test_ragged_or_odd_figures_still_render():
     images, warned = _render_quietly(report, "en")
     assert [i.chart for i in images] == list(Chart) and all(i.png.startswith(PNG) for i in images)
     assert charts.headline(report, Chart.RETENTION, "en").endswith("2023 0%, 2024 80%")
+
+
+def test_every_kpi_has_a_name_in_both_languages() -> None:
+    from bot.blocks.report import kpi_name
+    from bot.i18n import catalog
+    from bot.settings import KPI_KEYS
+    for key in KPI_KEYS:
+        assert f"kpis.kpi.{key}" in catalog()
+        english, chinese = kpi_name(key, "en"), kpi_name(key, "zh-CN")
+        assert english and chinese and english != chinese and "kpis." not in english + chinese

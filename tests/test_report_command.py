@@ -45,8 +45,8 @@ def test_a_partner_gets_the_kpi_table_and_the_charts_in_a_dm(services, slack, fa
     table = next(a for a in answers if a.get("blocks"))
     assert table["blocks"][0]["text"]["text"] == "Quarterly report — 2026-Q4"
     kpis = _kpi_text(table["blocks"])
-    assert "🔴 *CSAT — timeliness of communication* — 50.0 % · target ≥ 90.0 %" in kpis
-    assert "🟢 *Client satisfaction (CSAT)* — 100.0 % · target ≥ 90.0 %" in kpis
+    assert "🔴 *CSAT: timeliness of communication* — 50.0 % · target ≥ 90.0 %" in kpis
+    assert "🟢 *CSAT (overall)* — 100.0 % · target ≥ 90.0 %" in kpis
     assert table["response_type"] == "ephemeral"
     expected = expected_charts(services, Q4)
     assert {"tiers", "csat"} <= {c.value for c in expected}
@@ -70,7 +70,7 @@ def test_a_chinese_partner_asks_for_a_past_quarter_in_chinese(services, slack, f
     answers = _command(slack, fake_slack, "U0ZHPART", "report 2026年第三季度", answers=2)
     table = next(a for a in answers if a.get("blocks"))
     assert table["blocks"][0]["text"]["text"] == "季度报告 — 2026-Q3"
-    assert "满意度 — 沟通及时性" in _kpi_text(table["blocks"])
+    assert "满意度：沟通及时性" in _kpi_text(table["blocks"])
     shared = fake_slack.files_shared("D0ZHPART")
     assert [f["title"] for f in shared][:1] == ["各等级客户数 — 2026-Q3"]
     assert "report-2026-Q3-csat-zh-CN.png" in [f["name"] for f in shared]
@@ -122,7 +122,7 @@ def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(ser
     assert [b["slack_file"]["id"] for b in images] == list(uploaded)
     assert all(f["content"].startswith(b"\x89PNG") for f in uploaded.values())
     assert any(b["type"] == "header" and b["text"]["text"] == "Dashboard — 2026-Q4" for b in home["blocks"])
-    assert "CSAT — timeliness of communication" in json.dumps(home["blocks"], ensure_ascii=False)
+    assert "CSAT: timeliness of communication" in json.dumps(home["blocks"], ensure_ascii=False)
     assert len(home["blocks"]) <= 100
     csat = next(b for b in images if b["block_id"] == "report-chart-csat")
     assert csat["alt_text"] == "Timeliness of communication scores lowest (50 %)"

@@ -65,7 +65,7 @@ def test_posted_once_on_the_first_working_day_after_the_digest_time(services, fa
                                                             for c in expected]
     [message], files = _posted(fake_slack, "C0REVIEW")                  # no PARTNERS_CHANNEL: the review one
     assert message["blocks"][0]["text"]["text"] == "Quarterly report — 2026-Q3"
-    assert "CSAT — timeliness of communication" in message["blocks"][1]["text"]["text"]
+    assert "CSAT: timeliness of communication" in message["blocks"][1]["text"]["text"]
     assert [f["name"] for f in files] == [f"report-2026-Q3-{c.value}-en.png" for c in expected]
     assert all(f["content"].startswith(b"\x89PNG") for f in files)
     assert next(f for f in files if "csat" in f["name"])["initial_comment"] == \

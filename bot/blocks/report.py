@@ -18,8 +18,8 @@ SECTION_LIMIT = 2900
 
 
 def kpi_name(key: str, locale: str) -> str:
-    """The KPI's name in the reader's language (an unknown key as words)."""
-    name = f"report.kpi.{key}"
+    """The KPI's name in the reader's language (the names the KPI table and the export share)."""
+    name = f"kpis.kpi.{key}"
     return t_plain(name, locale) if name in catalog() else key.replace("_", " ").replace(".", " — ")
 
 

@@ -254,10 +254,14 @@ def headline(report: QuarterReport, chart: Chart, locale: str) -> str:
                        value=f"{value:.0f}")
     if chart is Chart.DEMAND:
         changes = _changes(series)
-        if changes:
-            area = max(changes, key=lambda c: changes[c])
-            return t_plain("report.chart.demand.headline", locale, area=category_label(chart, area, locale),
-                           change=f"{changes[area]:+.0f}")
+        rise = max(changes, key=lambda c: changes[c]) if changes else None
+        fall = min(changes, key=lambda c: changes[c]) if changes else None
+        if rise is not None and changes[rise] > 0:
+            return t_plain("report.chart.demand.headline", locale, area=category_label(chart, rise, locale),
+                           change=f"{changes[rise]:+.0f}")
+        if fall is not None and changes[fall] < 0:  # nothing rose: the largest fall is the news
+            return t_plain("report.chart.demand.fall", locale, area=category_label(chart, fall, locale),
+                           change=f"{changes[fall]:+.0f}")
     _, row = _first_row(series)
     parts = ", ".join(f"{category_label(chart, c, locale)} {value_text(v, series.unit, locale, report.currency)}"
                       for c, v in zip(series.categories, row))
