@@ -310,3 +310,23 @@ def test_purge_pending_forgets_only_old_unfinished_notes(services, clock):
         assert notes.purge_pending(session, before=clock.now - timedelta(days=7)) == 0
     with services.session() as session:
         assert session.execute(select(PendingNote.id)).scalars().all() == [new] and old != new
+
+
+def test_client_card_shows_the_value_score_the_label_and_a_strategic_mark(services, slack, fake_slack):
+    from storage.models import Client
+    acme, _, _ = _seed(services)
+    slack.command("U0LAW1", "/client", "acme trading")
+    plain = str(fake_slack.wait_for("response_url")[0].params["blocks"])
+    assert "Value score" not in plain and "Golden" not in plain      # never re-tiered: nothing to show
+    with services.session() as session:
+        client = session.get(Client, acme)
+        client.value_score, client.value_label, client.strategic_marked = 71.6, "golden", True
+    slack.command("U0LAW1", "/client", "acme trading")
+    body = str(fake_slack.wait_for("response_url", 2)[1].params["blocks"])
+    assert "Value score 72/100" in body and "Golden client" in body and "Marked strategic by a partner" in body
+    with services.session() as session:
+        client = session.get(Client, acme)
+        client.value_label, client.strategic_marked = "big", False
+    slack.command("U0LAW1", "/client", "acme trading")
+    body = str(fake_slack.wait_for("response_url", 3)[2].params["blocks"])
+    assert "Big client (rare, large matters)" in body and "Marked strategic" not in body

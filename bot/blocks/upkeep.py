@@ -126,6 +126,18 @@ def none_found_blocks(*, locale: str | None, query: str, text: str, pending_id: 
                            value=str(pending_id)))]
 
 
+def _value_line(card: ClientCard, loc: str | None) -> list[Block]:
+    """The last re-tiering's value score, seed 001's label and a partner's strategic mark, when any."""
+    parts = []
+    if card.value_score is not None:
+        parts.append(t("upkeep.card.value_score", loc, score=f"{card.value_score:.0f}"))
+    if card.value_label:
+        parts.append(t(f"upkeep.card.label.{card.value_label}", loc))
+    if card.strategic_marked:
+        parts.append(t("upkeep.card.strategic_marked", loc))
+    return [context(join(" · ", parts))] if parts else []
+
+
 def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
     """The private profile card."""
     loc = locale
@@ -133,7 +145,7 @@ def card_blocks(*, locale: str | None, card: ClientCard) -> list[Block]:
         header(card.name),
         section(t("upkeep.card.summary", loc, tier=_label("upkeep.tier", card.tier, loc),
                   status=_label("upkeep.status", card.status, loc))),
-    ] + ([context(t("winback.card.key_attention", loc))] if card.key_attention else [])
+    ] + ([context(t("winback.card.key_attention", loc))] if card.key_attention else []) + _value_line(card, loc)
     if card.team:
         team = join(", ", (markup("{who} ({role})", who=mention(u),
                                   role=_label("upkeep.team_role", r, loc)) for u, r in card.team))

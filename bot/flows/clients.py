@@ -180,6 +180,9 @@ class ClientCard:
     open_matters: list[tuple[str, str]] = field(default_factory=list)
     dates: list[DateLine] = field(default_factory=list)
     key_attention: bool = False
+    value_score: float | None = None      # the last re-tiering's score, 0-100
+    value_label: str | None = None        # golden / big
+    strategic_marked: bool = False
 
 
 def next_occurrence(on: date, *, yearly: bool, today: date) -> date:
@@ -201,6 +204,8 @@ def client_card(session: Session, *, actor: Actor, client_id: int, today: date, 
     """The card data; reading note texts and date labels is audited."""
     client = visible_client(session, actor=actor, client_id=client_id)
     card = ClientCard(client_id=client.id, name=client.name, tier=client.tier, status=client.status)
+    card.value_score, card.value_label, card.strategic_marked = session.execute(
+        select(Client.value_score, Client.value_label, Client.strategic_marked).where(Client.id == client.id)).one()
     card.team = teams_of(session, client_ids=[client.id]).get(client.id, [])
     card.key_attention = key_attention(session, client_id=client.id, today=today, tz=tz)
     recent = session.execute(

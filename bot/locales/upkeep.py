@@ -65,6 +65,11 @@ MESSAGES = {
     # --- /client card ---
     "upkeep.client_usage": {"en": "Write `/client NAME`.", "zh-CN": "格式：`/client 客户名称`。"},
     "upkeep.card_pick": {"en": "Several clients match *{query}*:", "zh-CN": "有多个客户与 *{query}* 匹配："},
+    "upkeep.card.value_score": {"en": "Value score {score}/100", "zh-CN": "价值评分 {score}/100"},
+    "upkeep.card.label.golden": {"en": "🏅 Golden client (frequent and profitable)",
+                                 "zh-CN": "🏅 黄金客户（合作频繁、贡献高）"},
+    "upkeep.card.label.big": {"en": "Big client (rare, large matters)", "zh-CN": "大客户（合作少、案件大）"},
+    "upkeep.card.strategic_marked": {"en": "Marked strategic by a partner", "zh-CN": "合伙人标记为战略客户"},
     "upkeep.card.summary": {"en": "Tier: *{tier}* · status: {status}", "zh-CN": "级别：*{tier}* · 状态：{status}"},
     "upkeep.card.team": {"en": "*Team:* {team}", "zh-CN": "*服务团队：*{team}"},
     "upkeep.card.no_team": {"en": "*Team:* nobody assigned", "zh-CN": "*服务团队：*尚未指定"},
