@@ -13,7 +13,8 @@ intake requests for the matters opened through the bot, client and matter teams,
 
 Measured: `quarter_report` (every KPI, chart series and table; not the chart images, which
 the Slack side renders and times on its own) for a finished quarter, per step and in total;
-then the XLSX export of the same report.
+then the XLSX export of the same report, and the Home dashboard's stored copy of it (written
+once, then read, decrypted and laid out as the App Home does).
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ from sqlalchemy import func, select  # noqa: E402
 
 from benchmarks.bench_db import analyze, prepare_database, reset_sequences  # noqa: E402
 from benchmarks.upkeep_scale import _bulk, _ts, say  # noqa: E402
+from bot.blocks.report import dashboard_blocks  # noqa: E402
 from bot.flows.quarters import Quarter  # noqa: E402
 from bot.flows.report import charts  # noqa: E402
 from bot.flows.report.export import write_workbook  # noqa: E402
 from bot.flows.report.quarter import quarter_report  # noqa: E402
+from bot.flows.report.snapshot import offer_report, stored_report  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from storage.crypto import Keyring  # noqa: E402
 from storage.db import make_session_factory  # noqa: E402
@@ -224,6 +227,26 @@ def main() -> None:
         value = "no data" if kpi.value is None else f"{kpi.value:.1f}"
         say(f"  {kpi.key}: {value} ({kpi.numerator} / {kpi.denominator}) {kpi.light.value}")
     say(f"  bonus lines: {len(report.tables['bonus_lines']):,}, referrers: {len(report.tables['referrals']):,}")
+    with factory() as session:   # the Home dashboard's stored report of this size: stored, then read back
+        t0 = time.perf_counter()
+        offer_report(session, report=report)
+        session.commit()
+        stored_in = time.perf_counter() - t0
+        size, tables = session.execute(text("SELECT length(report), length(tables) FROM report_snapshots")).one()
+    reads, whole = [], []
+    for _ in range(5):
+        with factory() as session:
+            t0 = time.perf_counter()
+            shown = stored_report(session, quarter=QUARTER, tables=False).report
+            assert shown is not None and shown.kpis == report.kpis and shown.charts == report.charts
+            dashboard_blocks(shown, locale="en", images=[], now=NOW, tz=settings.tz)
+            reads.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            assert stored_report(session, quarter=QUARTER).report == report
+            whole.append(time.perf_counter() - t0)
+    say(f"dashboard snapshot: stored in {stored_in:.2f}s ({size:,} bytes encrypted, its tables {tables:,} apart); "
+        f"the Home's read, decrypted and laid out in {min(reads):.3f}–{max(reads):.3f}s; the whole report with "
+        f"its tables read back in {min(whole):.3f}–{max(whole):.3f}s (5 runs)")
     with tempfile.TemporaryDirectory() as folder:
         t0 = time.perf_counter()
         write_workbook(report, Path(folder) / "report.xlsx")

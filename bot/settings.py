@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     kpi_targets: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_KPI_TARGETS))
     referral_bonus_rate: float = Field(default=0.01, ge=0, le=1)
     winback_bonus_rate: float = Field(default=0.005, ge=0, le=1)
+    # the partners' Home dashboard shows the stored report, refreshed by a job this often
+    dashboard_refresh_minutes: int = Field(default=60, ge=1, le=1440)
     # value score and quarterly re-tiering (README "Value score and tiers")
     value_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_VALUE_WEIGHTS))
     value_years_horizon: int = Field(default=10, ge=1, le=100)

@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 
 from bot.flows.quarters import Quarter
 from storage.models import AuditEvent, ReportChartFile, Survey
-from tests.upkeep_support import staff_id
+from jobs.tasks.report import refresh_dashboard
+from tests.upkeep_support import job_context, staff_id
 from tests.report_support import expected_charts, seed_firm
 
 NOV_10 = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)   # inside 2026-Q4 (the clock: Monday 2026-11-23)
@@ -112,7 +113,7 @@ def _images(home: dict) -> list[dict]:
     return [b for b in home["blocks"] if b["type"] == "image"]
 
 
-def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(services, slack, fake_slack):
+def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(services, slack, fake_slack, clock):
     seed_firm(services, survey_at=NOV_10)
     home = _open_home(slack, fake_slack, "U0PART")
     expected = expected_charts(services, Q4)
@@ -121,7 +122,7 @@ def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(ser
     uploaded = {f["id"]: f for f in fake_slack.uploads.values()}
     assert [b["slack_file"]["id"] for b in images] == list(uploaded)
     assert all(f["content"].startswith(b"\x89PNG") for f in uploaded.values())
-    assert any(b["type"] == "header" and b["text"]["text"] == "Dashboard — 2026-Q4" for b in home["blocks"])
+    assert any(b["type"] == "header" and b["text"]["text"] == "Dashboard — 2026-Q4 · as of 17:00" for b in home["blocks"])
     assert "CSAT: timeliness of communication" in json.dumps(home["blocks"], ensure_ascii=False)
     assert len(home["blocks"]) <= 100
     csat = next(b for b in images if b["block_id"] == "report-chart-csat")
@@ -134,6 +135,8 @@ def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(ser
 
     with services.session() as session:                              # CSAT changes; the tiers do not
         session.execute(update(Survey).where(Survey.score_communication == 3).values(score_communication=5))
+    clock.advance(minutes=61)                                        # the dashboard's refresh job recomputes
+    assert refresh_dashboard(job_context(services)).stored
     changed = _open_home(slack, fake_slack, "U0PART")
     assert len(fake_slack.of("files.getUploadURLExternal")) == calls + 1
     before = {b["block_id"]: b["slack_file"]["id"] for b in images}
@@ -150,7 +153,7 @@ def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(ser
 def test_a_chinese_partner_gets_chinese_pictures_and_a_lawyer_no_dashboard(services, slack, fake_slack):
     seed_firm(services, survey_at=NOV_10)
     home = _open_home(slack, fake_slack, "U0ZHPART")
-    assert any(b["type"] == "header" and b["text"]["text"] == "经营看板 — 2026-Q4" for b in home["blocks"])
+    assert any(b["type"] == "header" and b["text"]["text"] == "经营看板 — 2026-Q4 · 截至 17:00" for b in home["blocks"])
     titles = [b["title"]["text"] for b in _images(home)]
     assert "各等级客户数 — 2026-Q4" in titles
     with services.session() as session:

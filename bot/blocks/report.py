@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.common import Block, context, divider, header, section
+from bot.flows.quarters import Quarter
 from bot.flows.report.charts import chart_title, charts_without_data, value_text
 from bot.flows.report.figures import Chart, Direction, Kpi, Light, QuarterReport, Unit
 from bot.i18n import catalog, t, t_plain
@@ -91,12 +93,22 @@ def image_block(*, file_id: str, chart: Chart, title: str, alt: str) -> Block:
             "title": {"type": "plain_text", "text": clamp(title, 2000), "emoji": True}}
 
 
+def as_of(computed_at: datetime, *, now: datetime, tz: ZoneInfo) -> str:
+    """When the figures were computed, firm-local: 'HH:MM' today, else 'MM-DD HH:MM'."""
+    local = computed_at.astimezone(tz)
+    return local.strftime("%H:%M" if local.date() == now.astimezone(tz).date() else "%m-%d %H:%M")
+
+
 def dashboard_blocks(report: QuarterReport, *, locale: str, images: Sequence[dict[str, Any]],
-                     failed: bool = False) -> list[Block]:
-    """The partners' Home dashboard: the KPI table and the charts (`images`: chart, file_id, title, alt)."""
-    blocks: list[Block] = [divider(), header(t_plain("report.dashboard.title", locale,
-                                                     quarter=report.quarter.label)),
-                           *kpi_table(report, locale=locale)]
+                     failed: bool = False, now: datetime | None = None, tz: ZoneInfo | None = None) -> list[Block]:
+    """The partners' Home dashboard: the KPI table and the charts (`images`: chart, file_id, title, alt).
+
+    With `now` and `tz`, the header says when the (stored) figures were computed.
+    """
+    title = t_plain("report.dashboard.title", locale, quarter=report.quarter.label) if now is None or tz is None \
+        else t_plain("report.dashboard.title_at", locale, quarter=report.quarter.label,
+                     at=as_of(report.computed_at, now=now, tz=tz))
+    blocks: list[Block] = [divider(), header(title), *kpi_table(report, locale=locale)]
     blocks.extend(image_block(**image) for image in images)
     notes: list[str] = []
     missing = no_data_line(report, locale=locale)
@@ -107,6 +119,12 @@ def dashboard_blocks(report: QuarterReport, *, locale: str, images: Sequence[dic
     notes.append(t("report.dashboard.more", locale))
     blocks.append(context(Mrkdwn("\n".join(notes))))
     return blocks
+
+
+def dashboard_pending(quarter: Quarter, *, locale: str) -> list[Block]:
+    """The dashboard's place while the quarter's first report is computed by another process."""
+    return [divider(), header(t_plain("report.dashboard.title", locale, quarter=quarter.label)),
+            context(t("report.dashboard.pending", locale))]
 
 
 def comment(report: QuarterReport, *, locale: str) -> str:

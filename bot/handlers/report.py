@@ -17,8 +17,8 @@ from bot.flows.actor import Actor
 from bot.flows.quarters import BadQuarter, Quarter
 from bot.flows.report import charts
 from bot.flows.report.figures import Chart, QuarterReport
-from bot.flows.report.reading import (compute_report, current_quarter, known_chart_file, may_read_report,
-                                      read_report, record_report_read, remember_chart_file)
+from bot.flows.report.reading import (current_quarter, dashboard_report, keep_if_current, known_chart_file,
+                                      may_read_report, read_report, record_report_read, remember_chart_file)
 from bot.i18n import t
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ def register(app: App, deps: AppDeps) -> None:
         with services.session() as session:
             report = read_report(session, actor=call.actor, quarter=quarter, settings=settings,
                                  now=services.now())
+            keep_if_current(session, report=report, settings=settings, now=services.now())
         text, kpi_blocks = blocks.report_message(report, locale=locale, tz=settings.tz)
         channel = str(call.body.get("channel_id") or "")
         post_here = here and _bot_is_in(call.client, channel, deps.external_channels)
@@ -79,10 +80,13 @@ def register(app: App, deps: AppDeps) -> None:
         if not may_read_report(actor):
             return []
         quarter = current_quarter(now=services.now(), settings=settings)
-        report = compute_report(session, actor=actor, quarter=quarter, settings=settings, now=services.now())
+        report = dashboard_report(session, actor=actor, quarter=quarter, settings=settings, now=services.now())
+        if report is None:
+            return blocks.dashboard_pending(quarter, locale=locale)
         images, failed = dashboard_images(session, client=app.client, report=report, locale=locale)
         record_report_read(session, by=actor.audit_name, quarter=quarter, where="app_home")  # after the uploads
-        return blocks.dashboard_blocks(report, locale=locale, images=images, failed=failed)
+        return blocks.dashboard_blocks(report, locale=locale, images=images, failed=failed,
+                                       now=services.now(), tz=settings.tz)
 
     def dashboard_images(session: Session, *, client: WebClient, report: QuarterReport,
                          locale: str) -> tuple[list[dict[str, Any]], bool]:

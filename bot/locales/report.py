@@ -27,6 +27,10 @@ MESSAGES = {
     "report.post.text": {"en": "Quarterly report for {quarter}: KPIs and charts.",
                          "zh-CN": "{quarter} 季度报告：关键指标与图表。"},
     "report.dashboard.title": {"en": "Dashboard — {quarter}", "zh-CN": "经营看板 — {quarter}"},
+    "report.dashboard.title_at": {"en": "Dashboard — {quarter} · as of {at}", "zh-CN": "经营看板 — {quarter} · 截至 {at}"},
+    "report.dashboard.pending": {"en": "This quarter's dashboard is being prepared; it will be here when you next "
+                                       "open this tab.",
+                                 "zh-CN": "本季度经营看板正在生成，下次打开此页时即可查看。"},
     "report.dashboard.more": {"en": "Full report with charts by DM: `/lawcrm report`.",
                               "zh-CN": "完整报告及图表可通过 `/lawcrm report` 私信获取。"},
     "report.dashboard.charts_failed": {"en": "The charts could not be shown just now; they will be on your next "

@@ -9,6 +9,11 @@ sends them with the ledger's claim and lease, so each goes out once. A later tic
 marker and does nothing; a missed first day is caught up at the next working day's tick. Without
 a channel (PARTNERS_CHANNEL, else PARTNER_REVIEW_CHANNEL) nothing is claimed, so the report goes
 out once one is configured.
+
+`refresh_dashboard` keeps the partners' Home dashboard current: each tick, when this quarter's
+stored report is missing or older than `dashboard_refresh_minutes`, the first process to claim
+the refresh in the database (`report_snapshots`' lease, committed before computing) computes
+and stores it; the others skip. A crashed claimer's lease expires and the next tick takes over.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from bot.blocks.report import report_message
 from bot.flows.quarters import Quarter
 from bot.flows.report.charts import render_all
 from bot.flows.report.quarter import quarter_report
+from bot.flows.report.reading import current_quarter
+from bot.flows.report.snapshot import claim_refresh, is_stale, release, store_claimed, stored_at
 from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
 from jobs.registry import JobContext, PeriodicJob
@@ -88,7 +95,41 @@ def post_quarterly_report(ctx: JobContext) -> ReportRun:
     return ReportRun(quarter=reported.label, keys=keys)
 
 
+@dataclass
+class DashboardRun:
+    """What a dashboard refresh tick did."""
+
+    quarter: str
+    skipped: str | None = None
+    stored: bool = False
+
+
+def refresh_dashboard(ctx: JobContext) -> DashboardRun:
+    """Recompute this quarter's stored report when it is missing or stale, in one process only."""
+    settings, now = ctx.services.settings, ctx.now()
+    quarter = current_quarter(now=now, settings=settings)
+    every = timedelta(minutes=settings.dashboard_refresh_minutes)
+    with ctx.services.session() as session:
+        if not is_stale(stored_at(session, quarter=quarter), now=now, refresh=every):
+            return DashboardRun(quarter=quarter.label, skipped="fresh")
+    with ctx.services.session() as session:  # the claim is committed before the long computation
+        token = claim_refresh(session, quarter=quarter, now=now, refresh=every)
+    if token is None:
+        return DashboardRun(quarter=quarter.label, skipped="claimed_elsewhere")
+    try:
+        with ctx.services.session() as session:
+            report = quarter_report(session, quarter=quarter, settings=settings, now=now)
+            stored = store_claimed(session, report=report, token=token)
+    except Exception:
+        with ctx.services.session() as session:
+            release(session, quarter=quarter, token=token)
+        raise
+    log.info("dashboard report stored", extra={"quarter": quarter.label, "stored": stored})
+    return DashboardRun(quarter=quarter.label, stored=stored)
+
+
 def jobs(settings: Settings) -> list[PeriodicJob]:
-    """The quarterly report checks every tick (cheap once the quarter's report is recorded)."""
-    return [PeriodicJob("report-quarterly", post_quarterly_report, settings.jobs_tick_seconds)]
+    """The quarterly report checks every tick (cheap once the quarter's report is recorded); so does the dashboard."""
+    return [PeriodicJob("report-quarterly", post_quarterly_report, settings.jobs_tick_seconds),
+            PeriodicJob("report-dashboard", refresh_dashboard, settings.jobs_tick_seconds)]
 

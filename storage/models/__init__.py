@@ -17,6 +17,7 @@ from storage.models.parties import Party, PartyAlias
 from storage.models.privacy import ConsentRecord, PrivacyRequest
 from storage.models.reports import ProgressReport
 from storage.models.report_charts import ReportChartFile
+from storage.models.report_charts import ReportSnapshot
 from storage.models.slack import SlackReceipt
 from storage.models.staff import Staff, StaffAssistant
 from storage.models.upkeep import CadenceSnooze, PendingNote, UpkeepAlert, UpkeepRun
@@ -33,5 +34,6 @@ __all__ = [
     "StaffAssistant", "StaffInterest", "Survey", "TierReview", "TierReviewItem", "UTCDateTime",
     "UpkeepAlert", "UpkeepRun",
     "ReportChartFile",
+    "ReportSnapshot",
     "WinbackPlan", "WinbackStep", "now_of", "utcnow",
 ]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, UTCDateTime, clock_now
+from storage.types import EncryptedJSON
 
 
 class ReportChartFile(Base):
@@ -23,3 +25,22 @@ class ReportChartFile(Base):
     digest: Mapped[str] = mapped_column(String(64))
     file_id: Mapped[str] = mapped_column(String(40))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock_now)
+
+
+class ReportSnapshot(Base):
+    """The stored report of one quarter for the partners' Home dashboard, and the lease of whoever refreshes it.
+
+    `report` and `tables` are the whole `QuarterReport` (fees, bonuses: confidential, so encrypted),
+    the tables apart; None while the first computation of the quarter is under way. `claim`/`lease_until` name the
+    process computing a refresh and until when its claim holds (a crashed one's claim expires).
+    """
+
+    __tablename__ = "report_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), unique=True)
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    report: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    tables: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)  # apart: large; the Home reads none
+    claim: Mapped[str | None] = mapped_column(String(40))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

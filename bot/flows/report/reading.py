@@ -15,6 +15,7 @@ from bot.flows.errors import PermissionDenied
 from bot.flows.quarters import Quarter
 from bot.flows.report.figures import Chart, QuarterReport
 from bot.flows.report.quarter import quarter_report
+from bot.flows.report.snapshot import claim_refresh, offer_report, store_claimed, stored_report
 from bot.i18n import normalize_locale
 from bot.settings import Settings
 from storage import audit
@@ -48,6 +49,29 @@ def compute_report(session: Session, *, actor: Actor, quarter: Quarter, settings
     if not may_read_report(actor):
         raise PermissionDenied("report.partners_only")
     return quarter_report(session, quarter=quarter, settings=settings, now=now)
+
+
+def dashboard_report(session: Session, *, actor: Actor, quarter: Quarter, settings: Settings,
+                     now: datetime) -> QuarterReport | None:
+    """The stored report for the Home (even stale; unaudited); computed and stored only if none (None: in progress)."""
+    if not may_read_report(actor):
+        raise PermissionDenied("report.partners_only")
+    stored = stored_report(session, quarter=quarter, tables=False)
+    if stored.report is not None:
+        return stored.report
+    token = claim_refresh(session, quarter=quarter, now=now, refresh=None)
+    if token is None:  # another process holds the claim; on PostgreSQL its report may have landed meanwhile
+        return stored_report(session, quarter=quarter, tables=False).report
+    report = quarter_report(session, quarter=quarter, settings=settings, now=now)
+    store_claimed(session, report=report, token=token)
+    return report
+
+
+def keep_if_current(session: Session, *, report: QuarterReport, settings: Settings, now: datetime) -> bool:
+    """Store a report of the current quarter computed anyway (`/lawcrm report`) for the dashboard."""
+    if report.quarter != current_quarter(now=now, settings=settings):
+        return False
+    return offer_report(session, report=report)
 
 
 def record_report_read(session: Session, *, by: str, quarter: Quarter, where: str) -> None:
