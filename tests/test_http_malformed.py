@@ -82,7 +82,8 @@ MALFORMED: dict[str, tuple[str, str]] = {
 
 def assert_one_clean_line(caplog: pytest.LogCaptureFixture) -> None:
     """Exactly one record about the request: a warning, without the body or a traceback."""
-    records = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    records = [r for r in caplog.records if r.levelno >= logging.WARNING
+               and r.name != "waitress.queue"]  # waitress's own "task queue depth" when the machine is busy
     assert [r.getMessage() for r in records] == ["malformed Slack request refused"]
     record = records[0]
     assert record.exc_info is None

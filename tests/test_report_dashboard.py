@@ -109,7 +109,7 @@ def test_the_first_home_open_computes_and_stores_then_the_home_reads_the_stored_
     home = _open_home(slack, fake_slack, "U0PART")
     assert "Dashboard — 2026-Q4 · as of 17:00" in _headers(home)
     first = _kpi_text(home)
-    assert "CSAT — timeliness of communication" in first
+    assert "CSAT: timeliness of communication" in first
     row = _snapshot(services)
     assert row is not None and row.computed_at == clock() and row.report is not None
     assert row.claim is None and row.lease_until is None
