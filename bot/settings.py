@@ -54,6 +54,14 @@ VALUE_COMPONENTS = ("fees", "referrals", "complexity", "years")
 DEFAULT_VALUE_WEIGHTS = {"fees": 0.3, "referrals": 0.2, "complexity": 0.2, "years": 0.3}
 
 
+def _known_tiers(values: list[str], known: tuple[str, ...]) -> list[str]:
+    """The values, when every one is among the known tiers."""
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        raise ValueError(f"unknown tier {unknown[0]!r}: tiers are {', '.join(known)}")
+    return values
+
+
 class SettingsError(Exception):
     """A missing or malformed setting; the message is one line naming it."""
 
@@ -151,9 +159,8 @@ class Settings(BaseSettings):
     @classmethod
     def _cadence(cls, value: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
         """Known tiers (not lost) list rules {rule, channels, every_days} over known channels."""
+        _known_tiers(list(value), CADENCE_TIERS)
         for tier, rules in value.items():
-            if tier not in CADENCE_TIERS:
-                raise ValueError(f"unknown tier {tier!r}: tiers are {', '.join(CADENCE_TIERS)}")
             if not isinstance(rules, list):
                 raise ValueError(f"tier {tier!r}: give a list of rules")
             for r in rules:
@@ -224,20 +231,13 @@ class Settings(BaseSettings):
     @classmethod
     def _moment_tiers(cls, value: list[str]) -> list[str]:
         """Only tiers that can have contact (not lost)."""
-        for tier in value:
-            if tier not in CADENCE_TIERS:
-                raise ValueError(f"unknown tier {tier!r}: tiers are {', '.join(CADENCE_TIERS)}")
-        return value
+        return _known_tiers(value, CADENCE_TIERS)
 
     @field_validator("archive_permanent_tiers")
     @classmethod
     def _permanent_tiers(cls, value: list[str]) -> list[str]:
         """Only known client tiers are kept permanently."""
-        known = tuple(tier.value for tier in Tier)
-        unknown = [v for v in value if v not in known]
-        if unknown:
-            raise ValueError(f"unknown tier {unknown[0]!r}: tiers are {', '.join(known)}")
-        return value
+        return _known_tiers(value, tuple(tier.value for tier in Tier))
 
     @field_validator("firm_timezone")
     @classmethod
@@ -257,18 +257,11 @@ class Settings(BaseSettings):
             raise ValueError(f"no holiday calendar for country {value!r}")
         return value.upper()
 
-    @field_validator("partner_review_channel", "alerts_channel", "admin_channel", "intake_channel")
+    @field_validator("partner_review_channel", "alerts_channel", "admin_channel", "intake_channel",
+                     "partners_channel")
     @classmethod
     def _channel_id(cls, value: str | None) -> str | None:
         """Channels are given by ID (C… or G…), never by name."""
-        if value and not CHANNEL_ID.match(value):
-            raise ValueError(f"{value!r} is not a Slack channel ID (like C0123ABCD)")
-        return value or None
-
-    @field_validator("partners_channel")
-    @classmethod
-    def _partners_channel_id(cls, value: str | None) -> str | None:
-        """The partners' channel is given by ID too."""
         if value and not CHANNEL_ID.match(value):
             raise ValueError(f"{value!r} is not a Slack channel ID (like C0123ABCD)")
         return value or None
