@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from benchmarks.bench_db import analyze, prepare_database, reset_sequences  # noqa: E402
 from benchmarks.upkeep_scale import _bulk, _ts, say  # noqa: E402

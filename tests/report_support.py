@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from bot.flows.quarters import Quarter
@@ -45,3 +46,13 @@ def expected_charts(services: Services, quarter: Quarter) -> list[Chart]:
     with services.session() as session:
         report = quarter_report(session, quarter=quarter, settings=services.settings, now=services.now())
     return charts_with_data(report)
+
+
+def open_home(slack, fake, user: str) -> dict:
+    """Open the Home tab as `user` and wait for everything it sends; the view published in answer."""
+    mark = fake.mark()
+    slack.event({"type": "app_home_opened", "user": user, "channel": "D" + user[1:], "tab": "home",
+                 "event_ts": f"{time.time():.6f}"})
+    fake.wait_for_since("views.publish", mark, timeout=60)
+    fake.settle()
+    return fake.home_of(user)

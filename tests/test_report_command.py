@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
@@ -12,7 +11,7 @@ from bot.flows.quarters import Quarter
 from storage.models import AuditEvent, ReportChartFile, Survey
 from jobs.tasks.report import refresh_dashboard
 from tests.upkeep_support import job_context, staff_id
-from tests.report_support import expected_charts, seed_firm
+from tests.report_support import expected_charts, open_home, seed_firm
 
 NOV_10 = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)   # inside 2026-Q4 (the clock: Monday 2026-11-23)
 Q4, Q3 = Quarter(2026, 4), Quarter(2026, 3)
@@ -25,15 +24,6 @@ def _command(slack, fake, user: str, text: str, *, answers: int, channel: str = 
     fake.wait_for("response_url", before + answers, timeout=60)
     fake.settle()
     return [c.params for c in fake.of("response_url")[before:]]
-
-
-def _open_home(slack, fake, user: str) -> dict:
-    mark = fake.mark()
-    slack.event({"type": "app_home_opened", "user": user, "channel": "D" + user[1:], "tab": "home",
-                 "event_ts": f"{time.time():.6f}"})
-    fake.wait_for_since("views.publish", mark, timeout=60)
-    fake.settle()
-    return fake.home_of(user)
 
 
 def _kpi_text(blocks: list[dict]) -> str:
@@ -115,7 +105,7 @@ def _images(home: dict) -> list[dict]:
 
 def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(services, slack, fake_slack, clock):
     seed_firm(services, survey_at=NOV_10)
-    home = _open_home(slack, fake_slack, "U0PART")
+    home = open_home(slack, fake_slack, "U0PART")
     expected = expected_charts(services, Q4)
     images = _images(home)
     assert [b["block_id"] for b in images] == [f"report-chart-{c.value}" for c in expected]
@@ -129,7 +119,7 @@ def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(ser
     assert csat["alt_text"] == "Timeliness of communication scores lowest (50 %)"
 
     calls = len(fake_slack.of("files.getUploadURLExternal"))
-    again = _open_home(slack, fake_slack, "U0PART")                 # nothing changed: no new upload
+    again = open_home(slack, fake_slack, "U0PART")                 # nothing changed: no new upload
     assert len(fake_slack.of("files.getUploadURLExternal")) == calls
     assert [b["slack_file"] for b in _images(again)] == [b["slack_file"] for b in images]
 
@@ -137,7 +127,7 @@ def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(ser
         session.execute(update(Survey).where(Survey.score_communication == 3).values(score_communication=5))
     clock.advance(minutes=61)                                        # the dashboard's refresh job recomputes
     assert refresh_dashboard(job_context(services)).stored
-    changed = _open_home(slack, fake_slack, "U0PART")
+    changed = open_home(slack, fake_slack, "U0PART")
     assert len(fake_slack.of("files.getUploadURLExternal")) == calls + 1
     before = {b["block_id"]: b["slack_file"]["id"] for b in images}
     after = {b["block_id"]: b["slack_file"]["id"] for b in _images(changed)}
@@ -152,14 +142,14 @@ def test_the_partners_home_shows_the_dashboard_and_uploads_each_picture_once(ser
 
 def test_a_chinese_partner_gets_chinese_pictures_and_a_lawyer_no_dashboard(services, slack, fake_slack):
     seed_firm(services, survey_at=NOV_10)
-    home = _open_home(slack, fake_slack, "U0ZHPART")
+    home = open_home(slack, fake_slack, "U0ZHPART")
     assert any(b["type"] == "header" and b["text"]["text"] == "经营看板 — 2026-Q4 · 截至 17:00" for b in home["blocks"])
     titles = [b["title"]["text"] for b in _images(home)]
     assert "各等级客户数 — 2026-Q4" in titles
     with services.session() as session:
         assert {r.locale for r in session.execute(select(ReportChartFile)).scalars()} == {"zh-CN"}
     calls = len(fake_slack.of("files.getUploadURLExternal"))
-    lawyer = _open_home(slack, fake_slack, "U0LAW")
+    lawyer = open_home(slack, fake_slack, "U0LAW")
     assert _images(lawyer) == [] and "report-" not in json.dumps(lawyer["blocks"])
     assert len(fake_slack.of("files.getUploadURLExternal")) == calls
 
@@ -167,11 +157,11 @@ def test_a_chinese_partner_gets_chinese_pictures_and_a_lawyer_no_dashboard(servi
 def test_a_failed_upload_leaves_the_dashboard_without_that_chart_and_is_tried_again(services, slack, fake_slack):
     seed_firm(services, survey_at=NOV_10)
     fake_slack.fail("files.getUploadURLExternal", error="internal_error")
-    home = _open_home(slack, fake_slack, "U0PART")
+    home = open_home(slack, fake_slack, "U0PART")
     expected = expected_charts(services, Q4)
     assert len(_images(home)) == len(expected) - 1
     assert "could not be shown just now" in json.dumps(home["blocks"])
-    home = _open_home(slack, fake_slack, "U0PART")
+    home = open_home(slack, fake_slack, "U0PART")
     assert len(_images(home)) == len(expected)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,20 +20,11 @@ from jobs.tasks.report import refresh_dashboard
 from storage.models import AuditEvent, ReportSnapshot, Survey
 from tests.conftest import make_settings
 from tests.report_firm import build
-from tests.report_support import seed_firm
+from tests.report_support import open_home, seed_firm
 from tests.upkeep_support import job_context
 
 NOV_10 = datetime(2026, 11, 10, 3, 0, tzinfo=UTC)   # inside 2026-Q4 (the clock: 2026-11-23 09:00 UTC, 17:00 local)
 Q4, Q3 = Quarter(2026, 4), Quarter(2026, 3)
-
-
-def _open_home(slack, fake, user: str) -> dict:
-    mark = fake.mark()
-    slack.event({"type": "app_home_opened", "user": user, "channel": "D" + user[1:], "tab": "home",
-                 "event_ts": f"{time.time():.6f}"})
-    fake.wait_for_since("views.publish", mark, timeout=60)
-    fake.settle()
-    return fake.home_of(user)
 
 
 def _headers(home: dict) -> list[str]:
@@ -106,7 +96,7 @@ def test_the_first_home_open_computes_and_stores_then_the_home_reads_the_stored_
         services, slack, fake_slack, clock):
     seed_firm(services, survey_at=NOV_10)
     assert _snapshot(services) is None
-    home = _open_home(slack, fake_slack, "U0PART")
+    home = open_home(slack, fake_slack, "U0PART")
     assert "Dashboard — 2026-Q4 · as of 17:00" in _headers(home)
     first = _kpi_text(home)
     assert "CSAT: timeliness of communication" in first
@@ -118,7 +108,7 @@ def test_the_first_home_open_computes_and_stores_then_the_home_reads_the_stored_
         session.execute(update(Survey).where(Survey.score_communication == 3).values(score_communication=5))
     clock.advance(minutes=30)
     uploads = len(fake_slack.of("files.getUploadURLExternal"))
-    again = _open_home(slack, fake_slack, "U0PART")                  # ...the Home shows the stored ones
+    again = open_home(slack, fake_slack, "U0PART")                  # ...the Home shows the stored ones
     assert _kpi_text(again) == first and "Dashboard — 2026-Q4 · as of 17:00" in _headers(again)
     assert _snapshot(services).computed_at == row.computed_at
     assert len(fake_slack.of("files.getUploadURLExternal")) == uploads
@@ -128,7 +118,7 @@ def test_the_first_home_open_computes_and_stores_then_the_home_reads_the_stored_
     run = refresh_dashboard(job_context(services))
     assert run.quarter == "2026-Q4" and run.stored and run.skipped is None
     assert _snapshot(services).computed_at == clock()
-    fresh = _open_home(slack, fake_slack, "U0PART")
+    fresh = open_home(slack, fake_slack, "U0PART")
     assert _kpi_text(fresh) != first and "Dashboard — 2026-Q4 · as of 18:01" in _headers(fresh)
     assert len(fake_slack.of("files.getUploadURLExternal")) == uploads + 1   # only the CSAT picture changed
     with services.session() as session:
@@ -138,18 +128,18 @@ def test_the_first_home_open_computes_and_stores_then_the_home_reads_the_stored_
 
 def test_a_stale_snapshot_is_shown_as_it_is_and_an_old_day_carries_its_date(services, slack, fake_slack, clock):
     seed_firm(services, survey_at=NOV_10)
-    _open_home(slack, fake_slack, "U0ZHPART")
+    open_home(slack, fake_slack, "U0ZHPART")
     clock.advance(days=1)                                            # long past the interval, no job ran
-    home = _open_home(slack, fake_slack, "U0ZHPART")
+    home = open_home(slack, fake_slack, "U0ZHPART")
     assert "经营看板 — 2026-Q4 · 截至 11-23 17:00" in _headers(home)
     assert _snapshot(services).computed_at == clock() - timedelta(days=1)
 
 
 def test_a_new_quarter_gets_its_own_snapshot_on_the_first_open(services, slack, fake_slack, clock):
     seed_firm(services, survey_at=NOV_10)
-    _open_home(slack, fake_slack, "U0PART")
+    open_home(slack, fake_slack, "U0PART")
     clock.set(datetime(2027, 1, 4, 2, 0, tzinfo=UTC))               # 2027-Q1, 10:00 local
-    home = _open_home(slack, fake_slack, "U0PART")
+    home = open_home(slack, fake_slack, "U0PART")
     assert "Dashboard — 2027-Q1 · as of 10:00" in _headers(home)
     assert _snapshot(services, Quarter(2027, 1)).computed_at == clock()
     assert _snapshot(services).computed_at == datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -160,14 +150,14 @@ def test_while_another_process_computes_the_first_report_the_home_says_so_and_co
     seed_firm(services, survey_at=NOV_10)
     with services.session() as session:                              # "the job" holds the claim
         assert claim_refresh(session, quarter=Q4, now=clock(), refresh=None) is not None
-    home = _open_home(slack, fake_slack, "U0PART")
+    home = open_home(slack, fake_slack, "U0PART")
     assert "being prepared" in json.dumps(home["blocks"]) and "report-kpis" not in json.dumps(home["blocks"])
     assert _snapshot(services).report is None and not fake_slack.of("files.getUploadURLExternal")
 
 
 def test_a_lawyer_home_has_no_dashboard_and_stores_nothing(services, slack, fake_slack):
     seed_firm(services, survey_at=NOV_10)
-    home = _open_home(slack, fake_slack, "U0LAW")
+    home = open_home(slack, fake_slack, "U0LAW")
     assert "report-" not in json.dumps(home["blocks"]) and not any("Dashboard" in h for h in _headers(home))
     assert _snapshot(services) is None
 
@@ -175,7 +165,7 @@ def test_a_lawyer_home_has_no_dashboard_and_stores_nothing(services, slack, fake
 def test_the_report_command_of_this_quarter_refreshes_the_snapshot_and_a_past_one_does_not(
         services, slack, fake_slack, clock):
     seed_firm(services, survey_at=NOV_10)
-    _open_home(slack, fake_slack, "U0PART")
+    open_home(slack, fake_slack, "U0PART")
     clock.advance(minutes=5)
     before = len(fake_slack.of("response_url"))
     slack.command("U0PART", "/lawcrm", "report 2026-Q3", channel="C0GENERAL")

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.flows.quarters import Quarter
+from bot.flows.quarters import Quarter, first_working_day
 from jobs.registry import discover_jobs
 from jobs.tasks.delivery import deliver
-from jobs.tasks.report import first_working_day, post_quarterly_report
+from jobs.tasks.report import post_quarterly_report
 from storage.ledger import ChannelPacer
 from storage.models import Notification
 from tests.report_support import expected_charts, seed_firm

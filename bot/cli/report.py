@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import time
-import unicodedata
 from pathlib import Path
 
 import click
 
+from bot.blocks.table import display_width, pad
 from bot.cli import pass_services
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.errors import DomainError
 from bot.flows.quarters import Quarter
-from bot.flows.report.reading import record_report_read
+from bot.flows.report.reading import current_quarter, record_report_read
 from bot.flows.report.export import light_text, write_workbook
 from bot.flows.report.figures import Direction, Kpi, QuarterReport, Unit
 from bot.flows.report.quarter import quarter_report
 from bot.i18n import t_plain as t
 from bot.services import Services
-
-
-def _width(text: str) -> int:
-    """Columns a text takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    """The text padded to `width` terminal columns."""
-    return text + " " * max(0, width - _width(text))
 
 
 def _number(value: float, unit: Unit, locale: str) -> str:
@@ -57,8 +47,8 @@ def kpi_lines(report: QuarterReport, locale: str) -> list[str]:
             "kpis.at_least" if kpi.direction is Direction.AT_LEAST else "kpis.at_most", locale,
             target=_number(kpi.target, kpi.unit, locale))
         rows.append([t(f"kpis.kpi.{kpi.key}", locale), value, goal, light_text(kpi, locale), _basis(kpi)])
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
 def bonus_table_lines(report: QuarterReport, locale: str, *, referral: float, winback: float) -> list[str]:
@@ -67,8 +57,8 @@ def bonus_table_lines(report: QuarterReport, locale: str, *, referral: float, wi
     head = t("kpis.cli.bonuses", locale, referral=f"{referral * 100:g}", winback=f"{winback * 100:g}")
     if not rows:
         return [head, "  " + t("kpis.cli.no_bonuses", locale)]
-    width = max(_width(r["staff"] or t("kpis.cli.unassigned", locale)) for r in rows)
-    return [head] + [f"  {_pad(r['staff'] or t('kpis.cli.unassigned', locale), width)}  "
+    width = max(display_width(r["staff"] or t("kpis.cli.unassigned", locale)) for r in rows)
+    return [head] + [f"  {pad(r['staff'] or t('kpis.cli.unassigned', locale), width)}  "
                      f"{r['referral_bonus']:>12,.2f}  {r['winback_bonus']:>12,.2f}  {r['total']:>12,.2f}"
                      for r in rows]
 
@@ -92,8 +82,7 @@ def register(main: click.Group) -> None:
         locale = lang or settings.default_locale
         now = services.now()
         try:
-            quarter = (Quarter.parse(quarter_text) if quarter_text
-                       else Quarter.of(now.astimezone(settings.tz).date()))
+            quarter = Quarter.parse(quarter_text) if quarter_text else current_quarter(now=now, settings=settings)
         except DomainError as exc:
             raise click.ClickException(t(exc.key, locale, **exc.params)) from None
         if xlsx is not None and not xlsx.parent.exists():

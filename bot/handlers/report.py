@@ -43,17 +43,17 @@ def register(app: App, deps: AppDeps) -> None:
         if not may_read_report(call.actor):
             call.respond(text=t("report.partners_only", locale), response_type="ephemeral")
             return
+        now = services.now()
         try:
-            quarter = Quarter.parse(asked) if asked else current_quarter(now=services.now(), settings=settings)
+            quarter = Quarter.parse(asked) if asked else current_quarter(now=now, settings=settings)
         except BadQuarter:
             if earlier is not None:  # another feature's `report …` verb
                 earlier(call)
                 return
             raise
         with services.session() as session:
-            report = read_report(session, actor=call.actor, quarter=quarter, settings=settings,
-                                 now=services.now())
-            keep_if_current(session, report=report, settings=settings, now=services.now())
+            report = read_report(session, actor=call.actor, quarter=quarter, settings=settings, now=now)
+            keep_if_current(session, report=report, settings=settings, now=now)
         text, kpi_blocks = blocks.report_message(report, locale=locale, tz=settings.tz)
         channel = str(call.body.get("channel_id") or "")
         post_here = here and _bot_is_in(call.client, channel, deps.external_channels)
@@ -79,14 +79,15 @@ def register(app: App, deps: AppDeps) -> None:
         """App Home: this quarter's KPIs and charts, for partners."""
         if not may_read_report(actor):
             return []
-        quarter = current_quarter(now=services.now(), settings=settings)
-        report = dashboard_report(session, actor=actor, quarter=quarter, settings=settings, now=services.now())
+        now = services.now()
+        quarter = current_quarter(now=now, settings=settings)
+        report = dashboard_report(session, actor=actor, quarter=quarter, settings=settings, now=now)
         if report is None:
             return blocks.dashboard_pending(quarter, locale=locale)
         images, failed = dashboard_images(session, client=app.client, report=report, locale=locale)
         record_report_read(session, by=actor.audit_name, quarter=quarter, where="app_home")  # after the uploads
         return blocks.dashboard_blocks(report, locale=locale, images=images, failed=failed,
-                                       now=services.now(), tz=settings.tz)
+                                       now=now, tz=settings.tz)
 
     def dashboard_images(session: Session, *, client: WebClient, report: QuarterReport,
                          locale: str) -> tuple[list[dict[str, Any]], bool]:
@@ -100,12 +101,12 @@ def register(app: App, deps: AppDeps) -> None:
         for chart in charts.charts_with_data(report):
             digest = charts.chart_digest(report, chart, locale)
             file_id = known_chart_file(session, quarter=report.quarter, chart=chart, locale=locale, digest=digest)
-            title = charts.chart_title(chart, report.quarter, locale)
+            title, alt = charts.chart_title(chart, report.quarter, locale), charts.headline(report, chart, locale)
             if file_id is None:
                 png = charts.render_chart(report, chart, locale=locale)
                 try:
                     uploaded = client.files_upload_v2(
-                        content=png, title=title, alt_txt=charts.headline(report, chart, locale),
+                        content=png, title=title, alt_txt=alt,
                         filename=f"report-{report.quarter.label}-{chart.value}-{digest[:8]}.png")
                 except SlackApiError as exc:
                     log.warning("a dashboard chart could not be uploaded",
@@ -114,8 +115,7 @@ def register(app: App, deps: AppDeps) -> None:
                     continue
                 file_id = str(uploaded["files"][0]["id"])
                 uploads.append((chart, digest, file_id))
-            images.append({"chart": chart, "file_id": file_id, "title": title,
-                           "alt": charts.headline(report, chart, locale)})
+            images.append({"chart": chart, "file_id": file_id, "title": title, "alt": alt})
         recorded = {chart: remember_chart_file(session, quarter=report.quarter, chart=chart, locale=locale,
                                                digest=digest, file_id=file_id, now=services.now())
                     for chart, digest, file_id in uploads}

@@ -21,15 +21,14 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bot.blocks.report import report_message
-from bot.flows.quarters import Quarter
+from bot.flows.quarters import Quarter, first_working_day
 from bot.flows.report.charts import render_all
 from bot.flows.report.quarter import quarter_report
 from bot.flows.report.reading import current_quarter
 from bot.flows.report.snapshot import claim_refresh, is_stale, release, store_claimed, stored_at
-from bot.flows.workdays import WorkCalendar
 from bot.settings import Settings
 from jobs.registry import JobContext, PeriodicJob
 from jobs.tasks.upkeep import claim_day
@@ -47,12 +46,6 @@ class ReportRun:
     quarter: str | None = None
     skipped: str | None = None
     keys: list[str] = field(default_factory=list)
-
-
-def first_working_day(quarter: Quarter, cal: WorkCalendar) -> date:
-    """The quarter's first working day (its first day when that is one)."""
-    day = quarter.first_day
-    return day if cal.is_working_day(day) else cal.next_working_day(day)
 
 
 def post_quarterly_report(ctx: JobContext) -> ReportRun:

@@ -9,15 +9,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.flows.quarters import Quarter
 from bot.flows.report.figures import Direction, Kpi, Unit
 from bot.flows.report.window import Window
-from bot.flows.surveys import SATISFIED_AVERAGE
+from bot.flows.surveys import DIMENSIONS, SATISFIED_AVERAGE
 from bot.settings import Settings
 from storage.models import Survey
-
-DIMENSIONS = ("ability", "communication", "attitude", "result")
-CSAT_TARGET = 90.0
 
 # the order the KPIs are shown in (the CLI table, the export, the Slack side)
 ORDER = ("csat", "csat.ability", "csat.communication", "csat.attitude", "csat.result", "retention",
@@ -39,13 +35,11 @@ def share(key: str, numerator: float, denominator: float, settings: Settings, *,
                numerator=numerator, denominator=denominator)
 
 
-def csat_kpis(session: Session, *, quarter: Quarter, settings: Settings,
-              window: Window | None = None) -> list[Kpi]:
-    """CSAT overall and per dimension over the surveys completed in the quarter (satisfied: score >= 4)."""
-    start, end = (window.start, window.end) if window is not None else quarter.bounds(settings.tz)
+def csat_kpis(session: Session, *, window: Window, settings: Settings) -> list[Kpi]:
+    """CSAT overall and per dimension over the surveys completed in the window (satisfied: score >= 4)."""
     rows = session.execute(
         select(Survey.score_ability, Survey.score_communication, Survey.score_attitude, Survey.score_result)
-        .where(Survey.status == "done", Survey.completed_at >= start, Survey.completed_at < end)
+        .where(Survey.status == "done", Survey.completed_at >= window.start, Survey.completed_at < window.end)
     ).all()
     total = len(rows)
     overall = sum(sum(r) / 4 >= SATISFIED_AVERAGE for r in rows)

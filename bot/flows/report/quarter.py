@@ -38,7 +38,7 @@ def quarter_report(session: Session, *, quarter: Quarter, settings: Settings, no
             progress(name, moment - last[0])
             last[0] = moment
 
-    kpis: list[Kpi] = csat_kpis(session, quarter=quarter, settings=settings, window=window)
+    kpis: list[Kpi] = csat_kpis(session, window=window, settings=settings)
     step("csat")
     book = FeeBook.read(session, window=window)
     step("fees")

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.flows.report.figures import Chart, Kpi, Series, Unit
-from bot.flows.report.kpis import DIMENSIONS
 from bot.flows.report.window import Window
+from bot.flows.surveys import DIMENSIONS
 from storage.models import Client, Matter
 from storage.models.enums import Tier
 

@@ -29,7 +29,6 @@ class Window:
     tz: ZoneInfo
     start: datetime
     end: datetime
-    first_day: date
     end_day: date
     complete: bool
     now: datetime
@@ -38,12 +37,15 @@ class Window:
     def of(cls, quarter: Quarter, *, tz: ZoneInfo, now: datetime) -> Window:
         """The window of `quarter` as seen at `now`."""
         start, end = quarter.bounds(tz)
-        complete = end <= now
-        if complete:
-            return cls(quarter, tz, start, end, quarter.first_day, quarter.next().first_day, True, now)
-        cut = max(start, now)
-        return cls(quarter, tz, start, cut, quarter.first_day,
+        if end <= now:
+            return cls(quarter, tz, start, end, quarter.next().first_day, True, now)
+        return cls(quarter, tz, start, max(start, now),
                    max(quarter.first_day, now.astimezone(tz).date() + timedelta(days=1)), False, now)
+
+    @property
+    def first_day(self) -> date:
+        """The quarter's first day (the first counted for dated records)."""
+        return self.quarter.first_day
 
     def at(self, day: date) -> datetime:
         """Local midnight of a day, aware."""
