@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from bot.blocks.client_list import list_modal  # noqa: E402
 from bot.blocks import report as report_blocks  # noqa: E402
@@ -57,7 +57,8 @@ from bot.flows.report.snapshot import claim_refresh, store_claimed  # noqa: E402
 from bot.flows.workdays import calendar_of  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from benchmarks.bench_db import prepare_database  # noqa: E402
+from benchmarks.bench_db import analyze, prepare_database, reset_sequences  # noqa: E402
+from benchmarks.upkeep_scale import _bulk, _ts, say  # noqa: E402
 from storage.crypto import Keyring  # noqa: E402
 from storage.db import make_session_factory  # noqa: E402
 from storage.models import Client  # noqa: E402
@@ -73,28 +74,6 @@ SYLLABLES = ["al", "ber", "cor", "dan", "el", "fan", "gor", "han", "ix", "jun", 
              "nov", "or", "pax", "qui", "ren", "sol", "tor", "ul", "vin", "wex", "yor", "zen"]
 WORDS = ["Trading", "Holdings", "Logistics", "Foods", "Pharma", "Tech", "Capital", "Textiles", "Media"]
 TAGS = ["vip", "manufacturing", "export", "startup", "family", "listed", "soe", "fintech"]
-
-
-def say(msg: str) -> None:
-    """Progress, flushed."""
-    print(msg, flush=True)
-
-
-def _ts(moment: datetime, pg: bool) -> object:
-    """A timestamp as the driver expects it (SQLAlchemy's SQLite text format, or aware)."""
-    return moment if pg else moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-
-
-def _bulk(raw: Any, pg: bool, table: str, cols: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert many rows through the driver (COPY on PostgreSQL)."""
-    cur = raw.cursor()
-    if pg:
-        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(r)
-    else:
-        cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", rows)
-    cur.close()
 
 
 def _name(rnd: random.Random, cid: int) -> str:
@@ -183,16 +162,12 @@ def generate(engine: Any, keyring: Keyring, *, clients: int, notes: int, seed: i
                                       "complainant_contact", "description", "request", "received_via", "received_at",
                                       "status", "routing", "extension_client_told", "created_at"], complaints)
         if pg:
-            cur = raw.cursor()
-            for table in ("staff", "clients", "client_team", "contact_notes", "matters", "important_dates",
-                          "follow_ups", "intake_requests", "complaints"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            cur.close()
+            reset_sequences(raw, ("staff", "clients", "client_team", "contact_notes", "matters", "important_dates",
+                                  "follow_ups", "intake_requests", "complaints"))
         conn.commit()
     finally:
         conn.close()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-        c.execute(text("VACUUM ANALYZE" if pg else "ANALYZE"))
+    analyze(engine)
     say(f"generated in {time.perf_counter() - t0:.1f}s")
 
 

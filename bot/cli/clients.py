@@ -93,11 +93,11 @@ def register(main: click.Group) -> None:
                        f"and {report.matters_created + report.matters_updated} matters "
                        f"{'written' if report.applied else 'checked'}, {report.refused_rows} refused", err=True)
 
-        settings = services.settings
+        settings, cal = services.settings, calendar_of(services.settings)
         try:
             report = import_clients(services.engine, list(files), apply=apply_, actor=SYSTEM_CLI,
-                                    today=calendar_of(settings).local_date(services.now()),
-                                    tz=calendar_of(settings).tz, pattern=settings.matter_number_pattern,
+                                    today=cal.local_date(services.now()),
+                                    tz=cal.tz, pattern=settings.matter_number_pattern,
                                     unknown_staff=unknown_staff, merge=_lines(merge), separate=_lines(separate),
                                     encoding=encoding, progress=progress)
         except DomainError as exc:

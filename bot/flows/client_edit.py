@@ -160,15 +160,7 @@ def _clean(value: Any) -> str:
 
 def split_tags(text: str | None) -> list[str]:
     """Tags separated by commas, semicolons or lines; trimmed, without repeats."""
-    seen: set[str] = set()
-    tags = []
-    for raw in _TAG_SPLIT.split(text or ""):
-        tag = " ".join(raw.split())
-        key = unicodedata.normalize("NFKC", tag).casefold()
-        if tag and key not in seen:
-            seen.add(key)
-            tags.append(tag)
-    return tags
+    return split_names(text, sep=_TAG_SPLIT)
 
 
 def parse_details(raw: dict[str, Any], *, kind: str,

@@ -571,19 +571,13 @@ class Importer:
         factory = make_session_factory(self.engine)
         for start in range(0, len(ready), BATCH):
             batch = ready[start:start + BATCH]
-            session = factory()
-            try:
+            with factory() as session:   # closing rolls back what was not committed (a failure)
                 advisory_xact_lock(session, PARTIES_LOCK)
                 _Batch(self, session, batch, pattern=pattern).write()
                 if apply:
                     session.commit()
                 else:
                     session.rollback()
-            except BaseException:
-                session.rollback()
-                raise
-            finally:
-                session.close()
             if progress:
                 progress(self.report)
         if apply and is_postgres(self.engine) and ready:

@@ -283,15 +283,14 @@ def _dates(session: Session, *, mine_ids: object, today: date, page: int, read: 
     days_md = {(today + timedelta(days=i)).strftime("%m-%d") for i in range(DATE_DAYS + 1)}
     if "03-01" in days_md:
         days_md.add("02-29")
-    my_ids = mine_ids
-    my_matters = select(Matter.id).where(Matter.client_id.in_(my_ids))
+    my_matters = select(Matter.id).where(Matter.client_id.in_(mine_ids))
     cands = session.execute(
         select(ImportantDate.id, ImportantDate.client_id, ImportantDate.matter_id, ImportantDate.kind,
                ImportantDate.on_date, ImportantDate.yearly, ImportantDate.at_time)
         .where(or_(and_(ImportantDate.yearly.is_(True),
                         month_day(ImportantDate.on_date, session).in_(sorted(days_md))),
                    and_(ImportantDate.on_date >= today, ImportantDate.on_date <= horizon)),
-               or_(ImportantDate.client_id.in_(my_ids), ImportantDate.matter_id.in_(my_matters)))
+               or_(ImportantDate.client_id.in_(mine_ids), ImportantDate.matter_id.in_(my_matters)))
     ).all()
     upcoming = sorted(((next_occurrence(c.on_date, yearly=c.yearly, today=today), c) for c in cands),
                       key=lambda item: (item[0], item[1].at_time or "", item[1].id))

@@ -62,11 +62,12 @@ class IntakeForm:
         return "person" if self.kind == "individual" else "organization"
 
 
-def split_names(text: str | None) -> list[str]:
-    """Names one per line (also `;`, `；`, `，` and `、`), trimmed, without blanks or repeats."""
+def split_names(text: str | None, *, sep: re.Pattern[str] = _SPLIT) -> list[str]:
+    """Names one per line (also `;`, `；`, `，` and `、`; or split by `sep`), trimmed, without blanks
+    or repeats (compared NFKC-folded, case-insensitively)."""
     seen: set[str] = set()
     names = []
-    for raw in _SPLIT.split(text or ""):
+    for raw in sep.split(text or ""):
         name = " ".join(raw.split())
         key = unicodedata.normalize("NFKC", name).casefold()
         if name and key not in seen:

@@ -9,18 +9,19 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.flows.quarters import Quarter
 from storage.models import Client, ClientTeamMember, Staff
 from storage.models.enums import ClientStatus, TeamRole, Tier
 
 
 def quarter_start(day: date) -> date:
     """The first day of the day's quarter."""
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return Quarter.of(day).first_day
 
 
 def quarter_name(day: date) -> str:
     """'2026-Q4'."""
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return Quarter.of(day).label
 
 
 def reconfirm_from(day: date) -> date:

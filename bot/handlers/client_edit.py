@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -29,6 +29,8 @@ from bot.services import Services
 from bot.slack_text import escape, mention
 
 TIER_BLOCKS = {"tier": B.TIER, "reason": B.REASON}
+
+T = TypeVar("T")
 
 
 def view_meta(view: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +70,20 @@ def refuse(ack: Ack, exc: DomainError, locale: str, *, blocks: Mapping[str, str]
         ack(response_action="errors", errors={blocks[exc.field]: t(exc.key, locale, **exc.params)})
         return
     ack(response_action="update", view=notice_modal(locale=locale, text=t(exc.key, locale, **exc.params)))
+
+
+def save_then_confirm(services: Services, ack: Ack, client: WebClient, actor: Actor,
+                      save: Callable[[Session], T], message: Callable[[T], str], *,
+                      blocks: Mapping[str, str] | None = None) -> None:
+    """Save a submission in one session; refuse it (see `refuse`) or close it and confirm privately."""
+    try:
+        with services.session() as session:
+            result = save(session)
+    except DomainError as exc:
+        refuse(ack, exc, actor.locale, blocks=blocks)
+        return
+    ack()
+    confirm_dm(client, actor, message(result))
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -163,16 +179,13 @@ def register(app: App, deps: AppDeps) -> None:
         if details is None:
             ack(response_action="errors", errors=_errors(problems, FIELD_BLOCKS, locale))
             return
-        try:
-            with services.session() as session:
-                changed = ce.save_details(session, actor=actor, client_id=int(meta["client_id"]),
-                                          details=details, now=services.now())
-        except DomainError as exc:
-            refuse(ack, exc, locale, blocks=FIELD_BLOCKS)
-            return
-        ack()
-        key = "client_edit.saved" if changed else "client_edit.confirmed"
-        confirm_dm(client, actor, t(key, locale, client=escape(details.name), count=len(changed)))
+        save_then_confirm(
+            services, ack, client, actor,
+            lambda s: ce.save_details(s, actor=actor, client_id=int(meta["client_id"]), details=details,
+                                      now=services.now()),
+            lambda changed: t("client_edit.saved" if changed else "client_edit.confirmed", locale,
+                              client=escape(details.name), count=len(changed)),
+            blocks=FIELD_BLOCKS)
 
     @app.view(V.CONTACTS)
     def handle_contacts_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
@@ -188,15 +201,11 @@ def register(app: App, deps: AppDeps) -> None:
             ack(response_action="errors", errors={contact_block(i, name): t(key, locale)
                                                   for (i, name), key in problems.items()})
             return
-        try:
-            with services.session() as session:
-                count = ce.save_contacts(session, actor=actor, client_id=int(meta["client_id"]),
-                                         contacts=contacts, shown_ids=ids, now=services.now())
-        except DomainError as exc:
-            refuse(ack, exc, locale)
-            return
-        ack()
-        confirm_dm(client, actor, t("client_edit.contacts_saved", locale, count=count))
+        save_then_confirm(
+            services, ack, client, actor,
+            lambda s: ce.save_contacts(s, actor=actor, client_id=int(meta["client_id"]), contacts=contacts,
+                                       shown_ids=ids, now=services.now()),
+            lambda count: t("client_edit.contacts_saved", locale, count=count))
 
     @app.view(V.DATES)
     def handle_dates_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
@@ -212,15 +221,11 @@ def register(app: App, deps: AppDeps) -> None:
             ack(response_action="errors", errors=_errors(problems, blocks, locale))
             return
         main, dated = parsed
-        try:
-            with services.session() as session:
-                count = ce.save_dates(session, actor=actor, client_id=int(meta["client_id"]), main=main,
-                                      others=dated, now=services.now())
-        except DomainError as exc:
-            refuse(ack, exc, locale)
-            return
-        ack()
-        confirm_dm(client, actor, t("client_edit.dates_saved", locale, count=count))
+        save_then_confirm(
+            services, ack, client, actor,
+            lambda s: ce.save_dates(s, actor=actor, client_id=int(meta["client_id"]), main=main, others=dated,
+                                    now=services.now()),
+            lambda count: t("client_edit.dates_saved", locale, count=count))
 
     @app.view(V.TIER)
     def handle_tier_submission(ack: Ack, body: dict[str, Any], context: BoltContext,
@@ -229,13 +234,10 @@ def register(app: App, deps: AppDeps) -> None:
         locale = actor.locale
         values, meta = view_values(view), view_meta(view)
         tier = str(values.get(B.TIER) or "")
-        try:
-            with services.session() as session:
-                name = ce.change_tier(session, actor=actor, client_id=int(meta["client_id"]), tier=tier,
-                                      reason=str(values.get(B.REASON) or ""), now=services.now())
-        except DomainError as exc:
-            refuse(ack, exc, locale, blocks=TIER_BLOCKS)
-            return
-        ack()
-        confirm_dm(client, actor, t("client_edit.tier_changed", locale, client=escape(name),
-                                    tier=t(f"upkeep.tier.{tier}", locale)))
+        save_then_confirm(
+            services, ack, client, actor,
+            lambda s: ce.change_tier(s, actor=actor, client_id=int(meta["client_id"]), tier=tier,
+                                     reason=str(values.get(B.REASON) or ""), now=services.now()),
+            lambda name: t("client_edit.tier_changed", locale, client=escape(name),
+                           tier=t(f"upkeep.tier.{tier}", locale)),
+            blocks=TIER_BLOCKS)

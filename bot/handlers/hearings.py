@@ -15,8 +15,8 @@ from bot.deps import AppDeps
 from bot.errors import require_actor
 from bot.flows import client_edit as ce
 from bot.flows import hearings
-from bot.flows.errors import DomainError, InvalidInput
-from bot.handlers.client_edit import confirm_dm, open_then_fill, refuse, view_meta
+from bot.flows.errors import InvalidInput
+from bot.handlers.client_edit import open_then_fill, save_then_confirm, view_meta
 from bot.handlers.notes import local_today
 from bot.i18n import t
 from bot.ids import ClientEditAction as A
@@ -58,7 +58,8 @@ def register(app: App, deps: AppDeps) -> None:
         actor = require_actor(context)
         locale = actor.locale
         values, meta = view_values(view), view_meta(view)
-        try:
+
+        def save(session: Session) -> tuple[hearings.Hearing, str]:
             on = date.fromisoformat(values[B.ON]) if values.get(B.ON) else None
             if on is None:
                 raise InvalidInput("intake.error.required", field="on")
@@ -67,14 +68,12 @@ def register(app: App, deps: AppDeps) -> None:
                                        at=hearings.normalize_time(values.get(B.AT)),
                                        authority=" ".join(str(values.get(B.AUTHORITY) or "").split()) or None,
                                        what=" ".join(str(values.get(B.WHAT) or "").split()) or None)
-            with services.session() as session:
-                _, name = hearings.add_hearing(session, actor=actor, hearing=hearing,
-                                               today=local_today(services), client_id=int(meta["client_id"]))
-        except DomainError as exc:
-            refuse(ack, exc, locale, blocks=HEARING_BLOCKS)
-            return
-        ack()
-        confirm_dm(client, actor, hearing_text(hearing, name, locale))
+            _, name = hearings.add_hearing(session, actor=actor, hearing=hearing,
+                                           today=local_today(services), client_id=int(meta["client_id"]))
+            return hearing, name
+
+        save_then_confirm(services, ack, client, actor, save,
+                          lambda saved: hearing_text(*saved, locale), blocks=HEARING_BLOCKS)
 
     @app.command(Command.HEARING)
     def handle_hearing_command(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
