@@ -111,6 +111,9 @@ class ClientRef:
     name: str
     tier: str
     status: str
+    value_score: float | None = None
+    value_label: str | None = None
+    strategic_marked: bool = False
 
 
 def visible_client(session: Session, *, actor: Actor, client_id: int) -> ClientRef:
@@ -119,12 +122,13 @@ def visible_client(session: Session, *, actor: Actor, client_id: int) -> ClientR
     Only plain columns are read, so no encrypted field is decrypted on the way.
     """
     row = session.execute(
-        select(Client.id, Client.name, Client.tier, Client.status)
+        select(Client.id, Client.name, Client.tier, Client.status, Client.value_score, Client.value_label,
+               Client.strategic_marked)
         .where(Client.id == client_id, policy.client_visibility(actor))
     ).first()
     if row is None:
         raise NotFound("upkeep.client_not_found")
-    return ClientRef(id=row.id, name=row.name, tier=row.tier, status=row.status)
+    return ClientRef(**row._mapping)
 
 
 TEAM_ORDER = {TeamRole.LEAD_LAWYER.value: 0, TeamRole.PARTNER.value: 1, TeamRole.CLIENT_MANAGER.value: 2,
@@ -203,9 +207,9 @@ def client_card(session: Session, *, actor: Actor, client_id: int, today: date, 
                 notes: int = 5, dates: int = 5) -> ClientCard:
     """The card data; reading note texts and date labels is audited."""
     client = visible_client(session, actor=actor, client_id=client_id)
-    card = ClientCard(client_id=client.id, name=client.name, tier=client.tier, status=client.status)
-    card.value_score, card.value_label, card.strategic_marked = session.execute(
-        select(Client.value_score, Client.value_label, Client.strategic_marked).where(Client.id == client.id)).one()
+    card = ClientCard(client_id=client.id, name=client.name, tier=client.tier, status=client.status,
+                      value_score=client.value_score, value_label=client.value_label,
+                      strategic_marked=client.strategic_marked)
     card.team = teams_of(session, client_ids=[client.id]).get(client.id, [])
     card.key_attention = key_attention(session, client_id=client.id, today=today, tz=tz)
     recent = session.execute(
