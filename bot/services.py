@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.flows.matching import SNAPSHOT_DIR_KEY
 from bot.settings import Settings, SettingsError
 from storage.crypto import AnyKeyring, load_keyring
 from storage.db import make_engine, make_session_factory, session_scope
@@ -70,7 +71,7 @@ def build_services(settings: Settings, *, create_keys: bool = True,
         raise _unusable_path("DATABASE_URL" if settings.database_url else "DATA_DIR", exc) from None
     services = Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                         keyring=keyring, clock=clock)
-    services.cache["conflicts.snapshot_dir"] = settings.data_dir  # the conflict index's snapshot
+    services.cache[SNAPSHOT_DIR_KEY] = settings.data_dir  # the conflict index's snapshot
     return services
 
 

@@ -14,9 +14,12 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from bot.i18n import t
+from storage.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
 
 KEY_PREFIX = "audit-head:"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+# What reading the witness posts back may raise: the ledger's Slack failures.
+READ_FAILURES = (PermanentFailure, TransientFailure, CredentialsRefused, RateLimited)
 
 
 @runtime_checkable
@@ -46,3 +49,8 @@ def read_witnesses(reader: MessageReader, *, channel: str) -> list[tuple[int, st
                 and not isinstance(seq, bool) and seq > 0 and isinstance(digest, str) and HEX64.match(digest):
             found[(seq, digest)] = None
     return sorted(found)
+
+
+def failure_code(exc: Exception) -> str:
+    """The Slack error code of one of READ_FAILURES ("ratelimited" for a rate limit)."""
+    return getattr(exc, "code", "ratelimited")

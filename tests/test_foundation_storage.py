@@ -254,7 +254,7 @@ def _cli_env(db_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def test_cli_keys_rotate_prints_progress_and_summary(db_url, tmp_path):
     key_file = _key_file(tmp_path)
-    before = ReloadingKeyring(key_file)
+    before = ReloadingKeyring(key_file, check_every=3600)  # the keys as they were: never reloaded here
     engine = make_engine(db_url, keyring=before)
     with session_scope(make_session_factory(engine)) as session:
         _seed(session)

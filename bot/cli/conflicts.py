@@ -135,10 +135,9 @@ def register(main: click.Group) -> None:
 
     @conflicts.command("index")
     @click.option("--rebuild", is_flag=True, help="Build from the database even when a snapshot is there.")
-    @pass_state
-    def index(state: CliState, rebuild: bool) -> None:
+    @pass_services()
+    def index(services: Services, rebuild: bool) -> None:
         """Load (or build) the conflict index and write its snapshot to DATA_DIR, e.g. after an import."""
-        services = state.services()
         engine = engine_for(services.cache, services.engine)
         if engine.snapshot_path is None:
             raise click.ClickException("no data directory for the snapshot")

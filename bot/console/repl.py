@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from typing import TextIO
 
@@ -12,16 +11,16 @@ from sqlalchemy.engine import make_url
 from bot.console.commands import describe, run_jobs, seed_console_user, staff_command
 from bot.console.fake_slack import Call
 from bot.console.modal import ModalRunner
+from bot.console.prompts import USER_ID
 from bot.console.session import ConsoleSlack
 from bot.console.terminal import Terminal
 from bot.i18n import normalize_locale, t
 from bot.logging_setup import safe_stack
 from bot.services import Services
+from bot.settings import CHANNEL_ID
 
 log = logging.getLogger(__name__)
 DEFAULT_USER = "U0CONSOLE"
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
 def run_console(services: Services, *, as_user: str | None = None, stdin: TextIO | None = None,

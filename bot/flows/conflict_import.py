@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,18 +48,6 @@ class ImportReport:
     refused: list[tuple[int, str, dict[str, str]]] = field(default_factory=list)
     seconds: float = 0.0
     encoding: str | None = None
-
-
-def read_rows(path: Path, *, encoding: str | None = None,
-              report: ImportReport | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a CSV/TSV/XLSX file (English or Chinese headers), by line number.
-
-    The file is opened (encoding detected, header checked) before the first row is asked for.
-    """
-    table = Table(path, wanted=COLUMNS, required=REQUIRED, encoding=encoding)
-    if report is not None:
-        report.encoding = table.encoding
-    return ((row.line, row.values) for row in table)
 
 
 Refusal = tuple[str, dict[str, str]]
@@ -135,7 +123,8 @@ def import_file(engine: Engine, path: Path, *, actor: str, today: date, batch: i
     `today` is the firm's date from the app clock (resident IDs born later are refused).
     """
     report = ImportReport()
-    rows = read_rows(path, encoding=encoding, report=report)
+    table = Table(path, wanted=COLUMNS, required=REQUIRED, encoding=encoding)   # opened and checked here
+    report.encoding = table.encoding
     started = time.monotonic()
     keyring = keyring_of(engine.dialect)
     factory = make_session_factory(engine)
@@ -161,11 +150,11 @@ def import_file(engine: Engine, path: Path, *, actor: str, today: date, batch: i
         if progress:
             progress(report)
 
-    for line, row in rows:
+    for row in table:
         report.rows += 1
-        clean, refusal = validate(row, today=today)
+        clean, refusal = validate(row.values, today=today)
         if refusal is not None:
-            report.refused.append((line, *refusal))
+            report.refused.append((row.line, *refusal))
             continue
         assert clean is not None
         bidx = keyring.blind_index(clean["id_number"]) if clean["id_number"] else None

@@ -8,13 +8,19 @@ controls, which make a name display differently from what it says.
 
 from __future__ import annotations
 
+import re
+
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
+# Every character the loop below may refuse, found in one pass: clean text (nearly all) skips the loop.
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def text_problem(text: str | None, *, name: bool = False) -> str | None:
     """None when the text may be stored, else the message key saying what is wrong with it."""
-    for ch in text or "":
+    if not text or not _SUSPECT.search(text):
+        return None
+    for ch in text:
         code = ord(ch)
         if (code < 0x20 or 0x7F <= code <= 0x9F) and ch not in _ALLOWED_CONTROLS:
             return "text.error.control"

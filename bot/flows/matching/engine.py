@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.flows.matching import snapshot
+from bot.flows.matching import SNAPSHOT_DIR_KEY, snapshot
 from bot.flows.matching.index import NameIndex
 from bot.flows.matching.normalize import NameFeatures, Normalizer
 from bot.flows.matching.scoring import ALIAS_PENALTY, EQUIVALENT, Match, compare
@@ -29,8 +29,6 @@ MAX_FETCH = 100
 LOAD_BATCH = 20_000
 CATCH_UP_BATCH = 5_000
 FEATURES_CACHED = 50_000
-# The services cache entry holding the directory snapshots are kept in (the data directory).
-SNAPSHOT_DIR_KEY = "conflicts.snapshot_dir"
 # Smaller indexes build in well under a second: no snapshot.
 SNAPSHOT_MIN_SLOTS = 20_000
 # Rewrite the snapshot once this many names were filed, or changes replayed, since the last one.
