@@ -13,6 +13,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 from sqlalchemy.exc import DBAPIError
 
+from bot.flows.errors import DomainError
+from bot.i18n import t_plain
 from bot.services import Services, build_services
 from bot.settings import Settings, SettingsError, load_settings
 from storage import migrate
@@ -106,7 +108,18 @@ def pass_services(*, create_keys: bool = True, schema: bool = True) -> Callable[
     return decorate
 
 
-@click.group()
+class LawcrmGroup(click.Group):
+    """The `lawcrm` group: a domain error from any command ends it with its message on one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a DomainError becomes a ClickException (exit status 1)."""
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            raise click.ClickException(t_plain(exc.key, "en", **exc.params)) from None
+
+
+@click.group(cls=LawcrmGroup)
 @click.option("--database-url", envvar="DATABASE_URL", default=None, help="Overrides DATABASE_URL.")
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None) -> None:

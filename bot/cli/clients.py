@@ -12,7 +12,6 @@ from bot.cli import pass_services
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.client_import import UNKNOWN_STAFF, ImportReport, import_clients
 from bot.flows.client_template import write_template
-from bot.flows.errors import DomainError
 from bot.flows.workdays import calendar_of
 from bot.i18n import t_plain as t
 from bot.services import Services
@@ -94,14 +93,11 @@ def register(main: click.Group) -> None:
                        f"{'written' if report.applied else 'checked'}, {report.refused_rows} refused", err=True)
 
         settings, cal = services.settings, calendar_of(services.settings)
-        try:
-            report = import_clients(services.engine, list(files), apply=apply_, actor=SYSTEM_CLI,
-                                    today=cal.local_date(services.now()),
-                                    tz=cal.tz, pattern=settings.matter_number_pattern,
-                                    unknown_staff=unknown_staff, merge=_lines(merge), separate=_lines(separate),
-                                    encoding=encoding, progress=progress)
-        except DomainError as exc:
-            raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        report = import_clients(services.engine, list(files), apply=apply_, actor=SYSTEM_CLI,
+                                today=cal.local_date(services.now()),
+                                tz=cal.tz, pattern=settings.matter_number_pattern,
+                                unknown_staff=unknown_staff, merge=_lines(merge), separate=_lines(separate),
+                                encoding=encoding, progress=progress)
         _summary(report)
 
     @clients.command("template")

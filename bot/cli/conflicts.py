@@ -14,7 +14,6 @@ from bot.cli import CliState, pass_services, pass_state
 from bot.flows.actor import SYSTEM_CLI
 from bot.flows.conflict_import import ImportReport, import_file
 from bot.flows.conflicts import QueryResult, search_conflicts, warm_up
-from bot.flows.errors import DomainError
 from bot.flows.matching.engine import Progress, engine_for
 from bot.flows.tabular import Table, is_table, read_lines
 from bot.flows.text_rules import text_problem
@@ -121,12 +120,9 @@ def register(main: click.Group) -> None:
             click.echo(f"  {report.rows} rows read, {report.imported} imported, "
                        f"{report.duplicates} duplicates, {len(report.refused)} refused", err=True)
 
-        try:
-            report = import_file(services.engine, file, actor=SYSTEM_CLI, encoding=encoding,
-                                 progress=progress,
-                                 today=calendar_of(services.settings).local_date(services.now()))
-        except DomainError as exc:
-            raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        report = import_file(services.engine, file, actor=SYSTEM_CLI, encoding=encoding,
+                             progress=progress,
+                             today=calendar_of(services.settings).local_date(services.now()))
         for line, key, params in report.refused[:1000]:
             click.echo(f"line {line}: {t(key, 'en', **params)}", err=True)
         if len(report.refused) > 1000:
@@ -165,10 +161,7 @@ def register(main: click.Group) -> None:
             raise click.UsageError(t("conflict.check.blank_name", "en", positions=", ".join(blank)))
         queries = [(" ".join(name.split()), "") for name in names]
         if file is not None:
-            try:
-                queries += _names_from_file(file, encoding)
-            except DomainError as exc:
-                raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+            queries += _names_from_file(file, encoding)
         if not queries:
             raise click.UsageError(t("conflict.check.no_names", "en"))
         for number, (name, id_number) in enumerate(queries, start=1):

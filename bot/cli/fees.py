@@ -10,7 +10,6 @@ import click
 
 from bot.cli import pass_services
 from bot.flows.actor import SYSTEM_CLI
-from bot.flows.errors import DomainError
 from bot.flows.value.fee_import import FeeImportReport, import_fees
 from bot.flows.workdays import calendar_of
 from bot.i18n import t_plain as t
@@ -71,10 +70,7 @@ def register(main: click.Group) -> None:
                        f"{'written' if report.applied else 'checked'}, {len(report.refused)} refused", err=True)
 
         settings = services.settings
-        try:
-            report = import_fees(services.engine, file, apply=apply_, actor=SYSTEM_CLI,
-                                 today=calendar_of(settings).local_date(services.now()),
-                                 currency=settings.currency, encoding=encoding, kind=kind, progress=progress)
-        except DomainError as exc:
-            raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        report = import_fees(services.engine, file, apply=apply_, actor=SYSTEM_CLI,
+                             today=calendar_of(settings).local_date(services.now()),
+                             currency=settings.currency, encoding=encoding, kind=kind, progress=progress)
         _summary(report)

@@ -12,11 +12,10 @@ from pathlib import Path
 import click
 
 from bot.cli import pass_services
-from bot.flows.errors import DomainError, NotFound
+from bot.flows.errors import NotFound
 from bot.flows.privacy import consent as consents
 from bot.flows.privacy import requests as reqs
 from bot.flows.workdays import calendar_of
-from bot.i18n import t_plain
 from bot.services import Services
 from storage import audit
 from storage.models import PrivacyRequest
@@ -29,11 +28,6 @@ BY = click.option("--by", "by", required=True, metavar="SLACK_USER_ID",
 def _today(services: Services) -> date:
     """The firm-local date."""
     return calendar_of(services.settings).local_date(services.now())
-
-
-def _domain(exc: DomainError) -> click.ClickException:
-    """A domain error as one line."""
-    return click.ClickException(t_plain(exc.key, "en", **exc.params))
 
 
 def _line(req: PrivacyRequest, today: date) -> str:
@@ -65,16 +59,13 @@ def register(main: click.Group) -> None:
     def consent_add(services: Services, client_id: int, by: str, purpose: str, given_on, method: str,  # type: ignore[no-untyped-def]
                     form_ref: str | None) -> None:
         """Record a client's consent to processing sensitive data."""
-        try:
-            with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
-                record = consents.record_consent(session, actor=actor, client_id=client_id, purpose=purpose,
-                                                 given_on=given_on.date(), method=method, form_ref=form_ref,
-                                                 today=_today(services))
-                rid = record.id
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
+                                           default_locale=services.settings.default_locale)
+            record = consents.record_consent(session, actor=actor, client_id=client_id, purpose=purpose,
+                                             given_on=given_on.date(), method=method, form_ref=form_ref,
+                                             today=_today(services))
+            rid = record.id
         click.echo(f"consent #{rid} recorded for client #{client_id}")
 
     @consent.command("withdraw")
@@ -83,13 +74,10 @@ def register(main: click.Group) -> None:
     @pass_services()
     def consent_withdraw(services: Services, consent_id: int, by: str) -> None:
         """Withdraw a consent; with none left, the client's ID numbers are removed."""
-        try:
-            with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
-                removed = consents.withdraw_consent(session, actor=actor, consent_id=consent_id, now=services.now())
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
+                                           default_locale=services.settings.default_locale)
+            removed = consents.withdraw_consent(session, actor=actor, consent_id=consent_id, now=services.now())
         click.echo(f"consent #{consent_id} withdrawn"
                    + (f"; ID numbers removed from {', '.join(removed)}" if removed else
                       "; other consents remain active, ID numbers kept"))
@@ -100,16 +88,13 @@ def register(main: click.Group) -> None:
     @pass_services()
     def consent_list(services: Services, client_id: int, by: str) -> None:
         """A client's consents."""
-        try:
-            with services.session() as session:
-                reqs.actor_by_slack_id(session, slack_user_id=by, default_locale=services.settings.default_locale)
-                rows = consents.consents_of(session, client_id=client_id)
-                for c in rows:
-                    state = f"withdrawn {c.withdrawn_at.date().isoformat()}" if c.withdrawn_at else "active"
-                    click.echo(f"#{c.id}\t{c.given_on.isoformat()}\t{c.method}\t{c.form_ref or '-'}\t{state}\t"
-                               f"{c.purpose}")
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            reqs.actor_by_slack_id(session, slack_user_id=by, default_locale=services.settings.default_locale)
+            rows = consents.consents_of(session, client_id=client_id)
+            for c in rows:
+                state = f"withdrawn {c.withdrawn_at.date().isoformat()}" if c.withdrawn_at else "active"
+                click.echo(f"#{c.id}\t{c.given_on.isoformat()}\t{c.method}\t{c.form_ref or '-'}\t{state}\t"
+                           f"{c.purpose}")
 
     @privacy.group()
     def request() -> None:
@@ -127,16 +112,13 @@ def register(main: click.Group) -> None:
                      details: str | None) -> None:
         """Record a request; it must be answered within PRIVACY_REQUEST_DAYS (15 by default)."""
         today = _today(services)
-        try:
-            with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
-                req = reqs.open_request(session, actor=actor, client_id=client_id, kind=kind,
-                                        received_on=received_on.date() if received_on else today, details=details,
-                                        days=services.settings.privacy_request_days, today=today)
-                line = _line(req, today)
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
+                                           default_locale=services.settings.default_locale)
+            req = reqs.open_request(session, actor=actor, client_id=client_id, kind=kind,
+                                    received_on=received_on.date() if received_on else today, details=details,
+                                    days=services.settings.privacy_request_days, today=today)
+            line = _line(req, today)
         click.echo(f"recorded {line}")
 
     @request.command("list")
@@ -146,14 +128,11 @@ def register(main: click.Group) -> None:
     def request_list(services: Services, by: str, all_: bool) -> None:
         """Open requests, the nearest answer-by date first."""
         today = _today(services)
-        try:
-            with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
-                for req in reqs.list_requests(session, actor=actor, open_only=not all_):
-                    click.echo(_line(req, today))
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
+                                           default_locale=services.settings.default_locale)
+            for req in reqs.list_requests(session, actor=actor, open_only=not all_):
+                click.echo(_line(req, today))
 
     @request.command("show")
     @click.argument("request_id", type=int)
@@ -162,22 +141,19 @@ def register(main: click.Group) -> None:
     def request_show(services: Services, request_id: int, by: str) -> None:
         """One request with its details and outcome."""
         today = _today(services)
-        try:
-            with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
-                req = session.get(PrivacyRequest, request_id)
-                if req is None:
-                    raise NotFound("privacy.error.no_request", id=request_id)
-                audit.record(session, actor=actor.audit_name, action="read", entity="privacy_request",
-                             entity_id=req.id, fields=["details", "outcome"])
-                click.echo(_line(req, today))
-                for label, value in (("details", req.details), ("outcome", req.outcome),
-                                     ("export", req.export_path)):
-                    if value:
-                        click.echo(f"{label}: {value}")
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
+                                           default_locale=services.settings.default_locale)
+            req = session.get(PrivacyRequest, request_id)
+            if req is None:
+                raise NotFound("privacy.error.no_request", id=request_id)
+            audit.record(session, actor=actor.audit_name, action="read", entity="privacy_request",
+                         entity_id=req.id, fields=["details", "outcome"])
+            click.echo(_line(req, today))
+            for label, value in (("details", req.details), ("outcome", req.outcome),
+                                 ("export", req.export_path)):
+                if value:
+                    click.echo(f"{label}: {value}")
 
     @request.command("export")
     @click.argument("request_id", type=int)
@@ -195,8 +171,6 @@ def register(main: click.Group) -> None:
                 path = reqs.answer_access(session, actor=actor, request_id=request_id,
                                           out_dir=out or services.settings.data_dir / "exports", fmt=fmt,
                                           now=services.now())
-        except DomainError as exc:
-            raise _domain(exc) from None
         except OSError as exc:
             raise click.ClickException(f"cannot write the export ({exc.strerror or exc})") from None
         click.echo(f"request #{request_id} answered: export written to {path} (send it to the person, then "
@@ -216,14 +190,11 @@ def register(main: click.Group) -> None:
             if not sep:
                 raise click.BadParameter(f"{pair!r}: use FIELD=VALUE", param_hint="--set")
             changes[name.strip()] = value
-        try:
-            with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
-                fields = reqs.answer_correction(session, actor=actor, request_id=request_id, changes=changes,
-                                                now=services.now(), today=_today(services))
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
+                                           default_locale=services.settings.default_locale)
+            fields = reqs.answer_correction(session, actor=actor, request_id=request_id, changes=changes,
+                                            now=services.now(), today=_today(services))
         click.echo(f"request #{request_id} answered: corrected {', '.join(fields)}")
 
     @request.command("delete")
@@ -234,16 +205,13 @@ def register(main: click.Group) -> None:
     @pass_services()
     def request_delete(services: Services, request_id: int, by: str, locale: str | None) -> None:
         """Answer a deletion request: erase, or anonymise what retention still requires to keep."""
-        try:
-            with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
-                message = reqs.answer_deletion(session, actor=actor, request_id=request_id, now=services.now(),
-                                               today=_today(services),
-                                               locale=locale or services.settings.default_locale,
-                                               settings=services.settings)
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
+                                           default_locale=services.settings.default_locale)
+            message = reqs.answer_deletion(session, actor=actor, request_id=request_id, now=services.now(),
+                                           today=_today(services),
+                                           locale=locale or services.settings.default_locale,
+                                           settings=services.settings)
         click.echo(f"request #{request_id} answered. Tell the person:\n{message}")
 
     @request.command("refuse")
@@ -253,11 +221,8 @@ def register(main: click.Group) -> None:
     @pass_services()
     def request_refuse(services: Services, request_id: int, by: str, reason: str) -> None:
         """Close a request without doing it, with the reason."""
-        try:
-            with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
-                reqs.refuse_request(session, actor=actor, request_id=request_id, reason=reason, now=services.now())
-        except DomainError as exc:
-            raise _domain(exc) from None
+        with services.session() as session:
+            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
+                                           default_locale=services.settings.default_locale)
+            reqs.refuse_request(session, actor=actor, request_id=request_id, reason=reason, now=services.now())
         click.echo(f"request #{request_id} refused")

@@ -9,7 +9,6 @@ import click
 from bot.cli import pass_services
 from bot.flows import directory, handover
 from bot.flows.actor import SYSTEM_CLI
-from bot.flows.errors import DomainError
 from bot.i18n import t_plain as t
 from bot.services import Services
 from storage.models.enums import Role
@@ -32,12 +31,9 @@ def register(main: click.Group) -> None:
     def add(services: Services, slack_user_id: str, name: str, role: str, locale: str | None,
             managing_partner: bool) -> None:
         """Add a staff member (or change their name, role or language)."""
-        try:
-            with services.session() as session:
-                directory.upsert_staff(session, by=SYSTEM_CLI, slack_user_id=slack_user_id, name=name,
-                                       role=role, locale=locale, managing_partner=managing_partner)
-        except DomainError as exc:
-            raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        with services.session() as session:
+            directory.upsert_staff(session, by=SYSTEM_CLI, slack_user_id=slack_user_id, name=name,
+                                   role=role, locale=locale, managing_partner=managing_partner)
         click.echo(f"{slack_user_id} {name}: {role}")
 
     @staff.command("list")
@@ -58,24 +54,21 @@ def register(main: click.Group) -> None:
     @pass_services()
     def remove(services: Services, slack_user_id: str, to: str | None, plan_file: Path | None) -> None:
         """Remove a staff member's access (history is kept); someone who leads clients needs a hand-over."""
-        try:
-            with services.session() as session:
-                if to is None and plan_file is None:
-                    directory.deactivate_staff(session, by=SYSTEM_CLI, slack_user_id=slack_user_id)
-                    result = None
-                else:
-                    targets: dict[str, str] = {}
-                    if plan_file is not None:
-                        plan = handover.handover_plan(session, slack_user_id=slack_user_id)
-                        targets, refused = handover.read_plan(path=plan_file, plan=plan)
-                        if refused:
-                            for line, key in refused:
-                                click.echo(f"{plan_file}:{line}: {t(key, 'en')}", err=True)
-                            raise click.ClickException(t("handover.plan_refused", "en", count=len(refused)))
-                    result = handover.apply_handover(session, by=SYSTEM_CLI, slack_user_id=slack_user_id,
-                                                     all_to=to, targets=targets)
-        except DomainError as exc:
-            raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        with services.session() as session:
+            if to is None and plan_file is None:
+                directory.deactivate_staff(session, by=SYSTEM_CLI, slack_user_id=slack_user_id)
+                result = None
+            else:
+                targets: dict[str, str] = {}
+                if plan_file is not None:
+                    plan = handover.handover_plan(session, slack_user_id=slack_user_id)
+                    targets, refused = handover.read_plan(path=plan_file, plan=plan)
+                    if refused:
+                        for line, key in refused:
+                            click.echo(f"{plan_file}:{line}: {t(key, 'en')}", err=True)
+                        raise click.ClickException(t("handover.plan_refused", "en", count=len(refused)))
+                result = handover.apply_handover(session, by=SYSTEM_CLI, slack_user_id=slack_user_id,
+                                                 all_to=to, targets=targets)
         if result is not None:
             click.echo(t("handover.done_cli", "en", clients=result.clients, matters=result.matters,
                          follow_ups=result.follow_ups,
@@ -89,11 +82,8 @@ def register(main: click.Group) -> None:
     @pass_services()
     def handover_plan(services: Services, slack_user_id: str, out: Path | None) -> None:
         """The clients and open matters someone holds, as a CSV plan to fill in (column `to`)."""
-        try:
-            with services.session() as session:
-                text = handover.plan_csv(handover.handover_plan(session, slack_user_id=slack_user_id))
-        except DomainError as exc:
-            raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        with services.session() as session:
+            text = handover.plan_csv(handover.handover_plan(session, slack_user_id=slack_user_id))
         if out is None:
             click.echo(text, nl=False)
         else:
@@ -106,10 +96,7 @@ def register(main: click.Group) -> None:
     @pass_services()
     def assist(services: Services, assistant_slack_id: str, lawyer_slack_id: str) -> None:
         """Record that an assistant assists a lawyer."""
-        try:
-            with services.session() as session:
-                directory.assign_assistant(session, by=SYSTEM_CLI, assistant_slack_id=assistant_slack_id,
-                                           lawyer_slack_id=lawyer_slack_id)
-        except DomainError as exc:
-            raise click.ClickException(t(exc.key, "en", **exc.params)) from None
+        with services.session() as session:
+            directory.assign_assistant(session, by=SYSTEM_CLI, assistant_slack_id=assistant_slack_id,
+                                       lawyer_slack_id=lawyer_slack_id)
         click.echo(f"{assistant_slack_id} assists {lawyer_slack_id}")

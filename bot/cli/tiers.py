@@ -8,11 +8,9 @@ import click
 
 from bot.cli import pass_services
 from bot.flows.actor import SYSTEM_CLI
-from bot.flows.errors import DomainError
 from bot.flows.quarters import Quarter
 from bot.flows.value import retier
 from bot.flows.workdays import calendar_of
-from bot.i18n import t_plain
 from bot.services import Services
 from storage.db import read_only
 
@@ -34,10 +32,7 @@ def register(main: click.Group) -> None:
         """Score every client and print whose tier would change (a dry run: nothing is written)."""
         settings = services.settings
         cal = calendar_of(settings)
-        try:
-            q = Quarter.parse(quarter) if quarter else Quarter.of(cal.local_date(services.now()))
-        except DomainError as exc:
-            raise click.ClickException(t_plain(exc.key, "en", **exc.params)) from None
+        q = Quarter.parse(quarter) if quarter else Quarter.of(cal.local_date(services.now()))
         started = time.monotonic()
 
         def progress(step: str) -> None:
