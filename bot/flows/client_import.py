@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -77,9 +76,6 @@ AUDIT_FIELDS = ("client.kind", "client.name", "client.id_number", "client.sensit
                 "matter.number", "matter.practice_area", "matter.title", "matter.status",
                 "matter.lead_lawyer_id", "matter.opened_at", "matter.closed_at", "matter_team.role",
                 "party.name", "party.role", "party.id_number")
-
-
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -274,9 +270,7 @@ class Importer:
     # ---- one row -------------------------------------------------------------------------------
     def _row(self, line: str, raw: dict[str, str], source: Source) -> None:
         """Parse one row and file it under its client."""
-        problem = None
-        if _SUSPECT.search("".join(v for v in raw.values() if v)):
-            problem = first_problem({c: raw.get(c) for c in COLUMNS}, names=frozenset({"name", "contact_name"}))
+        problem = first_problem({c: raw.get(c) for c in COLUMNS}, names=frozenset({"name", "contact_name"}))
         if problem:
             raise Refused("client_import.refused.bad_text", column=problem[0])
         values = dict.fromkeys(COLUMNS, "")
