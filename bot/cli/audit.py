@@ -56,7 +56,7 @@ def register(main: click.Group) -> None:
 def _read_witnesses(services: Services) -> tuple[list[tuple[int, str]], str | None]:
     """The heads witnessed in Slack and the channel read; ([], None) when none is configured."""
     from bot.app import make_web_client
-    from storage.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
+    from storage.ledger import SlackFailure
     from bot.slack_sender import SlackSender
     from jobs.witness import read_witnesses
 
@@ -68,8 +68,8 @@ def _read_witnesses(services: Services) -> tuple[list[tuple[int, str]], str | No
         return [], None
     try:
         return read_witnesses(SlackSender(make_web_client(services)), channel=channel), channel
-    except (PermanentFailure, TransientFailure, CredentialsRefused, RateLimited) as exc:
-        code = getattr(exc, "code", "ratelimited")
+    except SlackFailure as exc:
+        code = exc.code
         raise click.ClickException(
             f"cannot read the audit witness posts in Slack channel {channel} ({code}): the bot needs "
             "the history scope of that channel and to be a member; --no-witness checks the chain alone"

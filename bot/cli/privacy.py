@@ -10,8 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 from bot.cli import pass_services
+from bot.flows.actor import Actor
 from bot.flows.errors import DomainError, NotFound
 from bot.flows.privacy import consent as consents
 from bot.flows.privacy import requests as reqs
@@ -29,6 +31,12 @@ BY = click.option("--by", "by", required=True, metavar="SLACK_USER_ID",
 def _today(services: Services) -> date:
     """The firm-local date."""
     return calendar_of(services.settings).local_date(services.now())
+
+
+def _actor(session: Session, services: Services, by: str) -> Actor:
+    """The staff member named by `--by` (a records officer or partner), as the flows' actor."""
+    return reqs.actor_by_slack_id(session, slack_user_id=by,
+                                  default_locale=services.settings.default_locale)
 
 
 def _domain(exc: DomainError) -> click.ClickException:
@@ -67,8 +75,7 @@ def register(main: click.Group) -> None:
         """Record a client's consent to processing sensitive data."""
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 record = consents.record_consent(session, actor=actor, client_id=client_id, purpose=purpose,
                                                  given_on=given_on.date(), method=method, form_ref=form_ref,
                                                  today=_today(services))
@@ -85,8 +92,7 @@ def register(main: click.Group) -> None:
         """Withdraw a consent; with none left, the client's ID numbers are removed."""
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 removed = consents.withdraw_consent(session, actor=actor, consent_id=consent_id, now=services.now())
         except DomainError as exc:
             raise _domain(exc) from None
@@ -102,7 +108,7 @@ def register(main: click.Group) -> None:
         """A client's consents."""
         try:
             with services.session() as session:
-                reqs.actor_by_slack_id(session, slack_user_id=by, default_locale=services.settings.default_locale)
+                _actor(session, services, by)
                 rows = consents.consents_of(session, client_id=client_id)
                 for c in rows:
                     state = f"withdrawn {c.withdrawn_at.date().isoformat()}" if c.withdrawn_at else "active"
@@ -129,8 +135,7 @@ def register(main: click.Group) -> None:
         today = _today(services)
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 req = reqs.open_request(session, actor=actor, client_id=client_id, kind=kind,
                                         received_on=received_on.date() if received_on else today, details=details,
                                         days=services.settings.privacy_request_days, today=today)
@@ -148,8 +153,7 @@ def register(main: click.Group) -> None:
         today = _today(services)
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 for req in reqs.list_requests(session, actor=actor, open_only=not all_):
                     click.echo(_line(req, today))
         except DomainError as exc:
@@ -164,8 +168,7 @@ def register(main: click.Group) -> None:
         today = _today(services)
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 req = session.get(PrivacyRequest, request_id)
                 if req is None:
                     raise NotFound("privacy.error.no_request", id=request_id)
@@ -190,8 +193,7 @@ def register(main: click.Group) -> None:
         """Answer an access request: export everything held about the person to a file to send them."""
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 path = reqs.answer_access(session, actor=actor, request_id=request_id,
                                           out_dir=out or services.settings.data_dir / "exports", fmt=fmt,
                                           now=services.now())
@@ -218,8 +220,7 @@ def register(main: click.Group) -> None:
             changes[name.strip()] = value
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 fields = reqs.answer_correction(session, actor=actor, request_id=request_id, changes=changes,
                                                 now=services.now(), today=_today(services))
         except DomainError as exc:
@@ -236,8 +237,7 @@ def register(main: click.Group) -> None:
         """Answer a deletion request: erase, or anonymise what retention still requires to keep."""
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 message = reqs.answer_deletion(session, actor=actor, request_id=request_id, now=services.now(),
                                                today=_today(services),
                                                locale=locale or services.settings.default_locale,
@@ -255,8 +255,7 @@ def register(main: click.Group) -> None:
         """Close a request without doing it, with the reason."""
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 reqs.refuse_request(session, actor=actor, request_id=request_id, reason=reason, now=services.now())
         except DomainError as exc:
             raise _domain(exc) from None

@@ -12,7 +12,7 @@ from bot.i18n import t
 from bot.settings import Settings
 from jobs import witness
 from storage import ledger
-from storage.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
+from storage.ledger import SlackFailure
 from jobs.registry import JobContext, PeriodicJob
 from storage import audit
 from storage.db import process_lock, read_only
@@ -51,8 +51,8 @@ def _witnessed(ctx: JobContext) -> list[tuple[int, str]]:
         return []
     try:
         return witness.read_witnesses(ctx.sender, channel=channel)
-    except (PermanentFailure, TransientFailure, CredentialsRefused, RateLimited) as exc:
-        code = getattr(exc, "code", "ratelimited")
+    except SlackFailure as exc:
+        code = exc.code
         log.warning("cannot read the audit witness posts; checking the chain alone",
                     extra={"slack_error": code})
         return []
