@@ -110,13 +110,14 @@ def register(app: App, deps: AppDeps) -> None:
                     until=r.until.isoformat() if r.until else "—"))
         elif verb in ("hold", "release") and rest:
             number, _, reason = rest.partition(" ")
-            with services.session() as session:
+            with services.session() as session:  # answered once committed
                 if verb == "hold":
                     done = retention.set_hold(session, actor=actor, number=number, reason=reason, now=now)
-                    reply(t("archive.hold.done", loc, number=done))
+                    text_ = t("archive.hold.done", loc, number=done)
                 else:
                     done, held = retention.lift_hold(session, actor=actor, number=number, reason=reason, now=now)
-                    reply(t("archive.hold.lifted", loc, number=done, days=held))
+                    text_ = t("archive.hold.lifted", loc, number=done, days=held)
+            reply(text_)
         elif verb == "destroy":
             destroy_command(actor, rest, client, reply, now)
         elif verb == "return" and rest:
