@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import socket
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +15,8 @@ from sqlalchemy.orm import Session
 from bot.flows.actor import Actor
 from bot.notifier import SlackNotifier
 from bot.services import Services
+from bot.slack_sender import SlackSender
+from storage import ledger
 
 
 @dataclass
@@ -43,3 +47,11 @@ class AppDeps:
     def notifier(self, client: WebClient) -> SlackNotifier:
         """A notifier bound to the request's client."""
         return SlackNotifier(client, external_channels=self.external_channels)
+
+    def deliver_now(self, client: WebClient, keys: Collection[str]) -> None:
+        """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
+        if keys:
+            ledger.deliver_now(session_factory=self.services.session_factory,
+                               sender=SlackSender(client, external_channels=self.external_channels),
+                               owner=f"listener:{socket.gethostname()}:{os.getpid()}",
+                               now=self.services.now, keys=keys)

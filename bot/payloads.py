@@ -13,3 +13,8 @@ def action_id_value(body: dict[str, Any]) -> int:
     if not value.isdigit():
         raise InvalidInput()
     return int(value)
+
+
+def message_channel(body: dict[str, Any]) -> str | None:
+    """The conversation of the message a button was pressed in (None in a modal)."""
+    return (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")

@@ -14,14 +14,10 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from bot.i18n import t
-from storage.ledger import CredentialsRefused, PermanentFailure, RateLimited, TransientFailure
 
 KEY_PREFIX = "audit-head:"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # What reading the witness posts back may raise: the ledger's Slack failures.
-READ_FAILURES = (PermanentFailure, TransientFailure, CredentialsRefused, RateLimited)
-
-
 @runtime_checkable
 class MessageReader(Protocol):
     """Reads back the bot's own tagged messages (SlackSender does)."""
@@ -50,7 +46,3 @@ def read_witnesses(reader: MessageReader, *, channel: str) -> list[tuple[int, st
             found[(seq, digest)] = None
     return sorted(found)
 
-
-def failure_code(exc: Exception) -> str:
-    """The Slack error code of one of READ_FAILURES ("ratelimited" for a rate limit)."""
-    return getattr(exc, "code", "ratelimited")

@@ -23,36 +23,32 @@ LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
 
 
-class RateLimited(Exception):
+class SlackFailure(Exception):
+    """Slack did not take the call; `code` names why (Slack's error code, or the kind of failure)."""
+
+    def __init__(self, code: str, message: str | None = None) -> None:
+        super().__init__(message or code)
+        self.code = code
+
+
+class RateLimited(SlackFailure):
     """Slack answered 429; try again after `retry_after` seconds."""
 
     def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited for {retry_after}s")
+        super().__init__("ratelimited", f"rate limited for {retry_after}s")
         self.retry_after = retry_after
 
 
-class PermanentFailure(Exception):
+class PermanentFailure(SlackFailure):
     """Slack refused for good (channel_not_found, account_inactive…)."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
-
-class CredentialsRefused(Exception):
+class CredentialsRefused(SlackFailure):
     """Slack refused the bot's token: stop sending, keep every notice for later."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
-
-class TransientFailure(Exception):
+class TransientFailure(SlackFailure):
     """A network or server error; try again later with backoff."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 class Sender(Protocol):

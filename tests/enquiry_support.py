@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from sqlalchemy import select
@@ -20,6 +22,12 @@ from storage.models import Enquiry
 from tests.conftest import BOT_TOKEN
 
 INTAKE = "C0INTAKE"
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def local(*args: int) -> datetime:
+    """A Shanghai wall time as aware UTC."""
+    return datetime(*args, tzinfo=SH).astimezone(UTC)
 
 
 def answers(**overrides: Any) -> dict[str, Any]:

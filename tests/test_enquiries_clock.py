@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import time
 
 import pytest
 from sqlalchemy import select
@@ -13,16 +12,9 @@ from bot.flows.workdays import WorkCalendar
 from bot.ids import EnquiryAction
 from storage.models import Notification
 from tests.conftest import make_settings
-from tests.enquiry_support import INTAKE, answers, click, enquiry, job_context, log_enquiry, run_jobs
+from tests.enquiry_support import (INTAKE, SH, answers, click, enquiry, job_context, local, log_enquiry,
+                                   run_jobs)
 from tests.support import make_staff
-
-SH = ZoneInfo("Asia/Shanghai")
-
-
-def local(*args: int) -> datetime:
-    """A Shanghai wall time as aware UTC."""
-    return datetime(*args, tzinfo=SH).astimezone(UTC)
-
 
 @pytest.fixture
 def settings(db_url, fake_slack, tmp_path):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,16 +15,8 @@ from jobs.tasks.upkeep import plan_daily
 from storage.ledger import ChannelPacer
 from storage.models import AuditEvent, Enquiry, IntakeRequest
 from tests.conftest import make_settings
-from tests.enquiry_support import INTAKE, answers, click, enquiry, job_context, log_enquiry
+from tests.enquiry_support import INTAKE, answers, click, enquiry, job_context, local, log_enquiry
 from tests.support import make_staff
-
-SH = ZoneInfo("Asia/Shanghai")
-
-
-def local(*args: int) -> datetime:
-    """A Shanghai wall time as aware UTC."""
-    return datetime(*args, tzinfo=SH).astimezone(UTC)
-
 
 @pytest.fixture
 def settings(db_url, fake_slack, tmp_path):

@@ -40,6 +40,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_ready(proc: subprocess.Popen[str], port: int, timeout: float = 60) -> None:
+    """Wait for the served process to answer /readyz 200 (it must not exit meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/readyz")
+            assert conn.getresponse().status == 200
+            conn.close()
+            return
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+            time.sleep(0.2)
+
+
 class Served:
     """The production WSGI app on waitress, on a free loopback port, in a thread."""
 
@@ -331,17 +346,7 @@ def test_lawcrm_serve_answers_slack_and_stops_cleanly_on_sigterm(tmp_path, fake_
     proc = subprocess.Popen([str(Path(sys.executable).parent / "lawcrm"), "serve"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/readyz")
-                assert conn.getresponse().status == 200
-                conn.close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
-                time.sleep(0.2)
+        wait_until_ready(proc, port)
         # Only to build and sign the request: it is dispatched by the server process, over HTTP.
         driver = SlackDriver(None, signing_secret=SIGNING_SECRET, fake=fake_slack)  # type: ignore[arg-type]
         body = driver.command_body(user="U0STRANGER", command="/lawcrm", text="whoami")

@@ -23,7 +23,7 @@ from bot.envelope import MalformedRequest, SlackRequest, check_shape
 from storage.models import SlackReceipt
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, SLACK_ENV
 from tests.support import make_staff
-from tests.test_http import Served, free_port
+from tests.test_http import Served, free_port, wait_until_ready
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -205,17 +205,7 @@ def test_lawcrm_serve_answers_malformed_bodies_400_without_a_traceback(tmp_path,
             conn.close()
 
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                conn.request("GET", "/readyz")
-                assert conn.getresponse().status == 200
-                conn.close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
-                time.sleep(0.2)
+        wait_until_ready(proc, port)
         statuses = [post(*MALFORMED[case]) for case in HTTP_CASES]
         assert statuses == [400] * len(HTTP_CASES)
         proc.send_signal(signal.SIGTERM)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 
@@ -14,17 +13,9 @@ from jobs.tasks.upkeep import plan_daily
 from storage.ledger import ChannelPacer
 from storage.models import Client, UpkeepAlert, WinbackPlan, WinbackStep
 from tests.conftest import ALERTS_CHANNEL
-from tests.enquiry_support import buttons, click, job_context, run_jobs, wait_until
+from tests.enquiry_support import buttons, click, job_context, local, run_jobs, wait_until
 from tests.support import make_staff
 from tests.upkeep_support import make_client, staff_id
-
-SH = ZoneInfo("Asia/Shanghai")
-
-
-def local(*args: int) -> datetime:
-    """A Shanghai wall time as aware UTC."""
-    return datetime(*args, tzinfo=SH).astimezone(UTC)
-
 
 def _firm(services, clock, kind="churn"):
     make_staff(services, "U0MP", "partner", "Managing Partner", managing_partner=True)

@@ -57,7 +57,8 @@ def _read_witnesses(services: Services) -> tuple[list[tuple[int, str]], str | No
     """The heads witnessed in Slack and the channel read; ([], None) when none is configured."""
     from bot.app import make_web_client
     from bot.slack_sender import SlackSender
-    from jobs.witness import READ_FAILURES, failure_code, read_witnesses
+    from jobs.witness import read_witnesses
+    from storage.ledger import SlackFailure
 
     settings = services.settings
     channel = settings.audit_witness_channel
@@ -67,8 +68,8 @@ def _read_witnesses(services: Services) -> tuple[list[tuple[int, str]], str | No
         return [], None
     try:
         return read_witnesses(SlackSender(make_web_client(services)), channel=channel), channel
-    except READ_FAILURES as exc:
-        code = failure_code(exc)
+    except SlackFailure as exc:
+        code = exc.code
         raise click.ClickException(
             f"cannot read the audit witness posts in Slack channel {channel} ({code}): the bot needs "
             "the history scope of that channel and to be a member; --no-witness checks the chain alone"

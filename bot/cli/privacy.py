@@ -10,8 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
 
 from bot.cli import pass_services
+from bot.flows.actor import Actor
 from bot.flows.errors import NotFound
 from bot.flows.privacy import consent as consents
 from bot.flows.privacy import requests as reqs
@@ -23,6 +25,12 @@ from storage.models.enums import ConsentMethod, PrivacyRequestKind
 
 BY = click.option("--by", "by", required=True, metavar="SLACK_USER_ID",
                   help="The records officer (admin) or partner doing this.")
+
+
+def _actor(session: Session, services: Services, by: str) -> Actor:
+    """The staff member named by `--by` (a records officer or partner), as the flows' actor."""
+    return reqs.actor_by_slack_id(session, slack_user_id=by,
+                                  default_locale=services.settings.default_locale)
 
 
 def _today(services: Services) -> date:
@@ -60,8 +68,7 @@ def register(main: click.Group) -> None:
                     form_ref: str | None) -> None:
         """Record a client's consent to processing sensitive data."""
         with services.session() as session:
-            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                           default_locale=services.settings.default_locale)
+            actor = _actor(session, services, by)
             record = consents.record_consent(session, actor=actor, client_id=client_id, purpose=purpose,
                                              given_on=given_on.date(), method=method, form_ref=form_ref,
                                              today=_today(services))
@@ -75,8 +82,7 @@ def register(main: click.Group) -> None:
     def consent_withdraw(services: Services, consent_id: int, by: str) -> None:
         """Withdraw a consent; with none left, the client's ID numbers are removed."""
         with services.session() as session:
-            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                           default_locale=services.settings.default_locale)
+            actor = _actor(session, services, by)
             removed = consents.withdraw_consent(session, actor=actor, consent_id=consent_id, now=services.now())
         click.echo(f"consent #{consent_id} withdrawn"
                    + (f"; ID numbers removed from {', '.join(removed)}" if removed else
@@ -89,7 +95,7 @@ def register(main: click.Group) -> None:
     def consent_list(services: Services, client_id: int, by: str) -> None:
         """A client's consents."""
         with services.session() as session:
-            reqs.actor_by_slack_id(session, slack_user_id=by, default_locale=services.settings.default_locale)
+            _actor(session, services, by)
             rows = consents.consents_of(session, client_id=client_id)
             for c in rows:
                 state = f"withdrawn {c.withdrawn_at.date().isoformat()}" if c.withdrawn_at else "active"
@@ -113,8 +119,7 @@ def register(main: click.Group) -> None:
         """Record a request; it must be answered within PRIVACY_REQUEST_DAYS (15 by default)."""
         today = _today(services)
         with services.session() as session:
-            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                           default_locale=services.settings.default_locale)
+            actor = _actor(session, services, by)
             req = reqs.open_request(session, actor=actor, client_id=client_id, kind=kind,
                                     received_on=received_on.date() if received_on else today, details=details,
                                     days=services.settings.privacy_request_days, today=today)
@@ -129,8 +134,7 @@ def register(main: click.Group) -> None:
         """Open requests, the nearest answer-by date first."""
         today = _today(services)
         with services.session() as session:
-            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                           default_locale=services.settings.default_locale)
+            actor = _actor(session, services, by)
             for req in reqs.list_requests(session, actor=actor, open_only=not all_):
                 click.echo(_line(req, today))
 
@@ -142,8 +146,7 @@ def register(main: click.Group) -> None:
         """One request with its details and outcome."""
         today = _today(services)
         with services.session() as session:
-            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                           default_locale=services.settings.default_locale)
+            actor = _actor(session, services, by)
             req = session.get(PrivacyRequest, request_id)
             if req is None:
                 raise NotFound("privacy.error.no_request", id=request_id)
@@ -166,8 +169,7 @@ def register(main: click.Group) -> None:
         """Answer an access request: export everything held about the person to a file to send them."""
         try:
             with services.session() as session:
-                actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                               default_locale=services.settings.default_locale)
+                actor = _actor(session, services, by)
                 path = reqs.answer_access(session, actor=actor, request_id=request_id,
                                           out_dir=out or services.settings.data_dir / "exports", fmt=fmt,
                                           now=services.now())
@@ -191,8 +193,7 @@ def register(main: click.Group) -> None:
                 raise click.BadParameter(f"{pair!r}: use FIELD=VALUE", param_hint="--set")
             changes[name.strip()] = value
         with services.session() as session:
-            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                           default_locale=services.settings.default_locale)
+            actor = _actor(session, services, by)
             fields = reqs.answer_correction(session, actor=actor, request_id=request_id, changes=changes,
                                             now=services.now(), today=_today(services))
         click.echo(f"request #{request_id} answered: corrected {', '.join(fields)}")
@@ -206,8 +207,7 @@ def register(main: click.Group) -> None:
     def request_delete(services: Services, request_id: int, by: str, locale: str | None) -> None:
         """Answer a deletion request: erase, or anonymise what retention still requires to keep."""
         with services.session() as session:
-            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                           default_locale=services.settings.default_locale)
+            actor = _actor(session, services, by)
             message = reqs.answer_deletion(session, actor=actor, request_id=request_id, now=services.now(),
                                            today=_today(services),
                                            locale=locale or services.settings.default_locale,
@@ -222,7 +222,6 @@ def register(main: click.Group) -> None:
     def request_refuse(services: Services, request_id: int, by: str, reason: str) -> None:
         """Close a request without doing it, with the reason."""
         with services.session() as session:
-            actor = reqs.actor_by_slack_id(session, slack_user_id=by,
-                                           default_locale=services.settings.default_locale)
+            actor = _actor(session, services, by)
             reqs.refuse_request(session, actor=actor, request_id=request_id, reason=reason, now=services.now())
         click.echo(f"request #{request_id} refused")

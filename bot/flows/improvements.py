@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.flows.actor import SYSTEM_JOBS, Actor
 from bot.flows.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from bot.flows.quarters import Quarter
 from bot.flows.text_rules import text_problem
 from storage import audit
 from storage.db import is_postgres
@@ -222,18 +223,11 @@ class QuarterSummary:
     by_cause: dict[str, int] = field(default_factory=dict)
 
 
-def quarter_of(day: date) -> tuple[str, date, date]:
-    """('2026-Q4', first day, first day of the next quarter)."""
-    q = (day.month - 1) // 3
-    start = date(day.year, q * 3 + 1, 1)
-    end = date(day.year + (q == 3), (q * 3 + 3) % 12 + 1, 1)
-    return f"{day.year}-Q{q + 1}", start, end
-
-
 def summarize(session: Session, *, day_in_quarter: date, start_at: datetime, end_at: datetime) -> QuarterSummary:
     """New and done in the quarter [start_at, end_at), overdue = open and due before its end; by cause (new)."""
-    name, _, end = quarter_of(day_in_quarter)
-    s = QuarterSummary(quarter=name)
+    quarter = Quarter.of(day_in_quarter)
+    end = quarter.next().first_day
+    s = QuarterSummary(quarter=quarter.label)
     new = Counter(cause for (cause,) in session.execute(
         select(ServiceImprovement.cause).where(ServiceImprovement.created_at >= start_at,
                                                ServiceImprovement.created_at < end_at)))

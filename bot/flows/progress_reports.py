@@ -103,12 +103,6 @@ def language_of(client_language: str | None, *, default: str) -> str:
     return client_language if client_language in LANGUAGES else default
 
 
-def first_working_day(cal: WorkCalendar, year: int, month: int) -> date:
-    """The first working day of a month."""
-    day = date(year, month, 1)
-    return day if cal.is_working_day(day) else cal.next_working_day(day)
-
-
 def lead_lawyer_of(session: Session, *, client_id: int, matter_id: int | None = None) -> int | None:
     """Who gets the report: the matter's lead, else the client's lead lawyer, else an open matter's lead."""
     if matter_id is not None:
@@ -136,7 +130,7 @@ def due_reports(session: Session, *, today: date, cal: WorkCalendar) -> list[Due
 
 def _monthly_due(session: Session, *, today: date, cal: WorkCalendar) -> list[DueReport]:
     """Strategic and core clients with an open matter, on the month's first working day (or a week after)."""
-    first = first_working_day(cal, today.year, today.month)
+    first = cal.working_day_from(today.replace(day=1))
     if not first <= today <= first + MONTHLY_CATCH_UP:
         return []
     end = today.replace(day=1) - timedelta(days=1)

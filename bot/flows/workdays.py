@@ -61,6 +61,10 @@ class WorkCalendar:
                 left -= 1
         return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=self.tz)
 
+    def working_day_from(self, day: date) -> date:
+        """`day` when it is a working day, else the next one (make-up working days count)."""
+        return day if self.is_working_day(day) else self.next_working_day(day)
+
     def next_working_day(self, day: date) -> date:
         """The first working day after `day`."""
         day += timedelta(days=1)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 from datetime import date
 from typing import Any
 
@@ -24,9 +22,7 @@ from bot.ids import ArchiveBlock as B
 from bot.ids import ArchiveView as V
 from bot.ids import Command
 from bot.payloads import action_id_value
-from bot.slack_sender import SlackSender
 from bot.slack_text import Mrkdwn, clamp, escape, unescape
-from storage import ledger
 
 USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|\b([UW][A-Z0-9]{2,})\b")
 HELP_WORDS = ("", "help", "帮助", "?", "？")
@@ -67,13 +63,7 @@ def register(app: App, deps: AppDeps) -> None:
     services = deps.services
     settings = services.settings
 
-    def deliver(client: WebClient, keys: list[str]) -> None:
-        """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
-        if keys:
-            ledger.deliver_now(session_factory=services.session_factory,
-                               sender=SlackSender(client, external_channels=deps.external_channels),
-                               owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
-                               keys=keys)
+    deliver = deps.deliver_now
 
     def refusals_text(exc: destruction.NotListable, locale: str) -> Mrkdwn:
         """Why each file may not be listed."""
@@ -120,13 +110,14 @@ def register(app: App, deps: AppDeps) -> None:
                     until=r.until.isoformat() if r.until else "—"))
         elif verb in ("hold", "release") and rest:
             number, _, reason = rest.partition(" ")
-            with services.session() as session:
+            with services.session() as session:  # answered once committed
                 if verb == "hold":
                     done = retention.set_hold(session, actor=actor, number=number, reason=reason, now=now)
-                    reply(t("archive.hold.done", loc, number=done))
+                    text_ = t("archive.hold.done", loc, number=done)
                 else:
                     done, held = retention.lift_hold(session, actor=actor, number=number, reason=reason, now=now)
-                    reply(t("archive.hold.lifted", loc, number=done, days=held))
+                    text_ = t("archive.hold.lifted", loc, number=done, days=held)
+            reply(text_)
         elif verb == "destroy":
             destroy_command(actor, rest, client, reply, now)
         elif verb == "return" and rest:

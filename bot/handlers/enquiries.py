@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -25,7 +23,6 @@ from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.ids import Command, EnquiryAction, EnquiryBlock, EnquiryShortcut, EnquiryView
 from bot.payloads import action_id_value
-from bot.slack_sender import SlackSender
 from storage import ledger
 from storage.models.enums import Role
 
@@ -58,12 +55,7 @@ def register(app: App, deps: AppDeps) -> None:
             raise ConfidentialChannelRefused()
         return target
 
-    def deliver(client: WebClient, keys: list[str]) -> None:
-        """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
-        ledger.deliver_now(session_factory=services.session_factory,
-                           sender=SlackSender(client, external_channels=deps.external_channels),
-                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
-                           keys=keys)
+    deliver = deps.deliver_now
 
     @app.command(Command.ENQUIRY)
     def handle_enquiry_command(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -21,7 +21,7 @@ from bot.i18n import t
 from bot.ids import ImprovementAction as A
 from bot.ids import ImprovementBlock as B
 from bot.ids import ImprovementView as V
-from bot.payloads import action_id_value
+from bot.payloads import action_id_value, message_channel
 from bot.slack_text import Mrkdwn, mention
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -132,7 +132,7 @@ def register(app: App, deps: AppDeps) -> None:
         note = t("improve.told", settings.default_locale, user=mention(actor.slack_user_id),
                  at=now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"))
         message = body.get("message") or {}
-        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+        channel = message_channel(body)
         if not (channel and message.get("ts") and message.get("blocks")):
             respond(text=note, response_type="ephemeral", replace_original=False)
             return

@@ -14,7 +14,7 @@ from bot.flows import progress_reports as flow
 from bot.flows.workdays import calendar_of
 from bot.i18n import t, t_plain
 from bot.ids import ProgressReportAction as A
-from bot.payloads import action_id_value
+from bot.payloads import action_id_value, message_channel
 from bot.slack_text import mention
 from storage.models import Staff
 
@@ -39,7 +39,7 @@ def register(app: App, deps: AppDeps) -> None:
             who_id = who.slack_user_id if who else actor.slack_user_id
         day = calendar.local_date(sent.at)
         message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        channel = message_channel(body)
         if channel and message.get("ts") and message.get("blocks"):
             client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or "",
                                blocks=sent_blocks(message["blocks"], who=mention(who_id), day=day,

@@ -11,9 +11,9 @@ import logging
 from bot.i18n import t
 from bot.settings import Settings
 from jobs import witness
-from storage import ledger
 from jobs.registry import JobContext, PeriodicJob
-from storage import audit
+from storage import audit, ledger
+from storage.ledger import SlackFailure
 from storage.db import process_lock, read_only
 
 log = logging.getLogger(__name__)
@@ -50,9 +50,9 @@ def _witnessed(ctx: JobContext) -> list[tuple[int, str]]:
         return []
     try:
         return witness.read_witnesses(ctx.sender, channel=channel)
-    except witness.READ_FAILURES as exc:
+    except SlackFailure as exc:
         log.warning("cannot read the audit witness posts; checking the chain alone",
-                    extra={"slack_error": witness.failure_code(exc)})
+                    extra={"slack_error": exc.code})
         return []
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import time
 
 from bot.blocks.improvements import summary_blocks
 from bot.flows import improvements
+from bot.flows.quarters import Quarter
 from bot.settings import Settings
 from jobs.registry import JobContext, PeriodicJob
 from jobs.tasks.upkeep import claim_day
@@ -37,9 +38,8 @@ def summarize_quarter(ctx: JobContext) -> SummaryRun:
     """Enqueue the last quarter's summary if not done yet (see the module docstring)."""
     settings, cal, now = ctx.services.settings, ctx.calendar, ctx.now()
     local = now.astimezone(settings.tz)
-    _, this_start, _ = improvements.quarter_of(local.date())
-    last_day = this_start - timedelta(days=1)
-    name, start, end = improvements.quarter_of(last_day)
+    last = Quarter.of(local.date()).previous()
+    name, start, end = last.label, last.first_day, last.next().first_day
     if local.time().replace(tzinfo=None) < settings.digest_time:
         return SummaryRun(quarter=name, skipped="before_digest_time")
     channel = settings.partner_review_channel
@@ -49,7 +49,7 @@ def summarize_quarter(ctx: JobContext) -> SummaryRun:
     with ctx.services.session() as session:
         if not claim_day(session, key=f"improvements:{name}", now=now):
             return SummaryRun(quarter=name, skipped="already_done")
-        summary = improvements.summarize(session, day_in_quarter=last_day,
+        summary = improvements.summarize(session, day_in_quarter=start,
                                          start_at=cal.at_local(start, time(0, 0)),
                                          end_at=cal.at_local(end, time(0, 0)))
         text, blocks = summary_blocks(summary, locale=settings.default_locale)

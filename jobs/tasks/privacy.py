@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.privacy import access_report_message
+from bot.flows.actor import SYSTEM_JOBS
 from bot.flows.privacy.access_report import build_access_report, next_month, previous_month
 from bot.flows.privacy.backup import SUFFIX, BackupError, cipher_of, create_backup, taken_at
 from bot.i18n import t
@@ -83,7 +84,7 @@ def plan_access_reports(ctx: JobContext) -> int:
                 created += ledger.enqueue(session, key=f"{ACCESS_PREFIX}{month}:{channel}", kind="access_review",
                                           channel=channel, payload=access_report_message(report, locale=locale),
                                           due_at=now)
-            audit.record(session, actor="system:jobs", action="access_review", entity="audit_events",
+            audit.record(session, actor=SYSTEM_JOBS, action="access_review", entity="audit_events",
                          entity_id=month)
     return created
 
@@ -119,7 +120,7 @@ def run_weekly_backup(ctx: JobContext) -> str:
             return "failed"
     manifest = result.manifest
     with ctx.services.session() as session:
-        audit.record(session, actor="system:jobs", action="backup", entity="database",
+        audit.record(session, actor=SYSTEM_JOBS, action="backup", entity="database",
                      entity_id=result.path.name)
     _post(ctx, key=key, kind="backup_ok",
           text=t("privacy.backup.ok", settings.default_locale, file=result.path.name, size=result.file_bytes,
