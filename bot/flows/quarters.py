@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.flows.errors import DomainError
+
+if TYPE_CHECKING:
+    from bot.flows.workdays import WorkCalendar
 
 QUARTER = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*[Qq季]?\s*([1-4])\s*$")
 CHINESE = re.compile(r"^\s*(\d{4})\s*年?\s*第?\s*([1-4一二三四])\s*季度?\s*$")
@@ -76,3 +80,9 @@ class Quarter:
 
     def __str__(self) -> str:
         return self.label
+
+
+def first_working_day(quarter: Quarter, cal: WorkCalendar) -> date:
+    """The quarter's first working day (its first day when that is one; make-up working days count)."""
+    day = quarter.first_day
+    return day if cal.is_working_day(day) else cal.next_working_day(day)

@@ -13,7 +13,7 @@ import time as clock
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -82,12 +82,6 @@ class Proposal:
 def as_of(quarter: Quarter, cal: WorkCalendar) -> datetime:
     """The instant a quarter's proposal is taken at: its first day, firm-local midnight."""
     return cal.at_local(quarter.first_day, time(0, 0))
-
-
-def first_working_day(quarter: Quarter, cal: WorkCalendar) -> date:
-    """The quarter's first working day (make-up working days count)."""
-    day = quarter.first_day
-    return day if cal.is_working_day(day) else cal.next_working_day(day)
 
 
 def propose(session: Session, *, quarter: Quarter, settings: Settings, cal: WorkCalendar,
