@@ -75,7 +75,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def session_scope(factory: sessionmaker[Session], *, commit: bool = True) -> Iterator[Session]:
-    """Commit on success (roll back if not `commit`: a dry run), roll back on error, always close."""
+    """Commit on success (a dry run, `commit=False`, rolls back), roll back on error, close."""
     session = factory()
     try:
         yield session
