@@ -27,6 +27,7 @@ from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from bot.flows.cadence import lost_cutoff
+from bot.flows.due_dates import add_months
 from bot.flows.workdays import WorkCalendar
 from bot.settings import VALUE_COMPONENTS as COMPONENTS
 from bot.settings import Settings
@@ -84,18 +85,6 @@ class Book:
     top_fees: Decimal
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day `months` months earlier (the month's last day when it has no such day)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - day 28 always exists
-
-
 def _moment(raw: Any) -> datetime | None:
     """A raw UTC timestamp (a string on SQLite, a datetime on PostgreSQL) as an aware datetime."""
     if raw is None:
@@ -126,8 +115,8 @@ def gather(session: Session, *, as_of: datetime, settings: Settings, cal: WorkCa
     """Facts, components and score of every client as of an instant (see the module docstring)."""
     say = progress or (lambda _step: None)
     day = cal.local_date(as_of)
-    since_12 = cal.at_local(months_before(day, 12), MIDNIGHT)
-    since_24 = cal.at_local(months_before(day, 24), MIDNIGHT)
+    since_12 = cal.at_local(add_months(day, -12), MIDNIGHT)
+    since_24 = cal.at_local(add_months(day, -24), MIDNIGHT)
     facts: dict[int, ClientFacts] = {}
     for cid, kind, tier, status, hnw, marked, label, created in session.execute(
             select(Client.id, Client.kind, Client.tier, Client.status, Client.high_net_worth,
@@ -178,7 +167,7 @@ def gather(session: Session, *, as_of: datetime, settings: Settings, cal: WorkCa
                   and f.created_at < cutoff)
     say("contacts read")
 
-    day_12, day_24 = months_before(day, 12), months_before(day, 24)
+    day_12, day_24 = add_months(day, -12), add_months(day, -24)
     for cid, in_12, recent, amount in _collected(session, day=day, day_12=day_12, day_24=day_24,
                                                   since_24=since_24, as_of=as_of):
         f = facts.get(cid)
