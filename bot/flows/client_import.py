@@ -39,7 +39,7 @@ from bot.flows.tabular import Table as Sheet
 from bot.flows.text_rules import first_problem
 from storage.audit import record
 from storage.crypto import normalize_identifier
-from storage.db import advisory_xact_lock, is_postgres, make_session_factory, session_scope
+from storage.db import advisory_xact_lock, is_postgres, make_session_factory
 from storage.models import (Client, ClientContact, ClientTeamMember, ImportantDate, Matter, MatterTeamMember,
                             Party, PartyAlias, Staff, now_of)
 from storage.models.enums import ClientKind, ClientStatus, MatterStatus, PartyKind, PartyRole, TeamRole, Tier
@@ -571,9 +571,19 @@ class Importer:
         factory = make_session_factory(self.engine)
         for start in range(0, len(ready), BATCH):
             batch = ready[start:start + BATCH]
-            with session_scope(factory, commit=apply) as session:
+            session = factory()
+            try:
                 advisory_xact_lock(session, PARTIES_LOCK)
                 _Batch(self, session, batch, pattern=pattern).write()
+                if apply:
+                    session.commit()
+                else:
+                    session.rollback()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
             if progress:
                 progress(self.report)
         if apply and is_postgres(self.engine) and ready:
