@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from bot.flows.cadence import lost_cutoff
+from bot.flows.cadence import lost_cutoff, raw_moment
 from bot.flows.due_dates import add_months
 from bot.flows.workdays import WorkCalendar
 from bot.settings import VALUE_COMPONENTS as COMPONENTS
@@ -86,11 +86,8 @@ class Book:
 
 
 def _moment(raw: Any) -> datetime | None:
-    """A raw UTC timestamp (a string on SQLite, a datetime on PostgreSQL) as an aware datetime."""
-    if raw is None:
-        return None
-    moment = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    """A raw UTC timestamp as an aware datetime (None stays None)."""
+    return None if raw is None else raw_moment(raw)
 
 
 def parts_of(f: ClientFacts, *, top_fees: float, as_of: datetime, settings: Settings) -> tuple[float, float, float, float]:
