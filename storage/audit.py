@@ -29,16 +29,21 @@ def chain_hash(*, prev_hash: str, seq: int, at: datetime, actor: str, action: st
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
-def record(session: Session, *, actor: str, action: str, entity: str,
-           entity_id: str | int | None = None, fields: Iterable[str] = ()) -> AuditEvent:
-    """Append one event; serialised across processes so the chain never forks."""
+def _locked_head(session: Session) -> tuple[int, str]:
+    """Take the chain lock (held until the transaction ends), then read its newest (seq, hash)."""
     advisory_xact_lock(session, AUDIT_LOCK)
     session.flush()
     last = session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
-    seq = (last.seq + 1) if last else 1
-    prev = last.hash if last else GENESIS
+    return (last.seq, last.hash) if last else (0, GENESIS)
+
+
+def record(session: Session, *, actor: str, action: str, entity: str,
+           entity_id: str | int | None = None, fields: Iterable[str] = ()) -> AuditEvent:
+    """Append one event; serialised across processes so the chain never forks."""
+    seq, prev = _locked_head(session)
+    seq += 1
     at = now_of(session)
     names = sorted(set(fields)) or None
     eid = None if entity_id is None else str(entity_id)
@@ -58,13 +63,7 @@ def record_many(session: Session, *, actor: str, action: str, entity: str,
     """Append one event per (entity_id, fields), in order, under one lock: a bulk change, audited per row."""
     if not events:
         return 0
-    advisory_xact_lock(session, AUDIT_LOCK)
-    session.flush()
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq = last.seq if last else 0
-    prev = last.hash if last else GENESIS
+    seq, prev = _locked_head(session)
     at = now_of(session)
     rows = []
     for entity_id, fields in events:

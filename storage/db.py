@@ -74,12 +74,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Commit on success, roll back on error, always close."""
+def session_scope(factory: sessionmaker[Session], *, commit: bool = True) -> Iterator[Session]:
+    """Commit on success (a dry run, `commit=False`, rolls back), roll back on error, close."""
     session = factory()
     try:
         yield session
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
     except BaseException:
         session.rollback()
         raise

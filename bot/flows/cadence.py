@@ -397,12 +397,15 @@ def compute_due(session: Session, *, today: date, cal: WorkCalendar, rules: Rule
                    churn=churn, lost=lost, client_names=names)
 
 
+def raw_moment(raw: Any) -> datetime:
+    """A raw UTC timestamp (a string on SQLite, a datetime on PostgreSQL) as an aware datetime."""
+    moment = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _local_day(raw: Any, cal: WorkCalendar) -> date:
     """The firm-local date of a raw UTC timestamp (a string on SQLite, a datetime on PostgreSQL)."""
-    moment = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return cal.local_date(moment)
+    return cal.local_date(raw_moment(raw))
 
 
 def _plain_rows(session: Session, stmt: Any) -> list[tuple[Any, ...]]:

@@ -60,8 +60,8 @@ def _next_weekday(today: date, weekday: int) -> date:
     return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
 
 
-def _add_months(day: date, months: int) -> date:
-    """Same day of month `months` later (clamped to the month's end)."""
+def add_months(day: date, months: int) -> date:
+    """Same day of month `months` later, or earlier when negative (clamped to the month's end)."""
     y, m = divmod(day.month - 1 + months, 12)
     year, month = day.year + y, m + 1
     for d in (day.day, 30, 29, 28):
@@ -87,7 +87,7 @@ def _resolve(kind: str, m: re.Match[str], today: date) -> date | None:
     if kind in ("in_n", "zh_after"):
         n, unit = _count(m[1]), m[2].lower()
         if unit.startswith("month") or unit == "个月":
-            return _add_months(today, n)
+            return add_months(today, n)
         weeks = unit.startswith("week") or unit in ("周", "个星期", "星期", "个礼拜", "礼拜")
         return today + timedelta(days=n * 7 if weeks else n)
     if kind == "next_wd":

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.blocks.retier import review_blocks
-from bot.flows.quarters import Quarter
+from bot.flows.quarters import Quarter, first_working_day
 from bot.flows.value import retier
 from bot.settings import Settings
 from jobs.registry import JobContext, PeriodicJob
@@ -40,7 +40,7 @@ def propose_quarter(ctx: JobContext) -> RetierRun:
     local = now.astimezone(settings.tz)
     today = local.date()
     quarter = Quarter.of(today)
-    if today < retier.first_working_day(quarter, cal):
+    if today < first_working_day(quarter, cal):
         return RetierRun(quarter=quarter.label, skipped="before_first_working_day")
     if not cal.is_working_day(today):
         return RetierRun(quarter=quarter.label, skipped="not_a_working_day")

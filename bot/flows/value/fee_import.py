@@ -28,7 +28,7 @@ from bot.flows.text_rules import first_problem
 from bot.flows.value.amounts import BadAmount, amount_text, parse_amount
 from bot.flows.value.fees import MAX_REFERENCE, apply_terms, entry_key
 from storage.audit import record
-from storage.db import make_session_factory
+from storage.db import make_session_factory, session_scope
 from storage.models import FeeEntry, Matter, now_of
 from storage.models.enums import FeeArrangement, FeeKind
 
@@ -261,21 +261,11 @@ def import_fees(engine: Engine, path: Path, *, apply: bool, actor: str, today: d
     factory = make_session_factory(engine)
     chunks = [entries[i:i + batch] for i in range(0, len(entries), batch)] or [[]]
     for index, chunk in enumerate(chunks):
-        session = factory()
-        try:
+        with session_scope(factory, commit=apply) as session:   # a dry run rolls every batch back
             if chunk:
                 _write_entries(session, chunk, currency=currency, report=report)
             if index == len(chunks) - 1 and terms:
                 _write_terms(session, terms, report=report)
-            if apply:
-                session.commit()
-            else:
-                session.rollback()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
         if progress:
             progress(report)
     with factory() as session, session.begin():

@@ -13,7 +13,7 @@ import time as clock
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -82,12 +82,6 @@ class Proposal:
 def as_of(quarter: Quarter, cal: WorkCalendar) -> datetime:
     """The instant a quarter's proposal is taken at: its first day, firm-local midnight."""
     return cal.at_local(quarter.first_day, time(0, 0))
-
-
-def first_working_day(quarter: Quarter, cal: WorkCalendar) -> date:
-    """The quarter's first working day (make-up working days count)."""
-    day = quarter.first_day
-    return day if cal.is_working_day(day) else cal.next_working_day(day)
 
 
 def propose(session: Session, *, quarter: Quarter, settings: Settings, cal: WorkCalendar,
@@ -206,8 +200,7 @@ class ReviewView:
     more: int = 0
 
 
-def review_view(session: Session, *, review_id: int, offset: int = 0, limit: int = 15,
-                pending_only: bool = False) -> ReviewView:
+def review_view(session: Session, *, review_id: int, offset: int = 0, limit: int = 15) -> ReviewView:
     """Counts of a review and `limit` items from `offset` (by client name)."""
     review = session.get(TierReview, review_id)
     if review is None:
@@ -226,9 +219,6 @@ def review_view(session: Session, *, review_id: int, offset: int = 0, limit: int
              .join(Client, Client.id == TierReviewItem.client_id)
              .outerjoin(Staff, Staff.id == TierReviewItem.decided_by_id)
              .where(TierReviewItem.review_id == review_id))
-    if pending_only:
-        query = query.where(TierReviewItem.decision == PENDING)
-    total_listed = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(query.order_by(Client.name, TierReviewItem.id).offset(offset).limit(limit)).all()
     items = [ItemLine(item_id=r[0], client_id=r[1], client_name=r[2], old_tier=r[3], new_tier=r[4],
                       score=r[5], components=dict(r[6] or {}), label=r[7], decision=r[8], decided_by=r[9])
@@ -238,15 +228,7 @@ def review_view(session: Session, *, review_id: int, offset: int = 0, limit: int
                       pending=int(counts.get(PENDING, 0)), approved=int(counts.get(APPROVED, 0)),
                       kept=int(counts.get(KEPT, 0)), moves=moves, items=items, offset=offset,
                       closed=review.closed_at is not None,
-                      more=max(0, total_listed - offset - len(items)))
-
-
-def review_of_item(session: Session, *, item_id: int) -> int:
-    """The review an item belongs to."""
-    rid = session.execute(select(TierReviewItem.review_id).where(TierReviewItem.id == item_id)).scalar()
-    if rid is None:
-        raise NotFound("retier.not_found")
-    return int(rid)
+                      more=max(0, total - offset - len(items)))
 
 
 # --- decisions ----------------------------------------------------------------------------------
