@@ -38,7 +38,7 @@ from bot.flows.tabular import Table as Sheet
 from bot.flows.text_rules import first_problem
 from storage.audit import record
 from storage.crypto import normalize_identifier
-from storage.db import advisory_xact_lock, is_postgres, make_session_factory
+from storage.db import advisory_xact_lock, is_postgres, make_session_factory, session_scope
 from storage.models import (Client, ClientContact, ClientTeamMember, ImportantDate, Matter, MatterTeamMember,
                             Party, PartyAlias, Staff, now_of)
 from storage.models.enums import ClientKind, ClientStatus, MatterStatus, PartyKind, PartyRole, TeamRole, Tier
@@ -565,13 +565,9 @@ class Importer:
         factory = make_session_factory(self.engine)
         for start in range(0, len(ready), BATCH):
             batch = ready[start:start + BATCH]
-            with factory() as session:   # closing rolls back what was not committed (a failure)
+            with session_scope(factory, commit=apply) as session:   # a dry run rolls each batch back
                 advisory_xact_lock(session, PARTIES_LOCK)
                 _Batch(self, session, batch, pattern=pattern).write()
-                if apply:
-                    session.commit()
-                else:
-                    session.rollback()
             if progress:
                 progress(self.report)
         if apply and is_postgres(self.engine) and ready:

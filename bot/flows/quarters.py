@@ -84,5 +84,4 @@ class Quarter:
 
 def first_working_day(quarter: Quarter, cal: WorkCalendar) -> date:
     """The quarter's first working day (its first day when that is one; make-up working days count)."""
-    day = quarter.first_day
-    return day if cal.is_working_day(day) else cal.next_working_day(day)
+    return cal.working_day_from(quarter.first_day)

@@ -24,7 +24,7 @@ from bot.i18n import t
 from bot.ids import ClientEditAction as A
 from bot.ids import ClientEditBlock as B
 from bot.ids import ClientEditView as V
-from bot.payloads import action_id_value
+from bot.payloads import action_id_value, message_channel
 from bot.services import Services
 from bot.slack_text import escape, mention
 
@@ -145,7 +145,7 @@ def register(app: App, deps: AppDeps) -> None:
             name = ce.confirm_details(session, actor=actor, client_id=cid, now=services.now())
         block_id = f"{B.RECONFIRM_PREFIX}{cid}"
         msg = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        channel = message_channel(body)
         blocks = list(msg.get("blocks") or [])
         text = t("client_edit.reconfirm.done", actor.locale, who=mention(actor.slack_user_id))
         if channel and msg.get("ts") and any(b.get("block_id") == block_id for b in blocks):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -28,8 +26,6 @@ from bot.i18n import t
 from bot.ids import Command, ComplaintAction, ComplaintBlock, ComplaintView
 from bot.payloads import action_id_value
 from bot.slack_text import clamp, escape
-from storage import ledger
-from bot.slack_sender import SlackSender
 from storage.models.enums import Role
 
 log = logging.getLogger(__name__)
@@ -194,10 +190,7 @@ def register(app: App, deps: AppDeps) -> None:
 
     def deliver(client: WebClient, keys: list[str]) -> None:
         """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
-        ledger.deliver_now(session_factory=services.session_factory,
-                           sender=SlackSender(client, external_channels=deps.external_channels),
-                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
-                           keys=keys)
+        deps.deliver_now(client, keys)
 
     def direct_step(step: str, run: Callable[..., None]) -> Callable[..., None]:
         """A button that takes a step at once (acknowledge, client accepts)."""

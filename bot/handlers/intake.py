@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -21,8 +19,6 @@ from bot.flows.intake_form import parse_form
 from bot.flows.workdays import calendar_of
 from bot.i18n import t
 from bot.ids import Command, IntakeAction, IntakeBlock, IntakeView
-from storage import ledger
-from bot.slack_sender import SlackSender
 
 
 def show_results(client: WebClient, view_id: str, view: dict[str, Any]) -> bool:
@@ -132,10 +128,7 @@ def register(app: App, deps: AppDeps) -> None:
         if key is None:
             return
         # Committed: send it now; what Slack refuses for the moment the `deliver` job sends later.
-        ledger.deliver_now(session_factory=services.session_factory,
-                           sender=SlackSender(client, external_channels=deps.external_channels),
-                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
-                           keys=[key])
+        deps.deliver_now(client, [key])
         with services.session() as session:
             intake.adopt_review_post(session, request_id=request_id)
 

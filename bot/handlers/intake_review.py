@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -24,7 +22,6 @@ from bot.payloads import action_id_value
 from bot.ids import IntakeAction, IntakeBlock, IntakeView
 from bot.slack_text import escape, mention
 from storage import ledger
-from bot.slack_sender import SlackSender
 
 
 def _select_request_id(body: dict[str, Any]) -> int:
@@ -86,10 +83,7 @@ def register(app: App, deps: AppDeps) -> None:
 
     def announce(keys: list[str], client: WebClient) -> None:
         """Send the decision's announcements now (the ledger keeps whatever fails)."""
-        ledger.deliver_now(session_factory=services.session_factory,
-                           sender=SlackSender(client, external_channels=deps.external_channels),
-                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
-                           keys=keys)
+        deps.deliver_now(client, keys)
 
     def too_late(outcome: DecisionOutcome, locale: str) -> str:
         """What the partner who lost the race is told."""

@@ -20,7 +20,7 @@ from bot.i18n import t
 from bot.ids import RetierAction as A
 from bot.ids import RetierBlock as B
 from bot.ids import RetierView as V
-from bot.payloads import action_id_value
+from bot.payloads import action_id_value, message_channel
 from bot.slack_text import Mrkdwn
 from storage.models.enums import Role
 
@@ -36,7 +36,7 @@ def _pair(body: dict[str, Any]) -> tuple[int, int]:
 def _where(body: dict[str, Any]) -> tuple[str | None, str | None, bool]:
     """Channel and ts of the clicked message, and whether it was an ephemeral page."""
     container = body.get("container") or {}
-    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    channel = message_channel(body)
     ts = (body.get("message") or {}).get("ts") or container.get("message_ts")
     return channel, ts, bool(container.get("is_ephemeral"))
 

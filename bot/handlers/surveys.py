@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -21,10 +19,8 @@ from bot.flows.workdays import calendar_of
 from bot.blocks import survey_notices as notices
 from bot.i18n import t
 from bot.ids import SurveyAction, SurveyBlock, SurveyView
-from bot.payloads import action_id_value
+from bot.payloads import action_id_value, message_channel
 from bot.slack_text import Mrkdwn, escape, mention
-from storage import ledger
-from bot.slack_sender import SlackSender
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -35,10 +31,7 @@ def register(app: App, deps: AppDeps) -> None:
 
     def deliver(client: WebClient, keys: list[str]) -> None:
         """Send these ledger notices now (the `deliver` job sends later whatever Slack refuses)."""
-        ledger.deliver_now(session_factory=services.session_factory,
-                           sender=SlackSender(client, external_channels=deps.external_channels),
-                           owner=f"listener:{socket.gethostname()}:{os.getpid()}", now=services.now,
-                           keys=keys)
+        deps.deliver_now(client, keys)
 
     earlier_matter = deps.subcommands.get("matter")
     earlier_stats = deps.subcommands.get("stats")
@@ -130,7 +123,7 @@ def register(app: App, deps: AppDeps) -> None:
         with services.session() as session:
             flow.close_review(session, actor=actor, review_id=action_id_value(body), now=now)
         message = body.get("message") or {}
-        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+        channel = message_channel(body)
         if channel and message.get("ts"):
             note = t("survey.review.done", settings.default_locale, user=mention(actor.slack_user_id),
                      at=now.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M"))

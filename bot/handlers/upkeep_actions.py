@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.blocks.common import view_values
 from bot.blocks.upkeep import alert_ids_in, lost_modal, replace_item
 from bot.deps import AppDeps
-from bot.payloads import action_id_value
+from bot.payloads import action_id_value, message_channel
 from bot.errors import require_actor
 from bot.flows import churn, clients, followups
 from bot.flows.workdays import calendar_of
@@ -30,7 +30,7 @@ CADENCE_SNOOZE_DAYS = 7
 def _message(body: dict[str, Any]) -> tuple[str | None, str | None, list[dict[str, Any]]]:
     """Channel, ts and blocks of the message the button was in."""
     msg = body.get("message") or {}
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    channel = message_channel(body)
     return channel, msg.get("ts"), list(msg.get("blocks") or [])
 
 
